@@ -1,0 +1,48 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", "区团委工作人员"
+    SECRETARY = "secretary", "基层团组织书记"
+    LEADER = "leader", "领导"
+
+
+class User(AbstractUser):
+    """A portal user. What they may see and change follows from role and organisation.
+
+    Staff see and change the whole district, leadership read everything and change
+    nothing, a secretary acts on the subtree under their organisation.
+    """
+
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.SECRETARY)
+    organisation = models.ForeignKey(
+        "branches.Organisation",
+        verbose_name="所属组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="书记所负责的组织；其下级组织一并归其管理。",
+    )
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    @property
+    def is_committee_staff(self) -> bool:
+        return self.is_active and (self.is_superuser or self.role == Role.STAFF)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.is_active and not self.is_superuser and self.role == Role.LEADER
+
+    @property
+    def is_secretary(self) -> bool:
+        return self.is_active and not self.is_superuser and self.role == Role.SECRETARY
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_committee_staff or self.is_secretary

@@ -1,0 +1,90 @@
+"""Reads of the organisation tree that several callers share."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from .models import Kind, Organisation
+from .scoping import Scope
+
+
+def scope_roots(user) -> list[Organisation]:
+    """The top organisations a user reaches: the whole tree's roots, or the secretary's own."""
+    scope = Scope.of(user)
+    if scope.everything:
+        return list(Organisation.objects.get_root_nodes())
+    if scope.path is None:
+        return []
+    return [user.organisation]
+
+
+@dataclass
+class TreeRow:
+    organisation: Organisation
+    level: int  # depth below the shown root, 0 for the root itself
+    has_hidden_children: bool
+
+
+def organisation_tree(
+    *, user, root: Organisation | None = None, levels: int = 3, kind: str = "", include_inactive: bool = True
+) -> list[TreeRow]:
+    """The visible tree under ``root`` (or the user's scope), ``levels`` deep, in tree order.
+
+    One query: the materialised path gives both the subtree and the order.
+    """
+    roots = [root] if root is not None else scope_roots(user)
+    if not roots:
+        return []
+    visible = Organisation.objects.visible_to(user)
+    condition = Q()
+    for node in roots:
+        condition |= Q(path__startswith=node.path, depth__lt=node.depth + levels)
+    qs = visible.filter(condition)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if not include_inactive:
+        qs = qs.filter(active=True)
+    base_depth = min(node.depth for node in roots)
+    rows = []
+    for org in qs.order_by("path"):
+        shown_to = next(node.depth for node in roots if org.path.startswith(node.path)) + levels - 1
+        rows.append(TreeRow(org, org.depth - base_depth, org.numchild > 0 and org.depth >= shown_to))
+    return rows
+
+
+def organisation_search(*, user, q: str, limit: int = 200) -> list[Organisation]:
+    """Organisations in scope whose name or short name contains ``q``, each with ``parent_name``."""
+    matches = list(
+        Organisation.objects.visible_to(user)
+        .filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+        .order_by("path")[:limit]
+    )
+    parents = Organisation.objects.in_bulk([org.parent_path for org in matches if org.depth > 1], field_name="path")
+    for org in matches:
+        parent = parents.get(org.parent_path)
+        org.parent_name = parent.name if parent else ""
+    return matches
+
+
+def organisation_ancestors(*, user, organisation: Organisation) -> list[Organisation]:
+    """The chain from the user's scope root down to ``organisation``'s parent (one query)."""
+    steplen = organisation.steplen
+    paths = [organisation.path[:i] for i in range(steplen, len(organisation.path), steplen)]
+    return list(Organisation.objects.visible_to(user).filter(path__in=paths).order_by("depth"))
+
+
+def organisation_counts_by_kind(*, user, organisation: Organisation | None = None) -> list[dict]:
+    """How many active organisations of each kind the user reaches (under ``organisation``)."""
+    qs = Organisation.objects.visible_to(user).filter(active=True)
+    if organisation is not None:
+        qs = qs.subtree_of(organisation)
+    rows = qs.order_by().values("kind").annotate(count=Count("id"))
+    labels = dict(Kind.choices)
+    order = {kind: i for i, kind in enumerate(labels)}
+    return sorted(
+        (
+            {"kind": row["kind"], "kind_label": labels.get(row["kind"], row["kind"]), "count": row["count"]}
+            for row in rows
+        ),
+        key=lambda row: order.get(row["kind"], len(order)),
+    )
