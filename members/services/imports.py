@@ -288,17 +288,18 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
         id_text = cell(Col.ID_NUMBER) or ""
         if not id_text:
             errors.add(Col.ID_NUMBER, "身份证号码不能为空。")
+        elif Col.ID_NUMBER in row.numeric:
+            # A spreadsheet keeps 15 significant digits of a number: an 18-digit ID stored
+            # as a number has lost its last digits even when it looks whole.
+            errors.add(
+                Col.ID_NUMBER,
+                "身份证号码被保存成了数字（如 4.5E+17），末几位已丢失。请把该列设为文本格式后重新填写。",
+            )
         else:
             try:
                 parsed_id = idcard.parse(id_text, today=today())
             except idcard.IdNumberError as exc:
-                if Col.ID_NUMBER in row.numeric:
-                    errors.add(
-                        Col.ID_NUMBER,
-                        "身份证号码被保存成了数字（如 4.5E+17），末几位已丢失。请把该列设为文本格式后重新填写。",
-                    )
-                else:
-                    errors.add(Col.ID_NUMBER, exc.message)
+                errors.add(Col.ID_NUMBER, exc.message)
         if parsed_id is not None:
             first = first_row_of_id.setdefault(parsed_id.number, row.number)
             if first != row.number:
