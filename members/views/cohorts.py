@@ -70,5 +70,5 @@ class CohortCreateView(AccessMixin, CohortFormMixin, CreateView):
     access = Access.WRITE
 
 
-class CohortUpdateView(AccessMixin, ScopedObjectMixin, CohortFormMixin, UpdateView):
+class CohortUpdateView(AccessMixin, CohortFormMixin, ScopedObjectMixin, UpdateView):
     access = Access.WRITE
