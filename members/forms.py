@@ -52,7 +52,7 @@ class MemberFilterForm(forms.Form):
         label="姓名",
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "姓名或其中的字", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "姓名或姓氏", "autocomplete": "off"}),
     )
     per_page = forms.TypedChoiceField(
         label="每页",
