@@ -59,6 +59,7 @@ class MemberFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=50,
+        initial=50,
         choices=[(n, f"{n} 条") for n in PER_PAGE],
         widget=_select(),
     )
