@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 
 @lru_cache(maxsize=4)
@@ -19,10 +20,12 @@ def _fernet(keys: str) -> MultiFernet:
     return MultiFernet([Fernet(key.strip().encode()) for key in keys.split(",") if key.strip()])
 
 
+@sensitive_variables()
 def encrypt(plaintext: str) -> str:
     return _fernet(settings.MEMBER_ID_KEY).encrypt(plaintext.encode()).decode("ascii")
 
 
+@sensitive_variables()
 def decrypt(token: str) -> str:
     try:
         return _fernet(settings.MEMBER_ID_KEY).decrypt(token.encode("ascii")).decode()
@@ -36,6 +39,7 @@ def rotate(token: str) -> str:
     return _fernet(settings.MEMBER_ID_KEY).rotate(token.encode("ascii")).decode("ascii")
 
 
+@sensitive_variables()
 def keyed_hash(normalised_number: str) -> str:
     key = settings.MEMBER_ID_HASH_KEY.encode()
     return hmac.new(key, normalised_number.encode(), hashlib.sha256).hexdigest()

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from django.views.decorators.debug import sensitive_variables
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"  # indexed by the weighted sum modulo 11
 
@@ -72,6 +74,7 @@ def looks_like_id_number(text: str) -> bool:
     return bool(_SHAPE.match(normalise(text)))
 
 
+@sensitive_variables()
 def parse(text: str, *, today: date | None = None) -> IdNumber:
     """Validate and decode an ID number. Raises :class:`IdNumberError`."""
     number = normalise(text)

@@ -3,6 +3,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.views.decorators.debug import sensitive_variables
 from simple_history.models import HistoricalRecords
 
 from branches.models import Kind, Organisation
@@ -92,6 +93,7 @@ class Member(models.Model):
 
     # --- The ID number ---------------------------------------------------------
 
+    @sensitive_variables()
     def set_id_number(self, text: str) -> idcard.IdNumber:
         """Validate ``text`` and store it encrypted, hashed and masked. Raises ValidationError."""
         try:
@@ -104,6 +106,7 @@ class Member(models.Model):
         self._parsed_id = parsed
         return parsed
 
+    @sensitive_variables()
     def decrypt_id_number(self) -> str:
         """The full number. Callers record why they needed it (core.audit)."""
         return crypto.decrypt(self.id_number_encrypted)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Organisation
@@ -261,6 +262,7 @@ def _member_numbers_in_use(numbers: list[str]) -> dict[str, int]:
     return used
 
 
+@sensitive_variables("id_text", "parsed_id", "parsed_rows", "first_row_of_id", "values", "data")
 def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[ImportReport, list[Member], list[Member]]:
     """Check every row; return the report and the members to create and to update."""
     report = ImportReport(rows=len(sheet.rows))

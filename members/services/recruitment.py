@@ -34,7 +34,7 @@ def recruitment_advance(*, case: RecruitmentCase, on: date, member_number: str =
     """Move the case to its next stage on ``on``. Admission makes the person a league member:
     category, joining date and member number are set, and a young pioneer moves from
     their squadron to the branch that admitted them."""
-    case = RecruitmentCase.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+    case = RecruitmentCase.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=case.pk)
     next_stage = case.next_stage
     if next_stage is None:
         raise ValidationError(f"该发展程序已{case.get_stage_display()}。")
@@ -43,7 +43,7 @@ def recruitment_advance(*, case: RecruitmentCase, on: date, member_number: str =
     case.full_clean(validate_constraints=False)
     case.save()
     if next_stage == Stage.ADMITTED:
-        member = Member.objects.select_for_update().select_related("organisation").get(pk=case.member_id)
+        member = Member.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=case.member_id)
         if member.status != Status.ACTIVE:
             raise ValidationError("该成员已不在册，不能接收为团员。")
         member.category = Category.LEAGUE_MEMBER

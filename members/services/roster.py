@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from branches.models import Organisation
 
@@ -48,6 +49,7 @@ def _validate(member: Member) -> None:
     member.full_clean(validate_unique=False, validate_constraints=False)
 
 
+@sensitive_variables("id_number")
 @transaction.atomic
 def member_create(
     *,
@@ -85,6 +87,7 @@ def member_create(
     return member
 
 
+@sensitive_variables("id_number")
 @transaction.atomic
 def member_update(*, member: Member, id_number: str = "", **fields) -> Member:
     """Change a member's details. ``id_number`` replaces the number when given.

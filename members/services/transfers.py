@@ -25,7 +25,7 @@ def transfer_request(
     note: str = "",
 ) -> Transfer:
     """Ask to move ``member`` to another organisation of the district, or out of it."""
-    member = Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=member.pk)
     require_act_for(by, member.organisation)
     if member.status != Status.ACTIVE:
         raise ValidationError("只有在册成员才能办理组织关系转接。")
@@ -50,7 +50,9 @@ def transfer_request(
 
 def _lock(transfer: Transfer) -> Transfer:
     locked = (
-        Transfer.objects.select_for_update().select_related("to_organisation", "from_organisation").get(pk=transfer.pk)
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("to_organisation", "from_organisation")
+        .get(pk=transfer.pk)
     )
     if locked.status != TransferStatus.REQUESTED:
         raise ValidationError(f"该转接已{locked.get_status_display()}，不能重复办理。")

@@ -3,7 +3,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
@@ -65,6 +67,7 @@ class MemberListView(AccessMixin, TemplateView):
         return ctx
 
 
+@method_decorator(sensitive_post_parameters("id_number"), name="dispatch")
 class MemberFindView(AccessMixin, View):
     """Exact lookup by ID number, by POST so that the number never appears in a URL or log."""
 
@@ -118,6 +121,7 @@ class MemberDetailView(AccessMixin, ScopedObjectMixin, DetailView):
         return ctx
 
 
+@method_decorator(sensitive_variables(), name="post")
 class MemberRevealIdView(MemberDetailView):
     """Staff only, by POST: show the full ID number once, and record who saw whose, when."""
 
@@ -139,6 +143,7 @@ class MemberRevealIdView(MemberDetailView):
         return response
 
 
+@method_decorator(sensitive_post_parameters("id_number"), name="dispatch")
 class MemberCreateView(AccessMixin, FormView):
     access = Access.WRITE
     form_class = MemberForm
@@ -162,6 +167,7 @@ class MemberCreateView(AccessMixin, FormView):
         return HttpResponseRedirect(reverse("members:detail", args=[member.pk]))
 
 
+@method_decorator(sensitive_post_parameters("id_number"), name="dispatch")
 class MemberUpdateView(AccessMixin, ScopedObjectMixin, UpdateView):
     access = Access.WRITE
     model = Member

@@ -303,3 +303,16 @@ def test_name_search_matches_the_beginning_of_the_name(staff_client, district):
         MemberFactory(name=name, organisation=district.branch_a)
     assert names(staff_client.get(reverse("members:list"), {"q": "张伟"})) == {"张伟", "张伟明"}
     assert names(staff_client.get(reverse("members:list"), {"q": "张"})) == {"张伟", "张伟明", "张", "张三"}
+
+
+def test_error_reports_would_hide_posted_id_numbers(staff_client, roster, district):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    number = roster.a1.decrypt_id_number()
+    response = staff_client.post(reverse("members:find"), {"id_number": number})
+    filtered = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert filtered["id_number"] != number
+    response = staff_client.post(
+        reverse("members:create"), _form_data(id_number=number, organisation=district.sub_a.pk)
+    )
+    assert SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)["id_number"] != number
