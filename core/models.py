@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -19,3 +22,100 @@ class Heartbeat(models.Model):
     @property
     def age_seconds(self) -> float:
         return (timezone.now() - self.last_seen).total_seconds()
+
+
+class AuditAction(models.TextChoices):
+    EXPORT = "export", "导出"
+    DOWNLOAD = "download", "下载"
+    IMPORT = "import", "导入"
+    REVEAL_ID = "reveal_id", "查看完整身份证号"
+
+
+class AuditEvent(models.Model):
+    """Who exported, downloaded, imported or revealed what, when, and how many rows.
+
+    Rows are written once and never edited. Descriptions pass through ``mask_id_numbers``
+    so no 18-digit ID number is ever stored here.
+    """
+
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField("用户名", max_length=150)
+    action = models.CharField("操作", max_length=16, choices=AuditAction.choices, db_index=True)
+    target = models.CharField("对象", max_length=200, blank=True)
+    description = models.TextField("说明", blank=True)
+    row_count = models.PositiveIntegerField("行数", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_action_display()} {self.target}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        # An export holds what its requester may see; it is theirs alone.
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class ExportJob(models.Model):
+    """A requested export, rendered by a Celery task into a stored file."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    exporter = models.CharField("导出类型", max_length=64)
+    title = models.CharField("名称", max_length=200)
+    params = models.JSONField("条件", default=dict, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING, db_index=True
+    )
+    progress = models.PositiveIntegerField("已写入行数", default=0)
+    total = models.PositiveIntegerField("预计行数", null=True, blank=True)
+    row_count = models.PositiveIntegerField("行数", null=True, blank=True)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    error = models.TextField("失败原因", blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int | None:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.total:
+            return None
+        return min(99, int(self.progress * 100 / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

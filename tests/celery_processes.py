@@ -27,9 +27,9 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def celery_processes(*, beat: bool, var_dir: Path, log_dir: Path):
-    """Run a worker (and beat) with the test database and the configured broker."""
-    env = {**os.environ, "DATABASE_URL": test_database_url(), "VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1"}
+def celery_processes(*, beat: bool, log_dir: Path):
+    """Run a worker (and beat) with the test database and the broker this process uses."""
+    env = {**os.environ, "DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1"}
     celery = [sys.executable, "-m", "celery", "-A", "youthleague"]
     commands = {
         "worker": [
@@ -56,9 +56,9 @@ def celery_processes(*, beat: bool, var_dir: Path, log_dir: Path):
             "--max-interval",
             "1",
             "--pidfile",
-            str(var_dir / "beat.pid"),
+            str(log_dir / "beat.pid"),
             "--schedule",
-            str(var_dir / "beat-schedule"),
+            str(log_dir / "beat-schedule"),
         ]
     procs = {}
     try:

@@ -77,29 +77,33 @@ def secretary_b(district):
     return UserFactory(username="secretary_b", role=Role.SECRETARY, organisation=district.sub_b)
 
 
-def _client_for(client, user):
+def _client_for(user):
+    # A client per persona, so one test can act as several people.
+    from django.test import Client
+
+    client = Client()
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def staff_client(client, staff):
-    return _client_for(client, staff)
+def staff_client(staff):
+    return _client_for(staff)
 
 
 @pytest.fixture
-def leader_client(client, leader):
-    return _client_for(client, leader)
+def leader_client(leader):
+    return _client_for(leader)
 
 
 @pytest.fixture
-def secretary_a_client(client, secretary_a):
-    return _client_for(client, secretary_a)
+def secretary_a_client(secretary_a):
+    return _client_for(secretary_a)
 
 
 @pytest.fixture
-def secretary_b_client(client, secretary_b):
-    return _client_for(client, secretary_b)
+def secretary_b_client(secretary_b):
+    return _client_for(secretary_b)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,24 @@
+"""The exporters the portal offers, by identifier: a plain tuple, no plugin machinery."""
+
+from functools import cache
+
+from .exporters import BaseExporter
+
+
+def _exporters() -> tuple[type[BaseExporter], ...]:
+    # Imported here: exporters import app models, and this module is imported by core.
+    from branches.exporters import OrganisationExporter
+
+    return (OrganisationExporter,)
+
+
+@cache
+def registry() -> dict[str, type[BaseExporter]]:
+    return {cls.identifier: cls for cls in _exporters()}
+
+
+def get_exporter(identifier: str) -> BaseExporter:
+    try:
+        return registry()[identifier]()
+    except KeyError as exc:
+        raise LookupError(f"Unknown exporter {identifier!r}") from exc
