@@ -175,7 +175,12 @@ class Activity(models.Model):
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     review_comment = models.TextField("审核意见", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -279,7 +284,12 @@ class ActivityFile(models.Model):
     original_name = models.CharField("原文件名", max_length=255)
     size = models.PositiveIntegerField("大小（字节）")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
@@ -405,7 +415,12 @@ class IndicatorValue(models.Model):
     )
     note = models.CharField("备注", max_length=200, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -10,13 +10,16 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organisation
+from core.uploads import IMAGE, PDF, validate_upload
 
 from . import rules
 from .models import (
     DEFAULT_DIMENSION,
     Activity,
+    ActivityFile,
     ActivityKind,
     Campaign,
+    FileKind,
     Indicator,
     IndicatorValue,
     Status,
@@ -38,6 +41,10 @@ ACTIVITY_FIELDS = (
     "hours",
 )
 STAFF_ONLY_FIELDS = ("notable",)
+
+PHOTO_MAX_BYTES = 15 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+MAX_FILES_PER_ACTIVITY = 30
 
 
 def _check_fields(fields: dict, user) -> None:
@@ -75,10 +82,10 @@ def _mark_submitted(activity: Activity, user) -> None:
 
 
 @transaction.atomic
-def activity_create(*, user, submit: bool = False, **fields) -> Activity:
-    """Log a new activity as a draft (or straight to review with ``submit``).
+def activity_create(*, user, submit: bool = False, photos=(), attachments=(), **fields) -> Activity:
+    """Log a new activity as a draft (or straight to review with ``submit``), with its files.
 
-    The dimension defaults to the kind's when not given.
+    The dimension defaults to the kind's when not given. One bad file stores nothing.
     """
     _check_fields(fields, user)
     organisation: Organisation = fields["organisation"]
@@ -93,11 +100,12 @@ def activity_create(*, user, submit: bool = False, **fields) -> Activity:
         _mark_submitted(activity, user)
     activity._history_user = user
     activity.save()
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, user, submit: bool = False, **fields) -> Activity:
+def activity_update(*, activity: Activity, user, submit: bool = False, photos=(), attachments=(), **fields) -> Activity:
     """Change a record the user may edit. A returned record keeps its reviewer's comment until resubmitted."""
     _check_fields(fields, user)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -119,6 +127,7 @@ def activity_update(*, activity: Activity, user, submit: bool = False, **fields)
         _mark_submitted(activity, user)
     activity._history_user = user
     activity.save()
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
     return activity
 
 
@@ -223,6 +232,68 @@ def activity_delete(*, activity: Activity, user) -> None:
     # The rows are gone with the activity; remove the stored files once that is certain.
     for stored in files:
         transaction.on_commit(lambda name=stored.file.name, storage=stored.file.storage: storage.delete(name))
+
+
+def _validated_files(uploads, *, allowed: set[str], max_bytes: int, field: str, errors: dict) -> list:
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append((upload.name, validate_upload(upload, allowed=allowed, max_bytes=max_bytes)))
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(f"「{upload.name}」：{message}" for message in exc.messages)
+    return checked
+
+
+def _add_files(*, activity: Activity, user, photos=(), attachments=()) -> list[ActivityFile]:
+    """Validate every upload first (content sniffed, images re-encoded), then store them all."""
+    if not photos and not attachments:
+        return []
+    errors: dict[str, list[str]] = {}
+    checked = _validated_files(photos, allowed={IMAGE}, max_bytes=PHOTO_MAX_BYTES, field="photos", errors=errors)
+    checked += _validated_files(
+        attachments, allowed={IMAGE, PDF}, max_bytes=ATTACHMENT_MAX_BYTES, field="attachments", errors=errors
+    )
+    if errors:
+        raise ValidationError(errors)
+    if activity.files.count() + len(checked) > MAX_FILES_PER_ACTIVITY:
+        raise ValidationError({"attachments": f"每条活动记录最多 {MAX_FILES_PER_ACTIVITY} 个照片和附件。"})
+    stored = []
+    for original_name, clean in checked:
+        kind = FileKind.PDF if clean.name.lower().endswith(".pdf") else FileKind.IMAGE
+        record = ActivityFile(
+            activity=activity,
+            kind=kind,
+            original_name=original_name[:255],
+            size=clean.size,
+            uploaded_by=user,
+        )
+        record.file.save(clean.name, clean, save=False)
+        try:
+            record.full_clean()
+            record.save()
+        except Exception:
+            record.file.delete(save=False)
+            raise
+        stored.append(record)
+    return stored
+
+
+@transaction.atomic
+def activity_files_add(*, activity: Activity, user, photos=(), attachments=()) -> list[ActivityFile]:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_manage_files(user, activity):
+        raise PermissionDenied("该记录已提交或已通过审核，不能再修改附件。")
+    return _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
+
+
+@transaction.atomic
+def activity_file_delete(*, activity_file: ActivityFile, user) -> None:
+    activity_file = ActivityFile.objects.select_related("activity__organisation").get(pk=activity_file.pk)
+    if not rules.can_manage_files(user, activity_file.activity):
+        raise PermissionDenied("该记录已提交或已通过审核，不能再修改附件。")
+    name, storage = activity_file.file.name, activity_file.file.storage
+    activity_file.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Campaigns ------------------------------------------------------------------

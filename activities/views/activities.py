@@ -134,17 +134,17 @@ class ActivityFormMixin:
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
-    def save(self, form) -> Activity:
+    def save(self, form, *, submit: bool, files: dict) -> Activity:
         raise NotImplementedError
 
     def form_valid(self, form):
         submit = "submit" in self.request.POST
-        files = [*form.cleaned_data.get("photos", []), *form.cleaned_data.get("attachments", [])]
+        files = {"photos": form.cleaned_data.get("photos", []), "attachments": form.cleaned_data.get("attachments", [])}
         try:
             activity = self.save(form, submit=submit, files=files)
         except ValidationError as exc:
             add_errors(form, exc)
-            if files:
+            if any(files.values()):
                 form.add_error(None, "记录尚未保存，请修正后重新选择照片和附件。")
             return self.form_invalid(form)
         if submit:
@@ -158,7 +158,7 @@ class ActivityCreateView(AccessMixin, ActivityFormMixin, FormView):
     access = Access.WRITE
 
     def save(self, form, *, submit, files):
-        return services.activity_create(user=self.request.user, submit=submit, files=files, **form.service_fields())
+        return services.activity_create(user=self.request.user, submit=submit, **files, **form.service_fields())
 
 
 class ActivityUpdateView(AccessMixin, ScopedObjectMixin, ActivityFormMixin, FormView):
@@ -185,7 +185,7 @@ class ActivityUpdateView(AccessMixin, ScopedObjectMixin, ActivityFormMixin, Form
 
     def save(self, form, *, submit, files):
         return services.activity_update(
-            activity=self.get_object(), user=self.request.user, submit=submit, files=files, **form.service_fields()
+            activity=self.get_object(), user=self.request.user, submit=submit, **files, **form.service_fields()
         )
 
 
