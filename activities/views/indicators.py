@@ -107,7 +107,8 @@ class IndicatorEntryView(AccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(self.build(self.request.GET))
+        if "target" not in kwargs:
+            ctx.update(self.build(self.request.GET))
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -131,7 +132,7 @@ class IndicatorEntryView(AccessMixin, TemplateView):
             else:
                 messages.success(request, f"已保存 {saved} 项，清除 {removed} 项。")
                 return HttpResponseRedirect(request.get_full_path())
-        return self.render_to_response({**super().get_context_data(**kwargs), **ctx})
+        return self.render_to_response(self.get_context_data(**ctx))
 
 
 class IndicatorSummaryView(AccessMixin, TemplateView):
