@@ -14,7 +14,7 @@ AUDIENCE_WORDS = {
     Audience.MEMBERS_YOUTH: ("名", "团员青年"),
     Audience.PIONEERS: ("名", "少先队员"),
     Audience.CADRES: ("名", "团干部"),
-    Audience.PUBLIC: ("人次", "群众"),
+    Audience.PUBLIC: ("人次", "群众"),  # written 服务群众N人次
 }
 
 # Kinds reported through organisational life (the compliance figures), not as series.
@@ -30,9 +30,21 @@ ORGANISATIONAL_LIFE = {
 KIND_LABELS = dict(ActivityKind.choices)
 
 
+# A campaign of a season (五四, 六一, 学雷锋月) is a mass mobilisation: the report gives its scale
+# (30余场). A standing programme that runs through the half year or longer (the 雷锋超市
+# festival series) counts its sessions exactly (26场).
+SEASONAL_CAMPAIGN_DAYS = 92
+
+
 def _same_campaign(name: str) -> str:
     """Campaign names recur yearly with the year in them: compare without digits and 年."""
     return re.sub(r"\d{4}年?|第[一二三四五六七八九十\d]+届", "", name).strip()
+
+
+def _quoted(name: str) -> str:
+    """The campaign's name as the report writes it: without the year, in quotes unless it has them."""
+    name = re.sub(r"^\d{4}年", "", name).strip()
+    return name if "“" in name else f"“{name}”"
 
 
 def _change(current, previous):
@@ -80,14 +92,17 @@ def _campaign_items(ctx: CompileContext, result: BuildResult) -> None:
         _same_campaign(row.campaign.name): row
         for row in selectors.activity_totals_by_campaign(organisation=ctx.organisation, period=ctx.previous)
     }
-    for row in rows:
+
+    def seasonal_of(campaign) -> bool:
+        return (campaign.end_date - campaign.start_date).days <= SEASONAL_CAMPAIGN_DAYS
+
+    # The season's campaigns in date order, then the standing programmes.
+    for row in sorted(rows, key=lambda r: (not seasonal_of(r.campaign), r.campaign.start_date, r.campaign.name)):
         campaign = row.campaign
         link = ctx.activities_link(campaign=campaign.pk)
-        figures = {
-            "count": ctx.figure(
-                row.totals.count, "场", Measure.CAMPAIGN_ACTIVITIES, label=f"“{campaign.name}”活动场次", link=link
-            )
-        }
+        seasonal = seasonal_of(campaign)
+        measure = Measure.CAMPAIGN_ACTIVITIES if seasonal else Measure.ACTIVITIES
+        figures = {"count": ctx.figure(row.totals.count, "场", measure, label=f"“{campaign.name}”活动场次", link=link)}
         campaign_kinds = sorted(
             ((totals.count, kind) for (cid, kind), totals in kinds.items() if cid == campaign.pk), reverse=True
         )
@@ -106,12 +121,21 @@ def _campaign_items(ctx: CompileContext, result: BuildResult) -> None:
                 label=f"“{campaign.name}”覆盖{word}",
                 link=ctx.activities_link(campaign=campaign.pk, audience=audience),
             )
-            coverage.append(f"{{{name}}}{unit}{word}")
-        text = f"在“{campaign.name}”期间组织基层团组织开展{kind_words}{more}活动{{count}}"
+            coverage.append(f"服务群众{{{name}}}人次" if audience == Audience.PUBLIC else f"覆盖{{{name}}}{unit}{word}")
+        if row.totals.count < 3:
+            # One or two events are named, not counted: 开展“保护母亲河·争当河小青”活动.
+            del figures["count"]
+            text = (
+                f"组织开展{_quoted(campaign.name)}{'' if _quoted(campaign.name).endswith(('活动', '行动')) else '活动'}"
+            )
+        elif seasonal:
+            text = f"在{_quoted(campaign.name)}期间组织基层团组织开展{kind_words}{more}活动{{count}}"
+        else:
+            text = f"常态化开展{_quoted(campaign.name)}，开展{kind_words}{more}活动{{count}}"
         if coverage:
-            text += "，覆盖" + "、".join(coverage)
+            text += "，" + "、".join(coverage)
         before = previous.get(_same_campaign(campaign.name))
-        if before is not None:
+        if before is not None and "count" in figures:
             figures["count"].previous = before.totals.count
             change = _change(row.totals.count, before.totals.count)
             if change is not None:
@@ -132,7 +156,7 @@ def _series_items(ctx: CompileContext, result: BuildResult) -> None:
     )
     outside = {(d, k): (t.count, t.person_times) for (d, k, campaign_id), t in grouped.items() if campaign_id is None}
     for (dimension, kind), (count, person_times) in sorted(outside.items()):
-        if kind in ORGANISATIONAL_LIFE or not count:
+        if kind in ORGANISATIONAL_LIFE or kind == ActivityKind.OTHER or not count:
             continue
         link = ctx.activities_link(kind=kind, dimension=dimension)
         figures = {
@@ -152,10 +176,11 @@ def _notable_items(ctx: CompileContext, result: BuildResult) -> None:
     for activity in selectors.notable_activities(organisation=ctx.organisation, period=ctx.period).order_by(
         "start_date", "pk"
     ):
-        title = activity.title.strip('“”"')
+        title = activity.title.strip()
         if title not in by_dimension[activity.dimension]:
             by_dimension[activity.dimension].append(title)
     for dimension, titles in by_dimension.items():
-        listed = "、".join(f"“{t}”" for t in titles)
+        # Titles carry their own quotation marks (“情满旅途”返乡快车道行动): listed as they are.
+        listed = "、".join(titles)
         text = f"组织开展的{listed}等活动广受青年好评"
         result.achievements.append((dimension, Item(key=f"notable:{dimension}", template=text)))

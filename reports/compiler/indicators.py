@@ -62,7 +62,7 @@ def build(ctx: CompileContext) -> BuildResult:
     # 青年大学习
     if "study_person_times" in present:
         figs = {"person_times": figure("study_person_times", Measure.PERSON_TIMES)}
-        text = f"深入开展“青年大学习”行动，{ctx.half_word}累计参学{{person_times}}人次"
+        text = f"深入开展“青年大学习”行动，{ctx.half_word}累计参学{{person_times}}"
         if "study_rate" in present:
             figs["rate"] = figure("study_rate", Measure.RATE)
             text += "，参学率{rate}"

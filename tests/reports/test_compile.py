@@ -49,7 +49,7 @@ def compile_h1(org, year=2024) -> ReportContent:
 def test_campaign_figures_come_from_approved_records(district):
     campaign = may_fourth(district)
     text = text_of(compile_h1(district.root))
-    assert "“2024年五四青年文化节”" in text
+    assert "在“五四青年文化节”期间" in text
     assert "主题团日活动30余场，覆盖4560名团员青年" in text
 
     # A submitted record does not count until it is approved.
@@ -69,6 +69,16 @@ def test_campaign_figures_come_from_approved_records(district):
     pending.participants = 140
     pending.save()
     assert "覆盖4700名团员青年" in text_of(compile_h1(district.root))
+
+
+def test_a_standing_programme_counts_its_sessions_exactly(district):
+    programme = CampaignFactory(
+        name="2024年“我们的节日”雷锋超市主题教育", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31)
+    )
+    for i in range(26):
+        ActivityFactory(organisation=district.branch_a, campaign=programme, start_date=date(2024, 2, 1 + i))
+    text = text_of(compile_h1(district.root))
+    assert "常态化开展“我们的节日”雷锋超市主题教育，开展主题团日活动26场" in text
 
 
 def test_the_count_switches_style_with_the_data(district):
