@@ -114,15 +114,15 @@ def test_no_data_is_none_not_zero(district):
 
 
 def test_values_of_many_indicators_take_constant_queries(district, django_assert_max_num_queries):
-    indicators = [IndicatorFactory(over_time=rule, decimals=1) for rule in (OverTime.SUM, OverTime.LATEST, OverTime.AVERAGE)]
+    indicators = [
+        IndicatorFactory(over_time=rule, decimals=1) for rule in (OverTime.SUM, OverTime.LATEST, OverTime.AVERAGE)
+    ]
     for ind in indicators:
         for org in (district.branch_a, district.branch_b, district.sub_a):
             for month in range(1, 7):
                 put(ind, org, date(2024, month, 1), month)
     with django_assert_max_num_queries(2):
-        figures = selectors.indicator_values(
-            [i.code for i in indicators], organisation=district.root, period=H1
-        )
+        figures = selectors.indicator_values([i.code for i in indicators], organisation=district.root, period=H1)
     assert [figures[i.code].value for i in indicators] == [63, 18, Decimal("10.5")]
     with django_assert_max_num_queries(2):
         _, months, cells, totals = selectors.indicator_monthly(
@@ -217,7 +217,7 @@ def test_entry_page_saves_a_month(secretary_a_client, district):
     assert page.status_code == 200 and "v_wechat_posts" in page.context["form"].fields
     assert "v_study_base" not in page.context["form"].fields  # per-issue indicators have their own tab
     response = secretary_a_client.post(
-        url + "?organisation=%d&month=2024-05" % district.branch_a.pk,
+        f"{url}?organisation={district.branch_a.pk}&month=2024-05",
         {**query, "issue": "", "v_wechat_posts": "12", "q_wechat_posts": "", "v_dues_collected": "35.5"},
     )
     assert response.status_code == 302

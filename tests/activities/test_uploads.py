@@ -71,7 +71,10 @@ def test_photo_and_pdf_are_stored_and_listed(secretary_a_client, district, media
     [
         ("attachments", SimpleUploadedFile("名单.txt", "张三,李四\n".encode(), content_type="text/plain")),
         ("attachments", SimpleUploadedFile("report.docx", b"PK\x03\x04" + b"\0" * 200, content_type="application/zip")),
-        ("photos", SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")),
+        (
+            "photos",
+            SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"),
+        ),
         ("photos", SimpleUploadedFile("scan.jpg", PDF_BYTES, content_type="image/jpeg")),  # a PDF is not a photo
         ("attachments", SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\0" * 100, content_type="application/pdf")),
         ("photos", SimpleUploadedFile("broken.jpg", b"\xff\xd8\xff\xe0" + b"garbage" * 10, content_type="image/jpeg")),
