@@ -653,8 +653,9 @@ def _leave_a_handful_unapproved(b: _Builder, rng: random.Random, today: date) ->
     # Secretary A's subtree gets its share, so their pages show every state.
     own = [a for a in recent if b.secretary_for(a.organisation) is not None]
     others = [a for a in recent if a not in own]
-    rng.shuffle(own)
-    rng.shuffle(others)
+    # The newest records are the ones still in the works; pop() takes from the end.
+    own.sort(key=lambda a: (a.start_date, rng.random()))
+    others.sort(key=lambda a: (a.start_date, rng.random()))
     comments = [
         "参与人数与签到表不一致，请核实后重新提交。",
         "请补充活动现场照片。",

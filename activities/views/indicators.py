@@ -78,8 +78,12 @@ class IndicatorEntryView(AccessMixin, TemplateView):
         roots = scope_roots(user)
         if roots:
             initial["organisation"] = roots[0]
-        has_target = data is not None and "organisation" in data and "month" in data
-        return EntryTargetForm(data if has_target else None, user=user, initial=initial)
+        if data is None or "organisation" not in data or "month" not in data:
+            # Open the usual case straight away: the user's own organisation, this month.
+            if "organisation" not in initial:
+                return EntryTargetForm(None, user=user, initial=initial)
+            data = {"organisation": initial["organisation"].pk, "month": f"{initial['month']:%Y-%m}", "issue": ""}
+        return EntryTargetForm(data, user=user, initial=initial)
 
     def indicators(self, issue: str) -> list[Indicator]:
         kind = PeriodKind.ISSUE if issue else PeriodKind.MONTH
@@ -163,6 +167,8 @@ class IndicatorSummaryView(AccessMixin, TemplateView):
         period = form.period()
         indicators, months, cells, totals = selectors.indicator_monthly(None, organisation=organisation, period=period)
         labels = dict(IndicatorCategory.choices)
+        order = {code: i for i, code in enumerate(labels)}
+        indicators = sorted(indicators, key=lambda ind: (order.get(ind.category, len(order)), ind.position, ind.code))
         rows = [
             {
                 "indicator": ind,
