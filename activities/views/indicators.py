@@ -72,7 +72,7 @@ class IndicatorEntryView(AccessMixin, TemplateView):
     access = Access.WRITE
     template_name = "activities/indicator_entry.html"
 
-    def target_form(self, data):
+    def target_form(self, data, *, fallback: bool):
         user = self.request.user
         initial = {"month": date.today().replace(day=1)}
         roots = scope_roots(user)
@@ -80,7 +80,7 @@ class IndicatorEntryView(AccessMixin, TemplateView):
             initial["organisation"] = roots[0]
         if data is None or "organisation" not in data or "month" not in data:
             # Open the usual case straight away: the user's own organisation, this month.
-            if "organisation" not in initial:
+            if "organisation" not in initial or not fallback:
                 return EntryTargetForm(None, user=user, initial=initial)
             data = {"organisation": initial["organisation"].pk, "month": f"{initial['month']:%Y-%m}", "issue": ""}
         return EntryTargetForm(data, user=user, initial=initial)
@@ -90,7 +90,8 @@ class IndicatorEntryView(AccessMixin, TemplateView):
         return list(Indicator.objects.filter(active=True, numerator__isnull=True, period_kind=kind))
 
     def build(self, target_data, post=None):
-        target = self.target_form(target_data)
+        # A POST names its target explicitly; only a plain GET opens the default one.
+        target = self.target_form(target_data, fallback=post is None)
         ctx = {"target": target}
         if target.is_bound and target.is_valid():
             org, month = target.cleaned_data["organisation"], target.cleaned_data["month"]

@@ -276,3 +276,11 @@ def test_summary_page_for_a_secretary_is_their_subtree(secretary_a_client, distr
         reverse("activities:indicator_summary"), {"year": 2024, "part": "h1", "organisation": district.sub_b.pk}
     )
     assert "rows" not in response.context and response.context["form"].errors
+
+
+def test_entry_page_opens_the_secretarys_organisation_this_month(secretary_a_client, district):
+    page = secretary_a_client.get(reverse("activities:indicator_entry"))
+    assert page.context["organisation"] == district.sub_a
+    assert page.context["month"] == date.today().replace(day=1)
+    response = secretary_a_client.post(reverse("activities:indicator_entry"), {"v_wechat_posts": "3"})
+    assert response.status_code == 200 and not IndicatorValue.objects.exists()
