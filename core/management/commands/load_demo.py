@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
+from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
 
@@ -39,14 +40,17 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
+            activities = activities_demo.load(rng, tree)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {len(tree.all)} organisations and {len(users)} users in {time.monotonic() - started:.1f}s."
+                f"Loaded {len(tree.all)} organisations, {len(users)} users, {activities.activities} activities "
+                f"and {activities.values} indicator values in {time.monotonic() - started:.1f}s."
             )
         )
 
     def _reset(self) -> None:
         User.objects.all().delete()
+        activities_demo.reset()
         branches_demo.reset()
 
     def _users(self, tree: branches_demo.DemoTree) -> list[User]:
