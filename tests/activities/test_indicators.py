@@ -217,7 +217,7 @@ def test_entry_page_saves_a_month(secretary_a_client, district):
     assert page.status_code == 200 and "v_wechat_posts" in page.context["form"].fields
     assert "v_study_base" not in page.context["form"].fields  # per-issue indicators have their own tab
     response = secretary_a_client.post(
-        url + "?organisation=%d&month=2024-05" % district.branch_a.pk,
+        f"{url}?organisation={district.branch_a.pk}&month=2024-05",
         {**query, "issue": "", "v_wechat_posts": "12", "q_wechat_posts": "", "v_dues_collected": "35.5"},
     )
     assert response.status_code == 302
@@ -276,3 +276,11 @@ def test_summary_page_for_a_secretary_is_their_subtree(secretary_a_client, distr
         reverse("activities:indicator_summary"), {"year": 2024, "part": "h1", "organisation": district.sub_b.pk}
     )
     assert "rows" not in response.context and response.context["form"].errors
+
+
+def test_entry_page_opens_the_secretarys_organisation_this_month(secretary_a_client, district):
+    page = secretary_a_client.get(reverse("activities:indicator_entry"))
+    assert page.context["organisation"] == district.sub_a
+    assert page.context["month"] == date.today().replace(day=1)
+    response = secretary_a_client.post(reverse("activities:indicator_entry"), {"v_wechat_posts": "3"})
+    assert response.status_code == 200 and not IndicatorValue.objects.exists()

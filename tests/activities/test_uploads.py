@@ -9,6 +9,7 @@ from PIL import Image
 
 from activities import services
 from activities.models import Activity, ActivityFile, FileKind, Status
+from core.models import AuditEvent
 
 from .factories import ActivityFactory
 
@@ -122,6 +123,8 @@ def test_download_is_scoped(secretary_a, secretary_a_client, secretary_b_client,
     assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
     pdf_response = leader_client.get(reverse("activities:file", args=[document.pk]))
     assert pdf_response.status_code == 200 and "attachment" in pdf_response["Content-Disposition"]
+    event = AuditEvent.objects.get(action="download")
+    assert event.username == "leader" and "通知.pdf" in event.target
     assert secretary_b_client.get(url).status_code == 404
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
