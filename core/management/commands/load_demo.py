@@ -43,12 +43,16 @@ class Command(BaseCommand):
             users = self._users(tree)
             activities = activities_demo.load(rng, tree)
             reports = reports_demo.load(rng, tree)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {len(tree.all)} organisations, {len(users)} users, {activities.activities} activities "
-                f"{activities.values} indicator values, {reports.plan_items} plan items and {reports.reports} finalised report in {time.monotonic() - started:.1f}s."
-            )
-        )
+        counts = {
+            "organisations": len(tree.all),
+            "users": len(users),
+            "activities": activities.activities,
+            "indicator values": activities.values,
+            "plan items": reports.plan_items,
+            "finalised reports": reports.reports,
+        }
+        summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
         reports_demo.reset()
