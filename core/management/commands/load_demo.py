@@ -9,6 +9,7 @@ from accounts.models import Role, User
 from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
+from reports import demo as reports_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = ["accounts", "core", "branches", "members", "activities", "honours", "reports", "django_celery_beat"]
@@ -41,14 +42,20 @@ class Command(BaseCommand):
             tree = branches_demo.load(rng)
             users = self._users(tree)
             activities = activities_demo.load(rng, tree)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {len(tree.all)} organisations, {len(users)} users, {activities.activities} activities "
-                f"and {activities.values} indicator values in {time.monotonic() - started:.1f}s."
-            )
-        )
+            reports = reports_demo.load(rng, tree)
+        counts = {
+            "organisations": len(tree.all),
+            "users": len(users),
+            "activities": activities.activities,
+            "indicator values": activities.values,
+            "plan items": reports.plan_items,
+            "finalised reports": reports.reports,
+        }
+        summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
+        reports_demo.reset()
         User.objects.all().delete()
         activities_demo.reset()
         branches_demo.reset()
