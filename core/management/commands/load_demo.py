@@ -6,9 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
+from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
 from members import demo as members_demo
+from reports import demo as reports_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = ["accounts", "core", "branches", "members", "activities", "honours", "reports", "django_celery_beat"]
@@ -40,17 +42,27 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
+            activities = activities_demo.load(rng, tree)
+            reports = reports_demo.load(rng, tree)
+            # Last, so the other apps' demo data stay what their seed makes them.
             roster = members_demo.load(rng, tree)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {len(tree.all)} organisations, {len(users)} users and {roster['members']} members "
-                f"in {time.monotonic() - started:.1f}s."
-            )
-        )
+        counts = {
+            "organisations": len(tree.all),
+            "users": len(users),
+            "members": roster["members"],
+            "activities": activities.activities,
+            "indicator values": activities.values,
+            "plan items": reports.plan_items,
+            "finalised reports": reports.reports,
+        }
+        summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
+        reports_demo.reset()
         members_demo.reset()  # transfers refer to users, members to organisations
         User.objects.all().delete()
+        activities_demo.reset()
         branches_demo.reset()
 
     def _users(self, tree: branches_demo.DemoTree) -> list[User]:
