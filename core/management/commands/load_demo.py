@@ -9,6 +9,7 @@ from accounts.models import Role, User
 from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
+from members import demo as members_demo
 from reports import demo as reports_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
@@ -43,9 +44,12 @@ class Command(BaseCommand):
             users = self._users(tree)
             activities = activities_demo.load(rng, tree)
             reports = reports_demo.load(rng, tree)
+            # Last, so the other apps' demo data stay what their seed makes them.
+            roster = members_demo.load(rng, tree)
         counts = {
             "organisations": len(tree.all),
             "users": len(users),
+            "members": roster["members"],
             "activities": activities.activities,
             "indicator values": activities.values,
             "plan items": reports.plan_items,
@@ -56,6 +60,7 @@ class Command(BaseCommand):
 
     def _reset(self) -> None:
         reports_demo.reset()
+        members_demo.reset()  # transfers refer to users, members to organisations
         User.objects.all().delete()
         activities_demo.reset()
         branches_demo.reset()
