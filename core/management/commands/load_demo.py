@@ -43,9 +43,10 @@ class Command(BaseCommand):
             tree = branches_demo.load(rng)
             users = self._users(tree)
             activities = activities_demo.load(rng, tree)
-            reports = reports_demo.load(rng, tree)
-            # Last, so the other apps' demo data stay what their seed makes them.
+            # After the other apps, so their demo data stay what their seed makes them.
             roster = members_demo.load(rng, tree)
+            # Last: the finalised demo report is compiled from everything above.
+            reports = reports_demo.load(rng, tree)
         counts = {
             "organisations": len(tree.all),
             "users": len(users),
