@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("org/", include("branches.urls")),
+    path("security/", include("security.urls")),
     path("admin/", admin.site.urls),
 ]
