@@ -2,8 +2,8 @@
 
 import re
 
-# An 18-digit resident ID (17 digits and a digit or X), not part of a longer number.
-ID_NUMBER_RE = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
+# An 18-digit resident ID (17 digits and a digit or X), not part of a longer run of digits.
+ID_NUMBER_RE = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
 
 
 def mask_id_numbers(text: str) -> str:

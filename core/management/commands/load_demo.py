@@ -10,7 +10,17 @@ from branches import demo as branches_demo
 from branches.models import Organisation
 
 DEMO_PASSWORD = "demo-pass-2024"
-PORTAL_APPS = ["accounts", "core", "branches", "members", "activities", "honours", "reports", "django_celery_beat"]
+PORTAL_APPS = [
+    "accounts",
+    "core",
+    "branches",
+    "members",
+    "activities",
+    "honours",
+    "reports",
+    "django_celery_beat",
+    "axes",
+]
 
 
 class Command(BaseCommand):
