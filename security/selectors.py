@@ -81,7 +81,8 @@ class HistoryRow:
 
     @property
     def object_label(self) -> str:
-        return mask_id_numbers(str(self.record.instance))
+        # history_object is built from the version itself; .instance would query excluded fields.
+        return mask_id_numbers(str(self.record.history_object))
 
 
 def history_queryset(history_model):
