@@ -9,8 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Set by the browser tests' conftest for this process only; no deployment has it.
+TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in overrides}
+    env = {k: v for k, v in os.environ.items() if k not in overrides and k not in TEST_ONLY}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "youthleague.settings",
