@@ -8,6 +8,8 @@ from accounts.models import Role
 
 from ..factories import UserFactory
 
+pytestmark = pytest.mark.django_db
+
 
 def admin_urls(apps=None) -> list[str]:
     urls = [reverse("admin:index")]
