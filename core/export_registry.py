@@ -7,9 +7,10 @@ from .exporters import BaseExporter
 
 def _exporters() -> tuple[type[BaseExporter], ...]:
     # Imported here: exporters import app models, and this module is imported by core.
+    from activities.exporters import ActivityExporter
     from branches.exporters import OrganisationExporter
 
-    return (OrganisationExporter,)
+    return (OrganisationExporter, ActivityExporter)
 
 
 @cache

@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
+from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
+from reports import demo as reports_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = [
@@ -49,14 +51,23 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {len(tree.all)} organisations and {len(users)} users in {time.monotonic() - started:.1f}s."
-            )
-        )
+            activities = activities_demo.load(rng, tree)
+            reports = reports_demo.load(rng, tree)
+        counts = {
+            "organisations": len(tree.all),
+            "users": len(users),
+            "activities": activities.activities,
+            "indicator values": activities.values,
+            "plan items": reports.plan_items,
+            "finalised reports": reports.reports,
+        }
+        summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
+        reports_demo.reset()
         User.objects.all().delete()
+        activities_demo.reset()
         branches_demo.reset()
 
     def _users(self, tree: branches_demo.DemoTree) -> list[User]:
