@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlencode
 
 from accounts.access import Access, AccessMixin
 from core import export_registry, services
@@ -70,6 +71,8 @@ def test_url_access(walked, world, client_for, settings):
     obj = world.obj(rule.obj) if rule.obj else None
     kwargs = rule.kwargs(obj) if rule.kwargs else ({"pk": obj.pk} if obj is not None else {})
     url = reverse(walked.name, kwargs=kwargs)
+    if rule.query:
+        url += "?" + urlencode(rule.query(obj))
     login_url = reverse(settings.LOGIN_URL)
 
     for method in sorted(rule.methods):
@@ -115,9 +118,11 @@ def expectation(rule: Rule, persona: str):
         return "ok"
     if persona == "anonymous":
         return "login"
+    if persona in rule.expect:
+        return rule.expect[persona]
     if rule.mine:
         return "ok" if persona == "secretary_b" else 404
-    if rule.obj and persona == "secretary_a":
+    if rule.obj and rule.scoped and persona == "secretary_a":
         return 404  # another subtree's object: its existence does not leak
     if rule.kind in (READ, OWN):
         return "ok"

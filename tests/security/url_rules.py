@@ -29,8 +29,13 @@ Keyword arguments:
     kwargs=fn      fn(obj) -> URL kwargs when they are not {"pk": obj.pk} (obj may be None)
     methods=GET    the methods the view answers: GET, POST or GET_POST. Staff must get
                    405 for the other one (class-based views).
+    scoped=False   the object is not in anyone's subtree (a campaign, an indicator): no 404
+                   for secretary_a, only the level's rule.
     mine=True      the object belongs to whoever made it (secretary_b): everyone else,
                    staff included, gets 404.
+    query=fn       fn(obj) -> dict added to the URL's query string (e.g. {"key": ...})
+    expect={...}   per-persona exceptions to the level's rule, with the reason in a comment:
+                   {"secretary_b": 404} for an object secretaries never see (a draft report).
     data=fn        fn(obj) -> POST data; the default is an empty form, which a form view
                    answers by re-showing itself (200).
     ok=(...)       the statuses that count as success (default 200 and 302; a 302 to the
@@ -64,6 +69,9 @@ class Rule:
     kwargs: Callable | None = None
     methods: frozenset = GET
     mine: bool = False
+    scoped: bool = True
+    query: Callable | None = None
+    expect: dict = field(default_factory=dict)
     data: Callable | None = None
     ok: tuple = (200, 302)
 
@@ -98,10 +106,71 @@ def _export_job(world):
     return services.export_run(job_id=job.pk)
 
 
+def _factories():
+    from tests.activities import factories
+
+    return factories
+
+
+def _activity(world, status="draft", **fields):
+    return _factories().ActivityFactory(
+        organisation=world.district.branch_b, created_by=world.secretary_b, status=status, **fields
+    )
+
+
+def _activity_file(world):
+    from django.core.files.base import ContentFile
+
+    from activities.models import ActivityFile, FileKind
+
+    activity = world.obj("activity")
+    stored = ActivityFile(
+        activity=activity, kind=FileKind.PDF, original_name="乙支部活动通知.pdf", size=12, uploaded_by=world.secretary_b
+    )
+    stored.file.save("notice.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    stored.save()
+    return stored
+
+
+def _report(world, *, final: bool):
+    from django.db import transaction
+
+    from reports import services
+
+    # Queued inside the test's transaction, the jobs never start on commit: they run here.
+    with transaction.atomic():
+        report = services.report_start(organisation=world.district.sub_b, year=2024, half=1, user=world.staff)
+        services.report_queue_job(report=report)
+    services.report_run_job(report_id=report.pk)
+    report.refresh_from_db()
+    if final:
+        with transaction.atomic():
+            report = services.report_finalise(report=report, user=world.staff)
+        services.report_run_job(report_id=report.pk)
+        report.refresh_from_db()
+    return report
+
+
+def first_item_key(report) -> str:
+    from reports.content import ReportContent
+
+    return ReportContent.from_json(report.content).all_items()[0].key
+
+
 OBJECTS: dict[str, Callable] = {
     "organisation": lambda world: world.district.branch_b,
     "export_job": _export_job,
+    "activity": _activity,
+    "activity_submitted": lambda world: _activity(world, status="submitted"),
+    "activity_file": _activity_file,
+    "campaign": lambda world: _factories().CampaignFactory(),
+    "indicator": lambda world: _factories().IndicatorFactory(),
+    "report": lambda world: _report(world, final=True),
+    "report_draft": lambda world: _report(world, final=False),
 }
+
+# Secretaries read finalised reports only: a draft is not found for them at all.
+DRAFT = {"secretary_b": 404}
 
 
 # --- Rules, one line per URL name ------------------------------------------------
@@ -134,6 +203,46 @@ RULES: dict[str, Rule] = {
     "branches:move": staff(obj="organisation", methods=GET_POST),
     "branches:deactivate": staff(obj="organisation", methods=GET_POST),
     "branches:reactivate": staff(obj="organisation", methods=GET_POST),
+    # activities
+    "activities:list": read(),
+    "activities:calendar": read(),
+    "activities:create": write(methods=GET_POST),
+    "activities:detail": read(obj="activity"),
+    "activities:update": write(obj="activity", methods=GET_POST),
+    "activities:submit": write(obj="activity", methods=POST),
+    "activities:withdraw": write(obj="activity_submitted", methods=POST),
+    "activities:approve": staff(obj="activity_submitted", methods=POST),
+    "activities:return": staff(obj="activity_submitted", methods=GET_POST),
+    "activities:delete": write(obj="activity", methods=GET_POST),
+    "activities:file": read(obj="activity_file"),
+    "activities:file_delete": write(obj="activity_file", methods=POST),
+    "activities:review": staff(),
+    "activities:review_bulk": staff(methods=POST),
+    "activities:campaigns": read(),
+    "activities:campaign_create": staff(methods=GET_POST),
+    "activities:campaign_update": staff(obj="campaign", scoped=False, methods=GET_POST),
+    "activities:indicators": read(),
+    "activities:indicator_create": staff(methods=GET_POST),
+    "activities:indicator_update": staff(obj="indicator", scoped=False, methods=GET_POST),
+    "activities:indicator_entry": write(methods=GET_POST),
+    "activities:indicator_summary": read(),
+    # reports
+    "reports:list": read(),
+    "reports:start": staff(methods=GET_POST),
+    "reports:detail": read(obj="report"),
+    "reports:print": read(obj="report"),
+    "reports:status": read(obj="report"),
+    "reports:download": read(obj="report", kwargs=lambda report: {"pk": report.pk, "fmt": "docx"}),
+    "reports:refresh": staff(obj="report", methods=POST),
+    "reports:finalise": staff(obj="report", methods=POST),
+    "reports:reopen": staff(obj="report", methods=POST),
+    "reports:item_action": staff(obj="report", methods=POST),
+    "reports:item_style": staff(obj="report", methods=POST),
+    "reports:item_edit": staff(
+        obj="report_draft", methods=GET_POST, expect=DRAFT, query=lambda report: {"key": first_item_key(report)}
+    ),
+    "reports:item_add": staff(obj="report_draft", methods=GET_POST, expect=DRAFT),
+    "reports:headings": staff(obj="report_draft", methods=GET_POST, expect=DRAFT),
     # security
     "security:lockouts": staff(),
     "security:lockout_release": staff(methods=POST),
@@ -155,7 +264,27 @@ def _organisations(world):
     return [d.sub_a.name, d.branch_a.name], [d.root.name, d.sub_b.name, d.branch_b.name]
 
 
+def _activities(world):
+    from tests.activities.factories import ActivityFactory
+
+    d = world.district
+    ActivityFactory(organisation=d.branch_a, title="甲支部主题团日")
+    ActivityFactory(organisation=d.sub_a, title="甲街道志愿服务")
+    ActivityFactory(organisation=d.branch_b, title="乙支部主题团日")
+    ActivityFactory(organisation=d.root, title="区团委专题学习")
+    return ["甲支部主题团日", "甲街道志愿服务"], ["乙支部主题团日", "区团委专题学习", d.sub_b.name, d.branch_b.name]
+
+
 EXPORTS: dict[str, ExportRule] = {
+    "activities": ExportRule(
+        setup=_activities,
+        queries=lambda world: [
+            "",
+            f"organisation={world.district.branch_b.pk}",
+            f"organisation={world.district.root.pk}",
+            "q=乙",
+        ],
+    ),
     "organisations": ExportRule(
         setup=_organisations,
         queries=lambda world: [
