@@ -8,5 +8,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
+    path("security/", include("security.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,17 @@ from members import demo as members_demo
 from reports import demo as reports_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
-PORTAL_APPS = ["accounts", "core", "branches", "members", "activities", "honours", "reports", "django_celery_beat"]
+PORTAL_APPS = [
+    "accounts",
+    "core",
+    "branches",
+    "members",
+    "activities",
+    "honours",
+    "reports",
+    "django_celery_beat",
+    "axes",
+]
 
 
 class Command(BaseCommand):
