@@ -218,10 +218,9 @@ def _counsellor(world):
 
 
 def _cohort(world):
-    from tests.factories import OrganisationFactory
-
     from branches.models import Kind
     from members.models import SchoolCohort
+    from tests.factories import OrganisationFactory
 
     school = OrganisationFactory(name="乙街道中学团委", kind=Kind.SCHOOL, parent=world.district.sub_b)
     return SchoolCohort.objects.create(school=school, graduation_year=2025, student_count=300)
