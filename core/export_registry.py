@@ -8,8 +8,9 @@ from .exporters import BaseExporter
 def _exporters() -> tuple[type[BaseExporter], ...]:
     # Imported here: exporters import app models, and this module is imported by core.
     from branches.exporters import OrganisationExporter
+    from honours.exporters import HonourExporter
 
-    return (OrganisationExporter,)
+    return (OrganisationExporter, HonourExporter)
 
 
 @cache

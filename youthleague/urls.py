@@ -6,4 +6,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("org/", include("branches.urls")),
     path("admin/", admin.site.urls),
+    path("honours/", include("honours.urls")),
 ]
