@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from branches.models import Organisation
+from branches.models import Kind, Organisation
 
 from .models import (
     COLLECTIVE_KINDS,
@@ -64,8 +64,12 @@ class HonourSummary:
 
     ``counts`` maps (direction, level, recipient kind) to recipients; ``bodies`` maps
     (direction, level) to the conferring bodies, most recipients first; ``named`` lists every
-    national and provincial honour; ``own`` lists the honours won by the subtree's root and by the
-    organisations directly under it (such as the district's 少工委), at any level.
+    national and provincial honour.
+
+    ``own`` lists the titles of the reporting body itself: the subtree's root and the pioneer
+    work committee directly under it (区团委 and 区少工委). The report states those apart
+    ("XX区少工委继续荣获柳州市“优秀少工委”称号") and does not count them among the
+    subtree's collectives ("45个少先队集体"), so ``counts`` leaves them out.
     """
 
     organisation: Organisation
@@ -154,6 +158,27 @@ def _named(honour: Honour) -> NamedHonour:
     )
 
 
+def own_honours_q(organisation: Organisation) -> Q:
+    """Honours whose recipient is ``organisation`` itself or the pioneer work committee right under it."""
+    return Q(recipient_organisation__path=organisation.path) | Q(
+        recipient_organisation__path__startswith=organisation.path,
+        recipient_organisation__depth=organisation.depth + 1,
+        recipient_organisation__kind=Kind.PIONEER_COMMITTEE,
+    )
+
+
+def is_own(recipient: Organisation | None, organisation: Organisation) -> bool:
+    if recipient is None:
+        return False
+    if recipient.path == organisation.path:
+        return True
+    return (
+        recipient.path.startswith(organisation.path)
+        and recipient.depth == organisation.depth + 1
+        and recipient.kind == Kind.PIONEER_COMMITTEE
+    )
+
+
 def honour_summary(
     *, organisation: Organisation, start: date, end: date, direction: str | None = None
 ) -> HonourSummary:
@@ -166,9 +191,11 @@ def honour_summary(
     if direction:
         qs = qs.filter(direction=direction)
     summary = HonourSummary(organisation=organisation, start=start, end=end, direction=direction or None)
+    own_q = own_honours_q(organisation)
 
     grouped = (
-        qs.order_by()
+        qs.exclude(own_q)
+        .order_by()
         .values("direction", "level", "recipient_kind", "conferring_body")
         .annotate(recipients=Sum("recipient_count"))
     )
@@ -183,12 +210,6 @@ def honour_summary(
         for key, bodies in by_body.items()
     }
 
-    # The root itself and the organisations one level down (the district's 少工委, a
-    # street's committee): their titles are reported by name at every level.
-    own_q = Q(recipient_organisation__path=organisation.path) | Q(
-        recipient_organisation__path__startswith=organisation.path,
-        recipient_organisation__depth=organisation.depth + 1,
-    )
     listed = (
         qs.filter(Q(level__in=NAMED_LEVELS) | own_q)
         .select_related("organisation", "recipient_organisation")
@@ -199,11 +220,7 @@ def honour_summary(
         named = _named(honour)
         if honour.level in NAMED_LEVELS:
             summary.named.append(named)
-        org = honour.recipient_organisation
-        if org is not None and (
-            org.path == organisation.path
-            or (org.path.startswith(organisation.path) and org.depth == organisation.depth + 1)
-        ):
+        if is_own(honour.recipient_organisation, organisation):
             summary.own.append(named)
     summary.named.sort(key=lambda h: (level_order[h.level], h.counted_on, h.title, h.pk))
     summary.own.sort(key=lambda h: (level_order[h.level], h.counted_on, h.title, h.pk))

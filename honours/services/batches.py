@@ -377,10 +377,10 @@ def batch_approve(*, batch: CommendationBatch, reviewer) -> CommendationBatch:
 
 @transaction.atomic
 def batch_return(*, batch: CommendationBatch, reviewer, comment: str) -> CommendationBatch:
-    comment = clean_comment(comment)
     batch = _locked(batch)
     if not rules.batch_can_return(reviewer, batch):
         raise PermissionDenied("只有区团委工作人员可以退回表彰名单。")
+    comment = clean_comment(comment)
     batch.status = Status.RETURNED
     batch.review_comment = comment
     batch.reviewed_by, batch.reviewed_at = reviewer, timezone.now()

@@ -211,10 +211,10 @@ def clean_comment(comment: str) -> str:
 
 @transaction.atomic
 def honour_return(*, honour: Honour, reviewer, comment: str) -> Honour:
-    comment = clean_comment(comment)
     honour = _locked(honour)
     if not rules.can_return(reviewer, honour):
         raise PermissionDenied("只有区团委工作人员可以退回表彰。")
+    comment = clean_comment(comment)
     honour.status = Status.RETURNED
     honour.review_comment = comment
     honour.reviewed_by, honour.reviewed_at = reviewer, timezone.now()

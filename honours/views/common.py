@@ -11,7 +11,9 @@ def add_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: on the field it names, or at the top."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            # Errors of hidden fields would never be seen: they go to the top of the form.
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if shown else None, errors)
     else:
         form.add_error(None, exc.messages)
 

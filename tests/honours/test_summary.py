@@ -97,16 +97,16 @@ def test_counts_recipients_by_level_kind_and_direction(district, seed_like):
     assert s.count(level=Level.PROVINCIAL, kind=PIONEER_COLLECTIVE) == 2
     assert s.count(level=Level.PROVINCIAL, kind=COUNSELLOR) == 1
     assert s.count(level=Level.PROVINCIAL, kind=PIONEER) == 1
-    # A bare count adds its number; named rows add one each; the 少工委's own title is a collective too.
+    # A bare count adds its number, named rows one each; the 少工委's own title is stated apart, not counted.
     assert s.count(level=Level.CITY, kind=PIONEER, direction=received) == 135
     assert s.count(level=Level.CITY, kind=COUNSELLOR, direction=received) == 47
-    assert s.count(level=Level.CITY, kind=PIONEER_COLLECTIVE, direction=received) == 46
+    assert s.count(level=Level.CITY, kind=PIONEER_COLLECTIVE, direction=received) == 45
     assert s.count(level=Level.DISTRICT, direction=Direction.CONFERRED) == 4
     assert s.count(level=Level.DISTRICT, kind=RecipientKind.CADRE, direction=Direction.CONFERRED) == 1
-    assert s.count(direction=received) == 1 + 4 + 135 + 47 + 46
-    assert s.total == 1 + 4 + 135 + 47 + 46 + 4
+    assert s.count(direction=received) == 1 + 4 + 135 + 47 + 45
+    assert s.total == 1 + 4 + 135 + 47 + 45 + 4
     assert s.collectives(level=Level.PROVINCIAL) == 2 and s.persons(level=Level.PROVINCIAL) == 2
-    assert s.bodies[(received, Level.CITY)] == ["共青团柳州市委员会", "柳州市少工委"]
+    assert s.bodies[(received, Level.CITY)] == ["共青团柳州市委员会"]
 
 
 def test_counts_follow_the_data(district, seed_like):
@@ -129,7 +129,7 @@ def test_subtree_and_direction_limit_the_counts(district, seed_like):
     assert sub_b.count(direction=Direction.CONFERRED) == 4 and sub_b.count(direction=Direction.RECEIVED) == 0
     received_only = honour_summary(organisation=district.root, direction=Direction.RECEIVED, **H1_2024)
     assert received_only.count(direction=Direction.CONFERRED) == 0
-    assert received_only.total == 1 + 4 + 135 + 47 + 46
+    assert received_only.total == 1 + 4 + 135 + 47 + 45
 
 
 def test_period_bounds_are_inclusive_and_year_only_honours_count_at_year_end(district):
@@ -159,20 +159,37 @@ def test_named_list_holds_national_and_provincial_honours_with_their_structure(d
     assert [h.title for h in s.named_at(Level.PROVINCIAL, direction=Direction.CONFERRED)] == []
 
 
-def test_own_lists_the_titles_of_the_root_and_the_organisations_just_below(district, seed_like, pioneers):
+def test_own_lists_the_titles_of_the_committee_and_its_pioneer_work_committee(district, seed_like, pioneers):
+    committee, brigade, _squadron = pioneers
+    HonourFactory(title="五四红旗团委", level=Level.CITY, recipient_kind=RecipientKind.LEAGUE_COLLECTIVE,
+                  recipient_organisation=district.root, recipient_name=district.root.name,
+                  organisation=district.root)  # fmt: skip
+    HonourFactory(title="五四红旗团工委", level=Level.CITY, recipient_kind=RecipientKind.LEAGUE_COLLECTIVE,
+                  recipient_organisation=district.sub_a, recipient_name=district.sub_a.name,
+                  organisation=district.sub_a)  # fmt: skip
     s = honour_summary(organisation=district.root, **H1_2024)
-    assert [(h.title, h.recipient_name, h.level) for h in s.own] == [("优秀少工委", "测试区少工委", Level.CITY)]
-    # Seen from the 少工委 itself, its own title is still its own; the brigade's is one level down.
-    committee = honour_summary(organisation=pioneers[0], **H1_2024)
-    assert {h.title for h in committee.own} == {"优秀少工委", "优秀少先队大队"}
+    assert {(h.title, h.recipient_name) for h in s.own} == {
+        ("优秀少工委", "测试区少工委"),
+        ("五四红旗团委", district.root.name),
+    }
+    # The street committee's title is one of the district's collectives; the committee's own are not.
+    assert s.count(level=Level.CITY, kind=RecipientKind.LEAGUE_COLLECTIVE) == 1
+    assert s.count(level=Level.CITY, kind=PIONEER_COLLECTIVE) == 45
+    # Seen from the 少工委 itself, its title is its own and the brigade's is one of its collectives.
+    mine = honour_summary(organisation=committee, **H1_2024)
+    assert [h.title for h in mine.own] == ["优秀少工委"]
+    assert mine.count(level=Level.PROVINCIAL, kind=PIONEER_COLLECTIVE) == 2
+    # Seen from the street, its own title is stated apart.
+    street = honour_summary(organisation=district.sub_a, **H1_2024)
+    assert [h.title for h in street.own] == ["五四红旗团工委"] and street.collectives() == 0
 
 
 def test_phrase_and_table_are_built_from_the_counts(district, seed_like):
     s = honour_summary(organisation=district.root, **H1_2024)
-    assert s.phrase(level=Level.CITY) == "135名少先队员、47名少先队辅导员、46个少先队集体"
+    assert s.phrase(level=Level.CITY) == "135名少先队员、47名少先队辅导员、45个少先队集体"
     table = s.table(direction=Direction.RECEIVED)
     city = next(row for row in table if row["level"] == Level.CITY)
-    assert city["total"] == 135 + 47 + 46
+    assert city["total"] == 135 + 47 + 45
     assert table[-1]["label"] == "合计" and table[-1]["total"] == s.count(direction=Direction.RECEIVED)
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts.models import Role, User
 from branches import demo as branches_demo
 from branches.models import Organisation
+from honours import demo as honours_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = ["accounts", "core", "branches", "members", "activities", "honours", "reports", "django_celery_beat"]
@@ -39,13 +40,17 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
+            honours = honours_demo.load(rng, tree)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {len(tree.all)} organisations and {len(users)} users in {time.monotonic() - started:.1f}s."
+                f"Loaded {len(tree.all)} organisations, {len(users)} users and {honours} honours"
+                f" in {time.monotonic() - started:.1f}s."
             )
         )
 
     def _reset(self) -> None:
+        # Feature apps first: their rows point at organisations and users.
+        honours_demo.reset()
         User.objects.all().delete()
         branches_demo.reset()
 
