@@ -9,8 +9,9 @@ def _exporters() -> tuple[type[BaseExporter], ...]:
     # Imported here: exporters import app models, and this module is imported by core.
     from branches.exporters import OrganisationExporter
     from honours.exporters import HonourExporter
+    from members.exporters import MemberExporter
 
-    return (OrganisationExporter, HonourExporter)
+    return (OrganisationExporter, MemberExporter, HonourExporter)
 
 
 @cache

@@ -39,3 +39,15 @@ def rotate(token: str) -> str:
 def keyed_hash(normalised_number: str) -> str:
     key = settings.MEMBER_ID_HASH_KEY.encode()
     return hmac.new(key, normalised_number.encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """For uploaded rosters waiting for confirmation: they hold full ID numbers too."""
+    return _fernet(settings.MEMBER_ID_KEY).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet(settings.MEMBER_ID_KEY).decrypt(token)
+    except InvalidToken as exc:
+        raise ValueError("The stored file cannot be decrypted with the configured MEMBER_ID_KEY.") from exc

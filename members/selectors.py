@@ -107,6 +107,10 @@ class MemberCounts:
     def active_young_pioneers(self) -> int:
         return self.count(category=Category.YOUNG_PIONEER, status=Status.ACTIVE)
 
+    @property
+    def active_youth(self) -> int:
+        return self.count(category=Category.YOUTH, status=Status.ACTIVE)
+
     def table(self) -> list[dict]:
         """Rows per category, columns per status, for pages and the annex."""
         return [
@@ -322,3 +326,59 @@ def transfers_awaiting(*, user) -> QuerySet:
     if scope.everything:
         return qs
     return qs.filter(to_organisation__path__startswith=scope.path or "\x00")
+
+
+# --- One member's record ------------------------------------------------------------
+
+HISTORY_SKIP = {"updated_at", "created_at", "id_number_hash"}
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    kind: str  # "+" created, "~" changed, "-" deleted
+    reason: str
+    changes: list[tuple[str, str, str]]  # (field label, old, new)
+
+
+def member_history(*, member: Member, limit: int = 100) -> list[HistoryEntry]:
+    """The member's change history, newest first, with readable old and new values (two queries)."""
+    records = list(member.history.select_related("history_user").order_by("history_date", "history_id"))[-limit:]
+    org_ids = {r.organisation_id for r in records if r.organisation_id}
+    org_names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    fields = {f.name: f for f in Member._meta.concrete_fields}
+
+    def show(name: str, value) -> str:
+        if value in (None, ""):
+            return "—"
+        if name == "organisation":
+            return org_names.get(value, f"#{value}")
+        field = fields[name]
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=HISTORY_SKIP)
+            for change in delta.changes:
+                label = str(fields[change.field].verbose_name) if change.field in fields else change.field
+                changes.append((label, show(change.field, change.old), show(change.field, change.new)))
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.username) if user else "系统",
+                kind=record.history_type,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+        previous = record
+    return list(reversed(entries))

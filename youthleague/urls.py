@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("org/", include("branches.urls")),
+    path("members/", include("members.urls")),
     path("admin/", admin.site.urls),
     path("honours/", include("honours.urls")),
 ]

@@ -20,6 +20,7 @@ from core.xlsx import SheetData, TemplateColumn, read_sheet, write_template
 from members import crypto, idcard
 from members.ages import today
 from members.models import Member
+from members.services.imports import Problem
 
 from ..models import COLLECTIVE_KINDS, PERSON_KINDS, PIONEER_ORGANISATION_KINDS, CommendationBatch, RecipientKind
 from .batches import MAX_TITLE, _locked, _require_edit, check_recipient, new_recipient, write_recipients
@@ -91,14 +92,6 @@ def template_bytes() -> bytes:
     return write_template(COLUMNS, title="表彰名单")
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str  # the header as in the template
-    letter: str  # the column letter as Excel shows it ("" when the column is absent)
-    message: str
-
-
 @dataclass
 class ImportReport:
     rows: int = 0
@@ -118,6 +111,7 @@ class ImportReport:
 
 
 class _RowProblems:
+    # The same as members' private _RowErrors; both belong in core once shared.
     def __init__(self, report: ImportReport, letters: dict[str, str], row: int):
         self.report, self.letters, self.row = report, letters, row
         self.seen: set[tuple[str, str]] = set()

@@ -27,6 +27,7 @@ class MemberImport(models.Model):
     created_count = models.PositiveIntegerField("新增", default=0)
     updated_count = models.PositiveIntegerField("更新", default=0)
     problem_count = models.PositiveIntegerField("问题数", default=0)
+    report = models.JSONField("预览结果", default=dict, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     applied_at = models.DateTimeField("导入时间", null=True, blank=True)
 

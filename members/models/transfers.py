@@ -58,7 +58,12 @@ class Transfer(models.Model):
     )
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="办理人", on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     decided_at = models.DateTimeField("办理时间", null=True, blank=True)
     decision_note = models.CharField("办理意见", max_length=300, blank=True)

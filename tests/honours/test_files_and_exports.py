@@ -164,11 +164,14 @@ def test_organisation_page_shows_its_titles_and_subtree_counts(staff_client, dis
     HonourFactory(title="五四红旗团委", recipient_kind=RecipientKind.LEAGUE_COLLECTIVE,
                   recipient_organisation=district.sub_a, recipient_name=district.sub_a.name,
                   organisation=district.sub_a, level=Level.CITY)  # fmt: skip
+    url = reverse("branches:detail", args=[district.sub_a.pk])
+    with django_assert_max_num_queries(30) as few:
+        staff_client.get(url)
     for i in range(20):
         HonourFactory(title=f"称号{i}", organisation=district.branch_a, level=Level.DISTRICT)
     HonourFactory(title="草稿", organisation=district.branch_a, status=Status.DRAFT)
-    with django_assert_max_num_queries(14):
-        response = staff_client.get(reverse("branches:detail", args=[district.sub_a.pk]))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = staff_client.get(url)
     html = response.content.decode()
     assert "五四红旗团委" in html and "累计获表彰（已审核）21" in html
     assert "市级 1，区级 20" in html
@@ -187,3 +190,19 @@ def test_member_panel_lists_the_members_honours_in_scope(district, secretary_a, 
 
     assert "优秀共青团员" in render(secretary_a) and "表彰荣誉（1）" in render(secretary_a)
     assert "表彰荣誉（0）" in render(secretary_b)
+
+
+def test_member_page_shows_the_honours_panel_in_constant_queries(
+    secretary_a_client, district, django_assert_max_num_queries
+):
+    member = MemberFactory(name="蓝天", organisation=district.branch_a)
+    HonourFactory(title="优秀共青团员", member=member, recipient_name="蓝天", organisation=district.branch_a)
+    url = reverse("members:detail", args=[member.pk])
+    with django_assert_max_num_queries(30) as few:
+        secretary_a_client.get(url)
+    for i in range(15):
+        HonourFactory(title=f"称号{i}", member=member, recipient_name="蓝天", organisation=district.branch_a)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = secretary_a_client.get(url)
+    html = response.content.decode()
+    assert "表彰荣誉（16）" in html and reverse("honours:create") + f"?member={member.pk}" in html
