@@ -7,6 +7,7 @@ from django.forms.models import fields_for_model
 
 from branches.forms import OrganisationChoiceField, organisation_choices
 from branches.models import Organisation
+from members import idcard
 from members.ages import today
 from members.models import Member
 
@@ -97,7 +98,7 @@ class HonourForm(forms.Form):
         label="按身份证号码关联成员",
         required=False,
         max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text="可选。号码只用于在花名册中查找，不会保存。",
     )
     recipient_organisation = OrganisationChoiceField(
@@ -330,6 +331,13 @@ class PickForm(forms.Form):
 class RecipientSearchForm(forms.Form):
     q = forms.CharField(label="查找成员或组织", max_length=50, required=False)
 
+    def clean_q(self):
+        q = self.cleaned_data["q"].strip()
+        if idcard.looks_like_id_number(q):
+            # A GET puts it in the address bar and the logs: ID numbers go in the POSTed form only.
+            raise forms.ValidationError("请勿在此输入身份证号码；按身份证号码关联成员请填写在表单中。")
+        return q
+
 
 class CountForm(forms.Form):
     title = forms.CharField(label="荣誉称号", max_length=80)
@@ -418,7 +426,9 @@ class HonourFilterForm(PeriodMixin, forms.Form):
 
 
 class SummaryForm(PeriodMixin, forms.Form):
-    organisation = OrganisationChoiceField(label="组织（含下级）", queryset=Organisation.objects.none(), required=False)
+    organisation = OrganisationChoiceField(
+        label="组织（含下级）", queryset=Organisation.objects.none(), required=False, empty_label="（我管理的全部）"
+    )
     period = forms.ChoiceField(label="期间", required=False, choices=(), widget=_select())
     start = forms.DateField(label="起始日期", required=False, widget=DATE_WIDGET)
     end = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)

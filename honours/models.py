@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from branches.models import Kind, Organisation
@@ -96,7 +97,7 @@ def counted_on_for(*, awarded_on: date | None, year_to: int | None, year_from: i
 def _stored_name(folder: str, filename: str) -> str:
     # Stored names never reuse the uploaded one: no guessing, no clashes, no odd characters.
     suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"honours/{folder}/{date.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return f"honours/{folder}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 def certificate_path(instance, filename: str) -> str:
@@ -201,11 +202,11 @@ class AwardFields(models.Model):
                 errors.setdefault("year_to", []).append("年度（止）不能早于年度（起）。")
             elif self.year_to - self.year_from > 5:
                 errors.setdefault("year_to", []).append("表彰年度跨度不能超过5年。")
-        this_year = date.today().year
+        this_year = timezone.localdate().year
         if self.year_from and self.year_from > this_year + 1:
             errors.setdefault("year_from", []).append("表彰年度不能晚于明年。")
         if self.awarded_on:
-            if self.awarded_on > date.today():
+            if self.awarded_on > timezone.localdate():
                 errors.setdefault("awarded_on", []).append("表彰日期不能晚于今天。")
             if self.awarded_on.year < EARLIEST_YEAR:
                 errors.setdefault("awarded_on", []).append("表彰日期无效。")

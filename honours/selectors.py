@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from branches.models import Kind, Organisation
 
@@ -291,7 +291,6 @@ def batch_list(*, user, q: str = "", status: str = "", level: str = "") -> Query
         qs.select_related("organisation")
         .annotate(
             visible_recipients=Sum("honours__recipient_count", filter=in_scope),
-            visible_rows=Count("honours", filter=in_scope),
         )
         .order_by("-counted_on", "-pk")
     )

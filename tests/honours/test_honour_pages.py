@@ -271,3 +271,9 @@ def test_list_query_count_does_not_grow(staff_client, district, django_assert_ma
     with django_assert_max_num_queries(8):
         response = staff_client.get(reverse("honours:list"))
     assert len(response.context["honours"]) == 40
+
+
+def test_search_refuses_an_id_number_in_the_address(secretary_a_client, member_a):
+    response = secretary_a_client.get(reverse("honours:create"), {"q": member_a.id_text})
+    assert response.context["found_members"] == []
+    assert "请勿在此输入身份证号码" in response.content.decode()
