@@ -86,7 +86,7 @@ def batch_create(*, user, document=None, **fields) -> CommendationBatch:
 def batch_update(*, batch: CommendationBatch, user, document=None, remove_document: bool = False, **fields):
     """Change the header; every recipient follows (level, body, date, direction)."""
     _check_fields(fields)
-    batch = CommendationBatch.objects.select_for_update().select_related("organisation").get(pk=batch.pk)
+    batch = CommendationBatch.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=batch.pk)
     if not rules.batch_can_edit(user, batch):
         raise PermissionDenied("该表彰名单已提交或已通过审核，不能再修改。")
     checked = original = None
@@ -117,7 +117,7 @@ def batch_update(*, batch: CommendationBatch, user, document=None, remove_docume
 
 
 def _locked(batch: CommendationBatch) -> CommendationBatch:
-    return CommendationBatch.objects.select_for_update().select_related("organisation").get(pk=batch.pk)
+    return CommendationBatch.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=batch.pk)
 
 
 def _require_edit(user, batch: CommendationBatch) -> None:

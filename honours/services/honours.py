@@ -119,7 +119,7 @@ def honour_update(
 ) -> Honour:
     """Change an honour the user may edit; a new certificate replaces the old one after commit."""
     _check_fields(fields)
-    honour = Honour.objects.select_for_update().select_related("organisation").get(pk=honour.pk)
+    honour = Honour.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=honour.pk)
     if not rules.can_edit(user, honour):
         raise PermissionDenied("该表彰已提交或已通过审核，不能再修改。")
     checked = original = None
@@ -149,7 +149,7 @@ def honour_update(
 @transaction.atomic
 def honour_set_certificate(*, honour: Honour, user, certificate=None, remove: bool = False) -> Honour:
     """Attach, replace or remove the certificate of any honour the user may change (also list recipients)."""
-    honour = Honour.objects.select_for_update().select_related("organisation", "batch").get(pk=honour.pk)
+    honour = Honour.objects.select_for_update(of=("self",)).select_related("organisation", "batch").get(pk=honour.pk)
     if not rules.can_manage_certificate(user, honour):
         raise PermissionDenied("不能修改这条表彰的证书。")
     previous_file = honour.certificate.name
@@ -167,7 +167,7 @@ def honour_set_certificate(*, honour: Honour, user, certificate=None, remove: bo
 
 
 def _locked(honour: Honour) -> Honour:
-    return Honour.objects.select_for_update().select_related("organisation").get(pk=honour.pk)
+    return Honour.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=honour.pk)
 
 
 @transaction.atomic
