@@ -16,7 +16,7 @@ from accounts.models import Role, User
 from branches.demo import DemoTree
 from branches.models import Kind, Organisation
 from members.choices import Category
-from members.models import Member
+from members.models import CadreAppointment, CounsellorAppointment, Member
 
 from .models import CommendationBatch, Direction, Honour, Level, RecipientKind, Status, counted_on_for
 
@@ -128,6 +128,19 @@ class _Builder:
         if rest > 0:
             self.add(batch=batch, title=count_title or title, kind=kind, owner=batch.organisation, count=rest)
 
+    def role_holders(self, model, within: Organisation, n: int, owners: list[Organisation]) -> list[dict]:
+        """``n`` recipients holding a role (cadre or counsellor appointment) under ``within``, or plain names."""
+        ids = set(
+            model.objects.filter(organisation__path__startswith=within.path)
+            .order_by("pk")
+            .values_list("member_id", flat=True)[:400]
+        )
+        pool = list(Member.objects.filter(pk__in=ids).select_related("organisation").order_by("pk"))
+        people: list[dict] = [{"member": m} for m in self.rng.sample(pool, min(n, len(pool)))]
+        for i in range(n - len(people)):
+            people.append({"name": self.name(), "owner": owners[i % len(owners)]})
+        return people
+
     def persons(self, category: str, within: Organisation, n: int, owners: list[Organisation]) -> list[dict]:
         """``n`` recipients: roster members where there are any, plain names for the rest."""
         found = self.members(category, within, n)
@@ -171,7 +184,8 @@ def load(rng: random.Random, tree: DemoTree) -> int:
     b.add(batch=regional, title="优秀少先队大队", kind=RecipientKind.PIONEER_COLLECTIVE, org=brigades[0])
     regional_squadron = next(s for s in squadrons if s.path.startswith(brigades[3].path))
     b.add(batch=regional, title="优秀少先队中队", kind=RecipientKind.PIONEER_COLLECTIVE, org=regional_squadron)
-    b.add(batch=regional, title="优秀少先队大队辅导员", kind=RecipientKind.COUNSELLOR, name=b.name(), owner=brigades[0])
+    counsellor = b.role_holders(CounsellorAppointment, brigades[0], 1, [brigades[0]])[0]
+    b.add(batch=regional, title="优秀少先队大队辅导员", kind=RecipientKind.COUNSELLOR, **counsellor)
     pioneer = b.persons(Category.YOUNG_PIONEER, brigades[1], 1, [squadrons[2]])[0]
     b.add(batch=regional, title="优秀少先队员", kind=RecipientKind.YOUNG_PIONEER, **pioneer)
 
@@ -195,7 +209,7 @@ def load(rng: random.Random, tree: DemoTree) -> int:
         title="优秀少先队辅导员",
         kind=RecipientKind.COUNSELLOR,
         want=CITY_COUNSELLORS,
-        named=[{"name": b.name(), "owner": brigades[i % len(brigades)]} for i in range(6)],
+        named=b.role_holders(CounsellorAppointment, pioneer_committee, 6, brigades),
     )
     picked_squadrons = rng.sample([s for s in squadrons if s != regional_squadron], 10)
     for squadron in picked_squadrons:
@@ -231,8 +245,8 @@ def load(rng: random.Random, tree: DemoTree) -> int:
     )
     for person in b.persons(Category.LEAGUE_MEMBER, district, 20, branches):
         b.add(batch=may_fourth, title="优秀共青团员", kind=RecipientKind.LEAGUE_MEMBER, **person)
-    for i in range(8):
-        b.add(batch=may_fourth, title="优秀团干部", kind=RecipientKind.CADRE, name=b.name(), owner=branches[i * 3])
+    for cadre in b.role_holders(CadreAppointment, district, 8, branches[::3]):
+        b.add(batch=may_fourth, title="优秀团干部", kind=RecipientKind.CADRE, **cadre)
     for branch in rng.sample(branches, 6):
         b.add(batch=may_fourth, title="五四红旗团支部", kind=RecipientKind.LEAGUE_COLLECTIVE, org=branch)
 

@@ -9,7 +9,7 @@ row and column without ever echoing an ID number.
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -525,3 +525,32 @@ def _write(to_create: Iterable[Member], to_update: Iterable[Member], *, by) -> N
             default_user=user,
             default_change_reason=CHANGE_REASON,
         )
+
+
+# --- Housekeeping ------------------------------------------------------------------------
+
+# An upload waits this long for confirmation; after that it is discarded with its file,
+# which holds full ID numbers.
+STALE_IMPORT_AFTER = timedelta(hours=24)
+
+
+def member_imports_purge_stale(*, now=None) -> int:
+    """Discard previews nobody confirmed, deleting their stored files. Returns how many."""
+    from ..choices import ImportStatus
+    from ..models import MemberImport
+
+    cutoff = (now or timezone.now()) - STALE_IMPORT_AFTER
+    purged = 0
+    for record in MemberImport.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff):
+        with transaction.atomic():
+            locked = MemberImport.objects.select_for_update().get(pk=record.pk)
+            if locked.status != ImportStatus.PREVIEWED:
+                continue
+            if locked.file:
+                storage, name = locked.file.storage, locked.file.name
+                locked.file = ""
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+            locked.status = ImportStatus.DISCARDED
+            locked.save(update_fields=["status", "file"])
+            purged += 1
+    return purged

@@ -17,7 +17,7 @@ def demo(settings, db):
     return Organisation.objects.get_root_nodes().get()
 
 
-def test_demo_matches_the_source_document(demo):
+def test_demo_matches_the_source_document_and_is_valid(demo):
     s = honour_summary(organisation=demo, start=date(2024, 1, 1), end=date(2024, 6, 30))
     received = Direction.RECEIVED
     national = s.named_at(Level.NATIONAL)
@@ -43,8 +43,7 @@ def test_demo_matches_the_source_document(demo):
     assert {"优秀共青团员", "优秀团干部"} <= conferred
     assert s.count(direction=Direction.CONFERRED, level=Level.DISTRICT) > 0
 
-
-def test_demo_has_other_periods_and_records_in_the_workflow(demo):
+    # Other periods, and records still in the workflow.
     h2_2023 = honour_summary(organisation=demo, start=date(2023, 7, 1), end=date(2023, 12, 31))
     assert h2_2023.count(level=Level.CITY) == 16
     assert Honour.objects.filter(status=Status.SUBMITTED).exists()
@@ -52,6 +51,17 @@ def test_demo_has_other_periods_and_records_in_the_workflow(demo):
     assert CommendationBatch.objects.filter(status=Status.DRAFT).exists()
     assert Honour.objects.filter(awarded_on__isnull=True, year_from__isnull=False).exists()
     assert all(h.history.exists() for h in Honour.objects.all()[:5])
+
+    # Every record is valid, and persons are linked to the roster where it has them.
+    honours = list(Honour.objects.select_related("member", "recipient_organisation", "organisation", "batch"))
+    for honour in honours:
+        honour.full_clean()
+    for batch in CommendationBatch.objects.all():
+        batch.full_clean()
+    linked = [h for h in honours if h.member_id]
+    assert {h.recipient_kind for h in linked} >= {RecipientKind.YOUNG_PIONEER, RecipientKind.COUNSELLOR,
+                                                  RecipientKind.CADRE, RecipientKind.LEAGUE_MEMBER}  # fmt: skip
+    assert all(h.organisation_id == h.member.organisation_id for h in linked)
 
 
 def test_demo_reset_replaces_the_honours(demo, settings):

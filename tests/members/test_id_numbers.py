@@ -134,3 +134,22 @@ def test_birth_date_and_gender_must_agree_with_the_number(db, district):
     assert set(exc.value.message_dict) >= {"birth_date", "gender"}
     member.birth_date, member.gender = date(2000, 1, 1), "M"
     member.full_clean()
+
+
+def test_reencrypt_command_moves_every_number_to_the_new_key(db, district, settings):
+    import io
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    members = [MemberFactory(organisation=district.branch_a) for _ in range(3)]
+    numbers = {m.pk: m.decrypt_id_number() for m in members}
+    old_key = settings.MEMBER_ID_KEY
+    new_key = Fernet.generate_key().decode()
+    settings.MEMBER_ID_KEY = f"{new_key},{old_key}"
+    out = io.StringIO()
+    call_command("reencrypt_member_ids", "--batch-size", "2", stdout=out)
+    assert out.getvalue().strip() == "re-encrypted=3"
+    settings.MEMBER_ID_KEY = new_key  # the old key is gone
+    for member in Member.objects.all():
+        assert member.decrypt_id_number() == numbers[member.pk]

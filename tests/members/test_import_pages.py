@@ -139,3 +139,26 @@ def test_only_the_uploader_or_staff_may_confirm(client, secretary_a, district, s
     assert client.post(reverse("members:import_confirm", args=[record.pk])).status_code == 403
     staff_client.post(reverse("members:import_confirm", args=[record.pk]))
     assert Member.objects.count() == 2
+
+
+def test_previews_left_unconfirmed_are_purged_with_their_files(
+    secretary_a_client, district, time_machine, django_capture_on_commit_callbacks
+):
+    from django_celery_beat.models import PeriodicTask
+
+    from members.tasks import purge_stale_imports
+
+    time_machine.move_to("2026-03-01T09:00:00+08:00")
+    upload(secretary_a_client, district.sub_a, roster_xlsx(rows()))
+    record = MemberImport.objects.get()
+    storage, name = record.file.storage, record.file.name
+    time_machine.move_to("2026-03-01T20:00:00+08:00")
+    purge_stale_imports()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.PREVIEWED  # still within the day
+    time_machine.move_to("2026-03-02T09:30:00+08:00")
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_stale_imports()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.DISCARDED and not storage.exists(name)
+    assert PeriodicTask.objects.filter(task="members.purge_stale_imports", enabled=True).exists()

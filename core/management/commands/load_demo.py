@@ -9,6 +9,7 @@ from accounts.models import Role, User
 from branches import demo as branches_demo
 from branches.models import Organisation
 from honours import demo as honours_demo
+from members import demo as members_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = ["accounts", "core", "branches", "members", "activities", "honours", "reports", "django_celery_beat"]
@@ -40,17 +41,20 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
+            roster = members_demo.load(rng, tree)
             honours = honours_demo.load(rng, tree)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {len(tree.all)} organisations, {len(users)} users and {honours} honours"
-                f" in {time.monotonic() - started:.1f}s."
+                f"Loaded {len(tree.all)} organisations, {len(users)} users, {roster['members']} members "
+                f"and {honours} honours in {time.monotonic() - started:.1f}s."
             )
         )
 
     def _reset(self) -> None:
-        # Feature apps first: their rows point at organisations and users.
+        # Feature apps first, the later ones before the earlier: their rows point at members,
+        # organisations and users.
         honours_demo.reset()
+        members_demo.reset()  # transfers refer to users, members to organisations
         User.objects.all().delete()
         branches_demo.reset()
 
