@@ -25,11 +25,17 @@ def can_enter(user, *, organisation: Organisation, direction: str = Direction.RE
     return user.is_committee_staff or direction == Direction.RECEIVED
 
 
+def _handles(user, record) -> bool:
+    """Staff handle any record; a secretary only the received ones (conferring is the committee's)."""
+    return user.is_committee_staff or (user.is_secretary and record.direction == Direction.RECEIVED)
+
+
 def _owns(user, record) -> bool:
-    """Staff anywhere; a secretary while the record is theirs to change (draft or returned)."""
+    """Staff anywhere; a secretary while the record is theirs to change (draft or returned, and
+    received: what the committee conferred is the committee's)."""
     if user.is_committee_staff:
         return True
-    return user.is_secretary and record.status in EDITABLE_BY_SECRETARY
+    return _handles(user, record) and record.status in EDITABLE_BY_SECRETARY
 
 
 # --- Single honours (not in a list) ---------------------------------------------------
@@ -46,7 +52,7 @@ def can_edit(user, honour: Honour) -> bool:
 def can_submit(user, honour: Honour) -> bool:
     return (
         honour.batch_id is None
-        and user.can_write
+        and _handles(user, honour)
         and reaches(user, honour.organisation)
         and honour.status in EDITABLE_BY_SECRETARY
     )
@@ -55,7 +61,7 @@ def can_submit(user, honour: Honour) -> bool:
 def can_withdraw(user, honour: Honour) -> bool:
     return (
         honour.batch_id is None
-        and user.can_write
+        and _handles(user, honour)
         and reaches(user, honour.organisation)
         and honour.status == Status.SUBMITTED
     )
@@ -73,7 +79,7 @@ def can_return(user, honour: Honour) -> bool:
 def can_delete(user, honour: Honour) -> bool:
     if honour.batch_id is not None or not reaches(user, honour.organisation):
         return False
-    return user.can_write and honour.status in EDITABLE_BY_SECRETARY
+    return _handles(user, honour) and honour.status in EDITABLE_BY_SECRETARY
 
 
 def can_manage_certificate(user, honour: Honour) -> bool:
@@ -100,15 +106,15 @@ def honour_permissions(user, honour: Honour) -> dict[str, bool]:
 
 def batch_can_edit(user, batch: CommendationBatch) -> bool:
     """Change the header or the recipients: the owner's scope, and the record still open to them."""
-    return user.can_write and reaches(user, batch.organisation) and _owns(user, batch)
+    return reaches(user, batch.organisation) and _owns(user, batch)
 
 
 def batch_can_submit(user, batch: CommendationBatch) -> bool:
-    return user.can_write and reaches(user, batch.organisation) and batch.status in EDITABLE_BY_SECRETARY
+    return _handles(user, batch) and reaches(user, batch.organisation) and batch.status in EDITABLE_BY_SECRETARY
 
 
 def batch_can_withdraw(user, batch: CommendationBatch) -> bool:
-    return user.can_write and reaches(user, batch.organisation) and batch.status == Status.SUBMITTED
+    return _handles(user, batch) and reaches(user, batch.organisation) and batch.status == Status.SUBMITTED
 
 
 def batch_can_approve(user, batch: CommendationBatch) -> bool:
@@ -120,7 +126,7 @@ def batch_can_return(user, batch: CommendationBatch) -> bool:
 
 
 def batch_can_delete(user, batch: CommendationBatch) -> bool:
-    return user.can_write and reaches(user, batch.organisation) and batch.status in EDITABLE_BY_SECRETARY
+    return _handles(user, batch) and reaches(user, batch.organisation) and batch.status in EDITABLE_BY_SECRETARY
 
 
 def batch_permissions(user, batch: CommendationBatch) -> dict[str, bool]:

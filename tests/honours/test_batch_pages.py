@@ -226,3 +226,18 @@ def test_batch_detail_query_count_does_not_grow(staff_client, district, django_a
     with django_assert_max_num_queries(10):
         response = staff_client.get(reverse("honours:batch_detail", args=[batch.pk]))
     assert len(response.context["recipients"].honours) == 50
+
+
+def test_secretary_reads_but_does_not_handle_what_the_committee_confers(secretary_a_client, district):
+    batch = BatchFactory(organisation=district.sub_a, direction=Direction.CONFERRED, level=Level.DISTRICT)
+    HonourFactory(batch=batch, organisation=district.branch_a)
+    single = HonourFactory(organisation=district.branch_a, direction=Direction.CONFERRED, status=Status.DRAFT)
+    assert secretary_a_client.get(reverse("honours:batch_detail", args=[batch.pk])).status_code == 200
+    assert secretary_a_client.get(reverse("honours:batch_update", args=[batch.pk])).status_code == 403
+    for name in ["batch_submit", "batch_delete"]:
+        assert secretary_a_client.post(reverse(f"honours:{name}", args=[batch.pk])).status_code == 403
+    assert secretary_a_client.get(reverse("honours:update", args=[single.pk])).status_code == 403
+    for name in ["submit", "delete"]:
+        assert secretary_a_client.post(reverse(f"honours:{name}", args=[single.pk])).status_code == 403
+    single.refresh_from_db()
+    assert single.status == Status.DRAFT and CommendationBatch.objects.filter(pk=batch.pk).exists()
