@@ -177,6 +177,9 @@ class HonourUpdateView(AccessMixin, ScopedObjectMixin, _RecipientSearchMixin, Fo
         initial = HonourForm.initial_from(self.get_honour())
         if (member := self.picked_member()) is not None:
             initial.update(member=member.pk, recipient_name="", recipient_organisation=None)
+        elif self.request.GET.get("clear") == "1":
+            # The member is a hidden field: without a script, this link is how it is let go.
+            initial.update(member=None, recipient_organisation=None)
         return initial
 
     def get_form_kwargs(self):
@@ -188,7 +191,8 @@ class HonourUpdateView(AccessMixin, ScopedObjectMixin, _RecipientSearchMixin, Fo
         honour = self.get_honour()
         form = ctx["form"]
         member = form.cleaned_data.get("member") if form.is_bound and hasattr(form, "cleaned_data") else None
-        ctx.update(honour=honour, picked_member=member or self.picked_member() or honour.member)
+        cleared = self.request.GET.get("clear") == "1"
+        ctx.update(honour=honour, picked_member=member or self.picked_member() or (None if cleared else honour.member))
         return ctx
 
     def form_valid(self, form):

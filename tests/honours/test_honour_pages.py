@@ -277,3 +277,16 @@ def test_search_refuses_an_id_number_in_the_address(secretary_a_client, member_a
     response = secretary_a_client.get(reverse("honours:create"), {"q": member_a.id_text})
     assert response.context["found_members"] == []
     assert "请勿在此输入身份证号码" in response.content.decode()
+
+
+def test_edit_can_let_go_of_the_linked_member(secretary_a_client, member_a, district):
+    secretary_a_client.post(reverse("honours:create"), form_data(member=member_a.pk))
+    honour = Honour.objects.get()
+    page = secretary_a_client.get(reverse("honours:update", args=[honour.pk]), {"clear": "1"})
+    assert page.context["form"].initial["member"] is None and page.context["picked_member"] is None
+    response = secretary_a_client.post(
+        reverse("honours:update", args=[honour.pk]), form_data(recipient_name="另一位", organisation=district.sub_a.pk)
+    )
+    assert response.status_code == 302
+    honour.refresh_from_db()
+    assert honour.member is None and honour.recipient_name == "另一位" and honour.organisation == district.sub_a
