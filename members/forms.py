@@ -52,13 +52,14 @@ class MemberFilterForm(forms.Form):
         label="姓名",
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "姓名或其中的字", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "姓名或姓氏", "autocomplete": "off"}),
     )
     per_page = forms.TypedChoiceField(
         label="每页",
         required=False,
         coerce=int,
         empty_value=50,
+        initial=50,
         choices=[(n, f"{n} 条") for n in PER_PAGE],
         widget=_select(),
     )

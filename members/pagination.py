@@ -37,18 +37,14 @@ def keyset_page(
         rows = list(qs.order_by(order_field, "pk")[: size + 1])
         return KeysetPage(rows[:size], rows[size - 1].pk if len(rows) > size else None, None)
     if after is not None:
-        rows = list(
-            qs.filter(Q(**{f"{order_field}__gt": anchor}) | Q(**{order_field: anchor, "pk__gt": cursor})).order_by(
-                order_field, "pk"
-            )[: size + 1]
-        )
+        # "name >= x AND (name > x OR pk > c)": the first half is what lets the database
+        # start an index range at the cursor; the OR alone makes it filter from the start.
+        after_cursor = Q(**{f"{order_field}__gte": anchor}) & (Q(**{f"{order_field}__gt": anchor}) | Q(pk__gt=cursor))
+        rows = list(qs.filter(after_cursor).order_by(order_field, "pk")[: size + 1])
         page = rows[:size]
         return KeysetPage(page, page[-1].pk if len(rows) > size else None, page[0].pk if page else None)
-    rows = list(
-        qs.filter(Q(**{f"{order_field}__lt": anchor}) | Q(**{order_field: anchor, "pk__lt": cursor})).order_by(
-            f"-{order_field}", "-pk"
-        )[: size + 1]
-    )
+    before_cursor = Q(**{f"{order_field}__lte": anchor}) & (Q(**{f"{order_field}__lt": anchor}) | Q(pk__lt=cursor))
+    rows = list(qs.filter(before_cursor).order_by(f"-{order_field}", "-pk")[: size + 1])
     page = list(reversed(rows[:size]))
     return KeysetPage(page, page[-1].pk if page else None, page[0].pk if len(rows) > size else None)
 

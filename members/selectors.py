@@ -4,7 +4,9 @@ the dashboard). Each figure is computed here and nowhere else."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from branches.models import Organisation
@@ -53,6 +55,33 @@ def age_band_q(band: str, *, on: date) -> Q:
     return q
 
 
+@lru_cache(maxsize=8)
+def _orders_by_code_point(alias: str) -> bool:
+    """Whether the database sorts text by code point (SQLite's BINARY, PostgreSQL's C collation)."""
+    connection = connections[alias]
+    if connection.vendor == "sqlite":
+        return True
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        collation = cursor.fetchone()[0]
+    return collation.split(".")[0] in {"C", "POSIX"}
+
+
+def name_prefix_q(prefix: str, alias: str = "default") -> Q:
+    """Names starting with ``prefix`` (a surname, or the whole name), as an index range.
+
+    "Contains" would read every row of a 500,000-member district, and even LIKE 'x%'
+    alone lets PostgreSQL walk the (name, id) index from the start. The lower bound holds
+    under any collation; the upper bound only where text sorts by code point.
+    """
+    q = Q(name__startswith=prefix, name__gte=prefix)
+    if prefix and _orders_by_code_point(alias):
+        q &= Q(name__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return q
+
+
 @dataclass
 class MemberFilters:
     organisation: Organisation | None = None
@@ -79,7 +108,7 @@ def member_list(*, user, filters: MemberFilters, on: date | None = None) -> Quer
     if filters.joined_to:
         qs = qs.filter(joined_league_on__lte=filters.joined_to)
     if filters.name:
-        qs = qs.filter(name__contains=filters.name.strip())
+        qs = qs.filter(name_prefix_q(filters.name.strip(), qs.db))
     if filters.id_number:
         qs = qs.with_id_number(filters.id_number)
     return qs

@@ -80,6 +80,8 @@ class Member(models.Model):
         ]
         indexes = [
             models.Index(fields=["name", "id"], name="member_name_id"),
+            # PostgreSQL under a non-C collation needs pattern ops for LIKE 'prefix%'.
+            models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["organisation", "name", "id"], name="member_org_name_id"),
             models.Index(fields=["status", "category", "birth_date"], name="member_status_cat_birth"),
             models.Index(fields=["joined_league_on"], name="member_joined"),

@@ -100,9 +100,11 @@ class MemberDetailView(AccessMixin, ScopedObjectMixin, DetailView):
         transfers = list(
             member.transfers.select_related("from_organisation", "to_organisation", "requested_by", "decided_by")
         )
+        cadre_appointments = list(member.cadre_appointments.select_related("organisation").order_by("-started_on"))
         ctx.update(
             can_edit=can_act_for(user, member.organisation),
-            cadre_appointments=member.cadre_appointments.select_related("organisation").order_by("-started_on"),
+            cadre_appointments=cadre_appointments,
+            holds_post=any(a.is_current() for a in cadre_appointments),
             counsellor_appointments=member.counsellor_appointments.select_related("organisation").order_by(
                 "-started_on"
             ),

@@ -296,3 +296,10 @@ def test_reveal_refusals(staff_client, secretary_a_client, secretary_b_client, l
     assert secretary_b_client.post(url).status_code == 404
     assert leader_client.post(url).status_code == 403
     assert not AuditEvent.objects.exists()
+
+
+def test_name_search_matches_the_beginning_of_the_name(staff_client, district):
+    for name in ("张伟", "张伟明", "张", "张三", "弡伟", "李张伟"):  # 弡 is the character after 张
+        MemberFactory(name=name, organisation=district.branch_a)
+    assert names(staff_client.get(reverse("members:list"), {"q": "张伟"})) == {"张伟", "张伟明"}
+    assert names(staff_client.get(reverse("members:list"), {"q": "张"})) == {"张伟", "张伟明", "张", "张三"}
