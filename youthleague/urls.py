@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("org/", include("branches.urls")),
     path("members/", include("members.urls")),
+    path("activities/", include("activities.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("honours/", include("honours.urls")),
 ]

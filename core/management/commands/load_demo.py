@@ -6,10 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
+from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
 from honours import demo as honours_demo
 from members import demo as members_demo
+from reports import demo as reports_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = ["accounts", "core", "branches", "members", "activities", "honours", "reports", "django_celery_beat"]
@@ -42,20 +44,29 @@ class Command(BaseCommand):
             tree = branches_demo.load(rng)
             users = self._users(tree)
             roster = members_demo.load(rng, tree)
+            activities = activities_demo.load(rng, tree)
             honours = honours_demo.load(rng, tree)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {len(tree.all)} organisations, {len(users)} users, {roster['members']} members "
-                f"and {honours} honours in {time.monotonic() - started:.1f}s."
-            )
-        )
+            reports = reports_demo.load(rng, tree)
+        counts = {
+            "organisations": len(tree.all),
+            "users": len(users),
+            "members": roster["members"],
+            "activities": activities.activities,
+            "indicator values": activities.values,
+            "honours": honours,
+            "plan items": reports.plan_items,
+            "finalised reports": reports.reports,
+        }
+        summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
-        # Feature apps first, the later ones before the earlier: their rows point at members,
-        # organisations and users.
+        # Later apps first: their rows point at the earlier apps' members, organisations and users.
+        reports_demo.reset()
         honours_demo.reset()
         members_demo.reset()  # transfers refer to users, members to organisations
         User.objects.all().delete()
+        activities_demo.reset()
         branches_demo.reset()
 
     def _users(self, tree: branches_demo.DemoTree) -> list[User]:

@@ -1,0 +1,355 @@
+import json
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.db.models import Q
+
+from branches.forms import OrganisationChoiceField, organisation_choices
+
+from .models import (
+    DEFAULT_DIMENSION,
+    Activity,
+    Campaign,
+    Dimension,
+    Indicator,
+    IndicatorCategory,
+    Qualifier,
+)
+from .periods import Period
+
+MAX_FILES_PER_UPLOAD = 12
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); validation of each file is the service's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        if len(files) > MAX_FILES_PER_UPLOAD:
+            raise forms.ValidationError(f"一次最多上传 {MAX_FILES_PER_UPLOAD} 个文件。")
+        return files
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CampaignChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Campaign) -> str:
+        return f"{obj.name}（{obj.start_date:%Y.%m.%d}—{obj.end_date:%Y.%m.%d}）"
+
+
+class ActivityForm(forms.ModelForm):
+    """The logging form: one column, large controls, photos straight from the phone's camera."""
+
+    organisation = OrganisationChoiceField(label="举办组织", queryset=None)
+    campaign = CampaignChoiceField(
+        label="所属主题活动", queryset=None, required=False, empty_label="（不属于主题活动）"
+    )
+    dimension = forms.ChoiceField(
+        label="工作维度",
+        required=False,
+        choices=[("", "按活动类型默认"), *Dimension.choices],
+        help_text="默认随活动类型确定，可以修改。",
+    )
+    photos = MultipleFileField(
+        label="活动照片",
+        required=False,
+        help_text="可直接拍照上传，支持 JPG、PNG 等图片。",
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    attachments = MultipleFileField(
+        label="其他附件",
+        required=False,
+        help_text="图片或 PDF 文件。",
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,.pdf"}),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "organisation",
+            "kind",
+            "dimension",
+            "campaign",
+            "start_date",
+            "end_date",
+            "location",
+            "audience",
+            "participants",
+            "person_times",
+            "hours",
+            "summary",
+            "notable",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "participants": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "person_times": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "hours": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5", "min": 0}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["organisation"].queryset = organisation_choices(user)
+        if user.is_secretary and not self.instance.pk and user.organisation_id:
+            self.fields["organisation"].initial = user.organisation_id
+        current = self.instance.campaign_id if self.instance.pk else None
+        self.fields["campaign"].queryset = Campaign.objects.filter(Q(active=True) | Q(pk=current)).order_by(
+            "-start_date", "name"
+        )
+        if not user.is_committee_staff:
+            del self.fields["notable"]
+        self.fields["kind"].widget.attrs["data-default-dimensions"] = json.dumps(
+            {str(k): str(v) for k, v in DEFAULT_DIMENSION.items()}
+        )
+        if not self.instance.pk:
+            self.fields["start_date"].initial = date.today()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        fields = [
+            Field("title", css_class="form-control-lg"),
+            "organisation",
+            "kind",
+            "dimension",
+            "campaign",
+            Div(Div("start_date", css_class="col-6"), Div("end_date", css_class="col-6"), css_class="row g-2"),
+            "location",
+            "audience",
+            Div(
+                Div("participants", css_class="col-6"),
+                Div("person_times", css_class="col-6"),
+                css_class="row g-2",
+            ),
+            "hours",
+            "summary",
+            Fieldset("照片与附件", "photos", "attachments"),
+        ]
+        if "notable" in self.fields:
+            fields.append("notable")
+        self.helper.layout = Layout(*fields)
+
+    def clean_dimension(self):
+        return self.cleaned_data.get("dimension") or ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("dimension") and cleaned.get("kind"):
+            cleaned["dimension"] = DEFAULT_DIMENSION[cleaned["kind"]]
+        return cleaned
+
+    def service_fields(self) -> dict:
+        data = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name in self.fields and name not in ("photos", "attachments")
+        }
+        return data
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="审核意见",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="写明需要修改或补充的内容，填报人会看到这段意见。",
+    )
+
+
+class BulkReviewForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    action = forms.ChoiceField(choices=[("approve", "通过"), ("return", "退回")])
+    comment = forms.CharField(max_length=1000, required=False)
+
+    def __init__(self, *args, allowed_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(pk, pk) for pk in allowed_ids]
+        self.fields["ids"].error_messages["invalid_choice"] = "所选记录中有的已不在待审核列表中，请刷新后重试。"
+        self.fields["ids"].error_messages["required"] = "请至少选择一条记录。"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "批量退回时请填写审核意见。")
+        return cleaned
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "dimension", "start_date", "end_date", "description", "active"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "保存", css_class="btn-league"))
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "category",
+            "platform",
+            "period_kind",
+            "over_time",
+            "over_tree",
+            "decimals",
+            "numerator",
+            "denominator",
+            "description",
+            "position",
+            "active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        entered = Indicator.objects.filter(numerator__isnull=True)
+        if self.instance.pk:
+            entered = entered.exclude(pk=self.instance.pk)
+        self.fields["numerator"].queryset = entered
+        self.fields["denominator"].queryset = entered
+        self.fields["numerator"].help_text = "派生指标（比率）才填写；派生指标不直接填报。"
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "保存", css_class="btn-league"))
+
+
+class MonthField(forms.DateField):
+    """A month as YYYY-MM (the browser's month input), stored as the first day."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class EntryTargetForm(forms.Form):
+    """Which organisation, month and issue the entry form is for (from the query string)."""
+
+    organisation = OrganisationChoiceField(label="组织", queryset=None)
+    month = MonthField(label="月份")
+    issue = forms.CharField(label="期次", max_length=40, required=False, help_text="按期指标（如青年大学习）填写。")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisation_choices(user)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class IndicatorEntryForm(forms.Form):
+    """One value, qualifier and note per indicator, grouped by category."""
+
+    def __init__(self, *args, indicators: list[Indicator], existing: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        self.groups: dict[str, list] = {}
+        labels = dict(IndicatorCategory.choices)
+        for ind in indicators:
+            current = existing.get(ind.pk)
+            step = "1" if ind.decimals == 0 else str(10**-ind.decimals)
+            self.fields[f"v_{ind.code}"] = forms.DecimalField(
+                label=f"{ind.name}（{ind.unit}）",
+                required=False,
+                min_value=0,
+                max_digits=14,
+                decimal_places=ind.decimals,
+                initial=current.value if current else None,
+                help_text=ind.description,
+                widget=forms.NumberInput(
+                    attrs={"class": "form-control", "inputmode": "decimal", "step": step, "min": 0}
+                ),
+            )
+            self.fields[f"q_{ind.code}"] = forms.ChoiceField(
+                label="约数",
+                required=False,
+                choices=Qualifier.choices,
+                initial=current.qualifier if current else "",
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"n_{ind.code}"] = forms.CharField(
+                label="备注",
+                required=False,
+                max_length=200,
+                initial=current.note if current else "",
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            group = labels.get(ind.category, ind.category)
+            if ind.platform:
+                group = f"{group} · {ind.platform}"
+            self.groups.setdefault(group, []).append(
+                (self[f"v_{ind.code}"], self[f"q_{ind.code}"], self[f"n_{ind.code}"])
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for ind in self.indicators:
+            if cleaned.get(f"v_{ind.code}") is None and cleaned.get(f"q_{ind.code}"):
+                self.add_error(f"q_{ind.code}", "没有数值时不能选择约数。")
+        return cleaned
+
+    def values(self) -> dict:
+        return {
+            ind: (
+                self.cleaned_data.get(f"v_{ind.code}"),
+                self.cleaned_data.get(f"q_{ind.code}") or "",
+                self.cleaned_data.get(f"n_{ind.code}") or "",
+            )
+            for ind in self.indicators
+        }
+
+
+class SummaryForm(forms.Form):
+    """Subtree and period of the indicator summary page."""
+
+    organisation = OrganisationChoiceField(label="组织", queryset=None, required=False, empty_label="（我的范围）")
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+    part = forms.ChoiceField(
+        label="期间", choices=[("h1", "上半年"), ("h2", "下半年"), ("year", "全年")], initial="h1", required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = date.today().year
+        self.fields["organisation"].queryset = organisation_choices(user, active_only=False)
+        self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year, this_year - 6, -1)]
+        self.fields["year"].initial = this_year
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")
+
+    def period(self) -> Period:
+        year = self.cleaned_data["year"]
+        part = self.cleaned_data.get("part") or "h1"
+        if part == "year":
+            return Period.year(year)
+        return Period.half_year(year, 1 if part == "h1" else 2)

@@ -1,0 +1,449 @@
+"""Activities logged by organisations, the campaigns that group them, and the
+indicator catalogue for figures that no register holds (study participation,
+outreach, volunteer hours, dues ...)."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from branches.scoping import ScopedQuerySet
+
+
+class Dimension(models.TextChoices):
+    """The four dimensions of the league's work (四维工作格局)."""
+
+    UNITE_YOUTH = "unite_youth", "凝聚青年"
+    SERVE_OVERALL = "serve_overall", "服务大局"
+    BRIDGE = "bridge", "当好桥梁"
+    GOVERN_STRICTLY = "govern_strictly", "从严治团"
+
+
+class ActivityKind(models.TextChoices):
+    THEME_DAY = "theme_day", "主题团日"
+    VOLUNTEER = "volunteer", "志愿服务"
+    THEMATIC_STUDY = "thematic_study", "专题学习"
+    GENERAL_MEETING = "general_meeting", "支部大会"
+    COMMITTEE_MEETING = "committee_meeting", "支委会"
+    GROUP_MEETING = "group_meeting", "团小组会"
+    LEAGUE_LECTURE = "league_lecture", "团课"
+    REGULAR_MEETING = "regular_meeting", "例会"
+    LECTURE_TOUR = "lecture_tour", "宣讲"
+    TRAINING = "training", "培训"
+    CONTEST = "contest", "竞赛"
+    CEREMONY = "ceremony", "仪式"
+    PUBLICITY = "publicity", "宣传"
+    GRASSROOTS_VISIT = "grassroots_visit", "走访基层"
+    OTHER = "other", "其他"
+
+
+# The dimension a kind belongs to unless the secretary says otherwise.
+DEFAULT_DIMENSION: dict[str, str] = {
+    ActivityKind.THEME_DAY: Dimension.UNITE_YOUTH,
+    ActivityKind.VOLUNTEER: Dimension.SERVE_OVERALL,
+    ActivityKind.THEMATIC_STUDY: Dimension.UNITE_YOUTH,
+    ActivityKind.GENERAL_MEETING: Dimension.GOVERN_STRICTLY,
+    ActivityKind.COMMITTEE_MEETING: Dimension.GOVERN_STRICTLY,
+    ActivityKind.GROUP_MEETING: Dimension.GOVERN_STRICTLY,
+    ActivityKind.LEAGUE_LECTURE: Dimension.GOVERN_STRICTLY,
+    ActivityKind.REGULAR_MEETING: Dimension.GOVERN_STRICTLY,
+    ActivityKind.LECTURE_TOUR: Dimension.UNITE_YOUTH,
+    ActivityKind.TRAINING: Dimension.GOVERN_STRICTLY,
+    ActivityKind.CONTEST: Dimension.BRIDGE,
+    ActivityKind.CEREMONY: Dimension.GOVERN_STRICTLY,
+    ActivityKind.PUBLICITY: Dimension.BRIDGE,
+    ActivityKind.GRASSROOTS_VISIT: Dimension.BRIDGE,
+    ActivityKind.OTHER: Dimension.BRIDGE,
+}
+
+# 三会两制一课 and the regular meeting: the kinds that are also obligations.
+ORGANISATIONAL_LIFE_KINDS = (
+    ActivityKind.GENERAL_MEETING,
+    ActivityKind.COMMITTEE_MEETING,
+    ActivityKind.GROUP_MEETING,
+    ActivityKind.LEAGUE_LECTURE,
+    ActivityKind.REGULAR_MEETING,
+)
+# Kinds whose length in hours is worth recording (study time counts towards the 8 hours a month).
+STUDY_KINDS = (
+    ActivityKind.THEMATIC_STUDY,
+    ActivityKind.LEAGUE_LECTURE,
+    ActivityKind.LECTURE_TOUR,
+    ActivityKind.TRAINING,
+)
+
+
+class Audience(models.TextChoices):
+    MEMBERS_YOUTH = "members_youth", "团员青年"
+    PIONEERS = "pioneers", "少先队员"
+    CADRES = "cadres", "团干部"
+    PUBLIC = "public", "社会公众"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已通过"
+    RETURNED = "returned", "已退回"
+
+
+# Statuses in which the secretary still owns the record.
+EDITABLE_BY_SECRETARY = (Status.DRAFT, Status.RETURNED)
+
+
+class Campaign(models.Model):
+    """A themed campaign (五四青年文化节, 学雷锋志愿服务月 ...) that groups activities."""
+
+    name = models.CharField("活动名称", max_length=120)
+    dimension = models.CharField("工作维度", max_length=20, choices=Dimension.choices)
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    description = models.TextField("说明", blank=True)
+    active = models.BooleanField("可选用", default=True, help_text="停用后，新记录不能再选择此活动。")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "主题活动"
+        verbose_name_plural = "主题活动"
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="campaign_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+
+
+class ActivityQuerySet(ScopedQuerySet):
+    def approved(self):
+        return self.filter(status=Status.APPROVED)
+
+    def in_period(self, start: date, end: date):
+        """Activities that start within [start, end]: an activity counts in the month it begins."""
+        return self.filter(start_date__gte=start, start_date__lte=end)
+
+    def subtree_of(self, organisation):
+        return self.filter(organisation__path__startswith=organisation.path)
+
+
+class Activity(models.Model):
+    """One activity held by one organisation, as its secretary logged it."""
+
+    title = models.CharField("活动名称", max_length=200)
+    organisation = models.ForeignKey(
+        "branches.Organisation", verbose_name="举办组织", on_delete=models.PROTECT, related_name="activities"
+    )
+    kind = models.CharField("活动类型", max_length=24, choices=ActivityKind.choices, db_index=True)
+    dimension = models.CharField("工作维度", max_length=20, choices=Dimension.choices, db_index=True)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name="所属主题活动",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    start_date = models.DateField("日期", db_index=True)
+    end_date = models.DateField("结束日期", null=True, blank=True, help_text="多日活动填写；当天活动留空。")
+    location = models.CharField("地点", max_length=200, blank=True)
+    summary = models.TextField("活动简介", blank=True)
+    audience = models.CharField("参与对象", max_length=20, choices=Audience.choices, default=Audience.MEMBERS_YOUTH)
+    participants = models.PositiveIntegerField("参与人数（人）", null=True, blank=True)
+    person_times = models.PositiveIntegerField(
+        "参与人次", null=True, blank=True, help_text="同一人多次参加按次计；与人数不同。"
+    )
+    hours = models.DecimalField(
+        "学习时长（小时）",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5"))],
+    )
+    notable = models.BooleanField("重点活动", default=False, help_text="由区团委标记，写入半年总结的重点活动。")
+
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    review_comment = models.TextField("审核意见", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    # A default rather than auto_now_add, so records logged on paper and entered later
+    # (and the demo's past months) can carry when they were really made.
+    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活动记录"
+        verbose_name_plural = "活动记录"
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["status", "start_date"], name="activity_status_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="activity_date_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(participants__isnull=True)
+                | models.Q(person_times__isnull=True)
+                | models.Q(person_times__gte=models.F("participants")),
+                name="activity_person_times_not_below_persons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def last_date(self) -> date:
+        return self.end_date or self.start_date
+
+    @property
+    def is_locked(self) -> bool:
+        """Approved or awaiting review: the secretary no longer changes it."""
+        return self.status in (Status.SUBMITTED, Status.APPROVED)
+
+    def clean(self):
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "结束日期不能早于开始日期。"
+        if self.end_date and self.start_date and (self.end_date - self.start_date).days > 366:
+            errors["end_date"] = "一条活动记录最长一年；长期工作请按阶段分别填报。"
+        if self.participants is not None and self.person_times is not None and self.person_times < self.participants:
+            errors["person_times"] = "参与人次不能少于参与人数。"
+        if self.hours is not None and self.start_date:
+            days = ((self.end_date or self.start_date) - self.start_date).days + 1
+            if self.hours > 24 * days:
+                errors["hours"] = f"学习时长不能超过活动天数的 24 小时（{24 * days} 小时）。"
+        if self.campaign_id and self.start_date and self.campaign:
+            campaign = self.campaign
+            if self.start_date > campaign.end_date or self.last_date < campaign.start_date:
+                errors["campaign"] = (
+                    f"活动日期不在「{campaign.name}」的时间范围内"
+                    f"（{campaign.start_date:%Y-%m-%d} 至 {campaign.end_date:%Y-%m-%d}）。"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _attachment_path(instance: "ActivityFile", filename: str) -> str:
+    # The stored name never reuses the uploaded one: no guessing, no clashes, no odd characters.
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    today = date.today()
+    return f"activities/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ActivityFileQuerySet(ScopedQuerySet):
+    scope_path_lookup = "activity__organisation__path"
+
+
+class FileKind(models.TextChoices):
+    IMAGE = "image", "照片"
+    PDF = "pdf", "PDF 文件"
+
+
+class ActivityFile(models.Model):
+    """A photo or PDF attached to an activity. Served only through the scoped download view."""
+
+    activity = models.ForeignKey(Activity, verbose_name="活动记录", on_delete=models.CASCADE, related_name="files")
+    file = models.FileField("文件", upload_to=_attachment_path, max_length=255)
+    kind = models.CharField("类型", max_length=8, choices=FileKind.choices)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = ActivityFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活动附件"
+        verbose_name_plural = "活动附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- Indicators: figures entered per organisation and month ------------------
+
+
+class IndicatorCategory(models.TextChoices):
+    STUDY = "study", "青年大学习"
+    OUTREACH = "outreach", "网上共青团"
+    VOLUNTEER = "volunteer", "志愿服务"
+    DUES = "dues", "团费收缴"
+    APPRAISAL = "appraisal", "教育评议"
+    REGISTRATION = "registration", "团籍注册"
+    BUILDING = "building", "组织建设"
+    OTHER = "other", "其他"
+
+
+class OverTime(models.TextChoices):
+    SUM = "sum", "逐月累计（流量）"
+    LATEST = "latest", "取期末最新值（存量）"
+    AVERAGE = "average", "各月平均"
+
+
+class OverTree(models.TextChoices):
+    SUM = "sum", "下级求和"
+    AVERAGE = "average", "下级平均"
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", "按月"
+    ISSUE = "issue", "按期（季/期）"
+
+
+class Qualifier(models.TextChoices):
+    NONE = "", "（精确）"
+    MORE_THAN = "余", "余（略多于）"
+    NEARLY = "近", "近（略少于）"
+    OVER = "超", "超（超过）"
+
+
+class Indicator(models.Model):
+    """One figure in the catalogue. Staff add indicators here; no migration needed.
+
+    ``over_time`` says how a month's values combine over a period (flows add up,
+    stocks take the latest value), ``over_tree`` how organisations combine. A
+    derived indicator (``numerator`` / ``denominator``) is not entered: it is the
+    ratio of two others, in percent, and may exceed 100.
+    """
+
+    code = models.CharField(
+        "代码",
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", "代码只能包含小写字母、数字和下划线，并以字母开头。")],
+    )
+    name = models.CharField("名称", max_length=80)
+    unit = models.CharField("单位", max_length=16, help_text="如：人次、期、次、元、个、%")
+    category = models.CharField("类别", max_length=16, choices=IndicatorCategory.choices)
+    platform = models.CharField("平台", max_length=40, blank=True, help_text="网上共青团指标所属平台，如“微信公众号”。")
+    period_kind = models.CharField("填报周期", max_length=8, choices=PeriodKind.choices, default=PeriodKind.MONTH)
+    over_time = models.CharField("跨月汇总", max_length=8, choices=OverTime.choices, default=OverTime.SUM)
+    over_tree = models.CharField("跨组织汇总", max_length=8, choices=OverTree.choices, default=OverTree.SUM)
+    decimals = models.PositiveSmallIntegerField("小数位数", default=0)
+    numerator = models.ForeignKey(
+        "self", verbose_name="分子指标", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    denominator = models.ForeignKey(
+        "self", verbose_name="分母指标", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.TextField("口径说明", blank=True)
+    position = models.PositiveSmallIntegerField("排序", default=100)
+    active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        verbose_name = "统计指标"
+        verbose_name_plural = "统计指标"
+        ordering = ["category", "position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+    @property
+    def is_derived(self) -> bool:
+        return self.numerator_id is not None
+
+    def clean(self):
+        if (self.numerator_id is None) != (self.denominator_id is None):
+            raise ValidationError("派生指标须同时指定分子和分母指标。")
+        if self.is_derived and self.pk and self.pk in (self.numerator_id, self.denominator_id):
+            raise ValidationError("派生指标不能以自身为分子或分母。")
+        if self.is_derived and (self.numerator.is_derived or self.denominator.is_derived):
+            raise ValidationError("分子和分母须是直接填报的指标。")
+
+
+class IndicatorValue(models.Model):
+    """An indicator's value for one organisation and month (and issue, for 按期 indicators)."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values")
+    organisation = models.ForeignKey(
+        "branches.Organisation", verbose_name="组织", on_delete=models.PROTECT, related_name="indicator_values"
+    )
+    month = models.DateField("月份", help_text="该月第一天")
+    issue = models.CharField("期次", max_length=40, blank=True, default="", help_text="按期指标填写，如“2024年第5期”。")
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    qualifier = models.CharField(
+        "约数",
+        max_length=2,
+        choices=Qualifier.choices,
+        blank=True,
+        default="",
+        help_text="仅当来源数字本身是约数时填写。",
+    )
+    note = models.CharField("备注", max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "指标数值"
+        verbose_name_plural = "指标数值"
+        ordering = ["month", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "organisation", "month", "issue"], name="indicator_value_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "month"], name="indicator_value_month")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {self.month:%Y-%m} {self.qualifier}{self.value}"
+
+    def clean(self):
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "月份须以该月第一天表示。"})

@@ -1,0 +1,388 @@
+"""Every figure about activities and indicators is computed here, and only here.
+
+Pages, the half-year report, the .xlsx annex, the dashboards and the reminders call
+these functions. Each aggregate is a fixed number of GROUP BY queries whatever the
+size of the subtree: never one query per organisation or per month.
+
+Counting rules:
+
+* Only approved records count, unless a caller asks for other statuses explicitly
+  (pages show submitted records separately as pending).
+* An activity counts in the period in which it starts.
+* ``persons`` adds up 人 (participants); ``person_times`` adds up 人次, and a record
+  that gives only persons counts each person once (persons = person-times).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Substr, TruncMonth
+
+from branches.models import Organisation
+
+from .models import Activity, Campaign, Indicator, IndicatorValue, OverTime, OverTree, Status
+from .periods import Period, month_start
+
+APPROVED_ONLY = (Status.APPROVED,)
+
+
+@dataclass
+class Totals:
+    count: int = 0
+    persons: int = 0
+    person_times: int = 0
+    hours: Decimal = Decimal("0")
+
+    def __add__(self, other: "Totals") -> "Totals":
+        return Totals(
+            self.count + other.count,
+            self.persons + other.persons,
+            self.person_times + other.person_times,
+            self.hours + other.hours,
+        )
+
+
+_TOTALS = {
+    "count": Count("id"),
+    "persons": Coalesce(Sum("participants"), 0),
+    "person_times": Coalesce(Sum(Coalesce("person_times", "participants")), 0),
+    "hours": Coalesce(Sum("hours"), Value(Decimal("0")), output_field=DecimalField(max_digits=12, decimal_places=1)),
+}
+
+
+def _totals(row: dict) -> Totals:
+    return Totals(row["count"], row["persons"], row["person_times"], Decimal(row["hours"] or 0))
+
+
+def activities_for(
+    *,
+    user=None,
+    organisation: Organisation | None = None,
+    period: Period | None = None,
+    statuses: Iterable[str] | None = APPROVED_ONLY,
+    kind: str | Iterable[str] | None = None,
+    dimension: str | None = None,
+    campaign: Campaign | int | None = None,
+    audience: str | None = None,
+) -> QuerySet:
+    """The activities that a figure counts: in the user's scope, under ``organisation``, in ``period``."""
+    qs = Activity.objects.all()
+    if user is not None:
+        qs = qs.visible_to(user)
+    if organisation is not None:
+        qs = qs.subtree_of(organisation)
+    if period is not None:
+        qs = qs.in_period(period.start, period.end)
+    if statuses is not None:
+        qs = qs.filter(status__in=list(statuses))
+    if kind:
+        qs = qs.filter(kind=kind) if isinstance(kind, str) else qs.filter(kind__in=list(kind))
+    if dimension:
+        qs = qs.filter(dimension=dimension)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if audience:
+        qs = qs.filter(audience=audience)
+    return qs
+
+
+def totals_of(qs: QuerySet) -> Totals:
+    """Totals of an already-filtered activity queryset (one query)."""
+    return _totals(qs.order_by().aggregate(**_TOTALS))
+
+
+def activity_totals(**filters) -> Totals:
+    """count, persons, person-times and hours of the activities ``activities_for(**filters)`` selects."""
+    return totals_of(activities_for(**filters))
+
+
+def activity_totals_by(group: str | Iterable[str], **filters) -> dict:
+    """Totals grouped by one or more of ``kind``, ``dimension``, ``audience``, ``campaign``,
+    ``organisation``, ``status`` or ``month`` (the first day of the month an activity starts in).
+
+    Keys are the group value, or a tuple of values when several groups are given.
+    """
+    groups = [group] if isinstance(group, str) else list(group)
+    allowed = {"kind", "dimension", "audience", "campaign", "organisation", "status", "month"}
+    unknown = set(groups) - allowed
+    if unknown:
+        raise ValueError(f"Cannot group by {sorted(unknown)}")
+    columns = [f"{g}_id" if g in ("campaign", "organisation") else g for g in groups]
+    qs = activities_for(**filters).order_by()
+    if "month" in groups:
+        qs = qs.annotate(month=TruncMonth("start_date"))
+    result = {}
+    for row in qs.values(*columns).annotate(**_TOTALS):
+        values = tuple(_as_date(row[c]) if c == "month" else row[c] for c in columns)
+        result[values[0] if len(values) == 1 else values] = _totals(row)
+    return result
+
+
+def _as_date(value) -> date:
+    # TruncMonth over a DateField gives a date; some backends hand back a datetime.
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def activity_totals_by_dimension_month(**filters) -> dict[tuple[str, date], Totals]:
+    return activity_totals_by(["dimension", "month"], **filters)
+
+
+@dataclass
+class CampaignRow:
+    campaign: Campaign
+    totals: Totals
+    by_audience: dict[str, Totals] = field(default_factory=dict)
+
+
+def activity_totals_by_campaign(**filters) -> list[CampaignRow]:
+    """Per campaign: totals and participants by audience, campaigns in date order (two queries)."""
+    filters.pop("campaign", None)
+    grouped = activity_totals_by(["campaign", "audience"], **filters)
+    campaigns = Campaign.objects.in_bulk({key[0] for key in grouped if key[0] is not None})
+    rows: dict[int, CampaignRow] = {}
+    for (campaign_id, audience), totals in grouped.items():
+        if campaign_id is None:
+            continue
+        row = rows.setdefault(campaign_id, CampaignRow(campaigns[campaign_id], Totals()))
+        row.totals = row.totals + totals
+        row.by_audience[audience] = totals
+    return sorted(rows.values(), key=lambda r: (r.campaign.start_date, r.campaign.name))
+
+
+@dataclass
+class OrganisationRow:
+    organisation: Organisation
+    totals: Totals
+
+
+def activity_totals_by_organisation(
+    *, organisation: Organisation, rollup: bool = True, **filters
+) -> list[OrganisationRow]:
+    """Totals per organisation under ``organisation``.
+
+    With ``rollup`` each direct child's row holds its whole subtree and the root's
+    own activities form a row of their own; without it, each organisation counts
+    only the records it logged itself. Two queries either way.
+    """
+    qs = activities_for(organisation=organisation, **filters).order_by()
+    if rollup:
+        width = len(organisation.path) + organisation.steplen
+        qs = qs.annotate(bucket=Substr("organisation__path", 1, width))
+        grouped = {row["bucket"]: _totals(row) for row in qs.values("bucket").annotate(**_TOTALS)}
+        orgs = Organisation.objects.in_bulk(list(grouped), field_name="path")
+    else:
+        grouped = {row["organisation_id"]: _totals(row) for row in qs.values("organisation_id").annotate(**_TOTALS)}
+        orgs = Organisation.objects.in_bulk(list(grouped))
+    rows = [OrganisationRow(orgs[key], totals) for key, totals in grouped.items() if key in orgs]
+    return sorted(rows, key=lambda r: r.organisation.path)
+
+
+def status_counts_of(qs: QuerySet) -> dict[str, int]:
+    """How many records of each status in an activity queryset (one query)."""
+    return {row["status"]: row["n"] for row in qs.order_by().values("status").annotate(n=Count("id"))}
+
+
+def activity_counts_by_status(**filters) -> dict[str, int]:
+    """How many records of each status (e.g. to show pending beside approved)."""
+    filters["statuses"] = None
+    return status_counts_of(activities_for(**filters))
+
+
+def notable_activities(**filters) -> QuerySet:
+    """Approved activities staff marked as notable, for the report's named list."""
+    return activities_for(**filters).filter(notable=True).select_related("organisation", "campaign")
+
+
+# --- Indicators ---------------------------------------------------------------
+
+
+@dataclass
+class IndicatorFigure:
+    indicator: Indicator
+    value: Decimal | None  # None: nothing entered in the period
+    qualifier: str = ""  # 余 / 近 / 超 when every approximate source agrees on it
+    approximate: bool = False  # some source figure was itself approximate
+    organisations: int = 0  # how many organisations contributed
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return "—"
+        return f"{self.qualifier}{self.value:,}"
+
+
+@dataclass
+class _Cell:
+    total: Decimal = Decimal("0")
+    rows: int = 0
+    qualifiers: set = field(default_factory=set)
+
+    def add(self, total, rows, q_min, q_max):
+        self.total += Decimal(total)
+        self.rows += rows
+        self.qualifiers.update(q for q in (q_min, q_max) if q)
+
+
+def _round(indicator: Indicator, value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-indicator.decimals), rounding=ROUND_HALF_UP)
+
+
+def _qualifier(qualifiers: set) -> tuple[str, bool]:
+    if not qualifiers:
+        return "", False
+    return (next(iter(qualifiers)) if len(qualifiers) == 1 else ""), True
+
+
+def _value_rows(indicators: list[Indicator], organisation: Organisation, period: Period):
+    """Per (indicator, organisation, month): sum and count of the entered values (one query)."""
+    qs = (
+        IndicatorValue.objects.filter(
+            indicator__in=indicators,
+            organisation__path__startswith=organisation.path,
+            month__gte=month_start(period.start),
+            month__lte=period.end,
+        )
+        .order_by()
+        .values("indicator_id", "organisation_id", "month")
+        .annotate(
+            total=Sum("value"),
+            rows=Count("id"),
+            q_min=Min("qualifier", filter=~Q(qualifier="")),
+            q_max=Max("qualifier", filter=~Q(qualifier="")),
+        )
+    )
+    return list(qs)
+
+
+def _combine(indicator: Indicator, months: dict[int, dict[date, _Cell]]) -> IndicatorFigure:
+    """Apply the over-time rule per organisation, then the over-tree rule."""
+    per_org: list[Decimal] = []
+    qualifiers: set = set()
+    for cells in months.values():
+        if not cells:
+            continue
+        if indicator.over_time == OverTime.SUM:
+            value = sum((c.total for c in cells.values()), Decimal("0"))
+            used = cells.values()
+        elif indicator.over_time == OverTime.AVERAGE:
+            value = sum((c.total for c in cells.values()), Decimal("0")) / sum(c.rows for c in cells.values())
+            used = cells.values()
+        else:  # LATEST: the last month with a value; several issues in it are averaged
+            last = cells[max(cells)]
+            value = last.total / last.rows
+            used = [last]
+        for cell in used:
+            qualifiers |= cell.qualifiers
+        per_org.append(value)
+    if not per_org:
+        return IndicatorFigure(indicator, None)
+    total = sum(per_org, Decimal("0"))
+    if indicator.over_tree == OverTree.AVERAGE:
+        total = total / len(per_org)
+    qualifier, approximate = _qualifier(qualifiers)
+    return IndicatorFigure(indicator, _round(indicator, total), qualifier, approximate, len(per_org))
+
+
+def _derive(indicator: Indicator, figures: dict[int, IndicatorFigure]) -> IndicatorFigure:
+    num, den = figures.get(indicator.numerator_id), figures.get(indicator.denominator_id)
+    if num is None or den is None or num.value is None or not den.value:
+        return IndicatorFigure(indicator, None)
+    value = _round(indicator, num.value * 100 / den.value)
+    approximate = num.approximate or den.approximate
+    return IndicatorFigure(indicator, value, "", approximate, min(num.organisations, den.organisations))
+
+
+def _load_indicators(codes: Iterable[str] | None) -> tuple[list[Indicator], list[Indicator]]:
+    """The requested indicators and the entered ones they need (derived ones need their parts)."""
+    qs = Indicator.objects.all()
+    if codes is not None:
+        codes = list(codes)
+        qs = qs.filter(Q(code__in=codes) | Q(pk__in=Indicator.objects.filter(code__in=codes).values("numerator_id")))
+        qs = qs | Indicator.objects.filter(pk__in=Indicator.objects.filter(code__in=codes).values("denominator_id"))
+    everything = list(qs.distinct())
+    if codes is not None:
+        order = {code: i for i, code in enumerate(codes)}
+        requested = sorted((i for i in everything if i.code in order), key=lambda i: order[i.code])
+    else:
+        requested = everything
+    return requested, [i for i in everything if not i.is_derived]
+
+
+def indicator_values(
+    codes: Iterable[str] | None, *, organisation: Organisation, period: Period
+) -> dict[str, IndicatorFigure]:
+    """Figures for the indicators ``codes`` (all when None) over ``organisation``'s subtree in ``period``.
+
+    Two queries whatever the number of indicators, organisations or months.
+    """
+    requested, entered = _load_indicators(codes)
+    months: dict[int, dict[int, dict[date, _Cell]]] = defaultdict(lambda: defaultdict(dict))
+    for row in _value_rows(entered, organisation, period):
+        cell = months[row["indicator_id"]][row["organisation_id"]].setdefault(_as_date(row["month"]), _Cell())
+        cell.add(row["total"], row["rows"], row["q_min"], row["q_max"])
+    figures = {ind.pk: _combine(ind, months.get(ind.pk, {})) for ind in entered}
+    result = {}
+    for ind in requested:
+        result[ind.code] = _derive(ind, figures) if ind.is_derived else figures[ind.pk]
+    return result
+
+
+def indicator_value(code: str, *, organisation: Organisation, period: Period) -> IndicatorFigure:
+    """One indicator's figure over ``organisation``'s subtree in ``period``, by its aggregation rules."""
+    figures = indicator_values([code], organisation=organisation, period=period)
+    if code not in figures:
+        raise Indicator.DoesNotExist(f"No indicator with code {code!r}")
+    return figures[code]
+
+
+def indicator_monthly(
+    codes: Iterable[str] | None, *, organisation: Organisation, period: Period
+) -> tuple[list[Indicator], list[date], dict[tuple[str, date], IndicatorFigure], dict[str, IndicatorFigure]]:
+    """Per indicator and month over the subtree, plus the whole period's figure (two queries).
+
+    Returns (indicators, months, {(code, month): figure}, {code: figure for the period}).
+    """
+    requested, entered = _load_indicators(codes)
+    months_list = period.months()
+    by_ind: dict[int, dict[int, dict[date, _Cell]]] = defaultdict(lambda: defaultdict(dict))
+    for row in _value_rows(entered, organisation, period):
+        cell = by_ind[row["indicator_id"]][row["organisation_id"]].setdefault(_as_date(row["month"]), _Cell())
+        cell.add(row["total"], row["rows"], row["q_min"], row["q_max"])
+    cells: dict[tuple[str, date], IndicatorFigure] = {}
+    period_figures: dict[str, IndicatorFigure] = {}
+    whole = {ind.pk: _combine(ind, by_ind.get(ind.pk, {})) for ind in entered}
+    for month in months_list:
+        figures = {}
+        for ind in entered:
+            orgs = {org: {month: c[month]} for org, c in by_ind.get(ind.pk, {}).items() if month in c}
+            figures[ind.pk] = _combine(ind, orgs)
+        for ind in requested:
+            cells[(ind.code, month)] = _derive(ind, figures) if ind.is_derived else figures[ind.pk]
+    for ind in requested:
+        period_figures[ind.code] = _derive(ind, whole) if ind.is_derived else whole[ind.pk]
+    return requested, months_list, cells, period_figures
+
+
+def indicator_entries(*, organisation: Organisation, month: date, issue: str = "") -> dict[int, IndicatorValue]:
+    """The values one organisation entered for one month (and issue), by indicator id."""
+    qs = IndicatorValue.objects.filter(organisation=organisation, month=month, issue=issue)
+    return {value.indicator_id: value for value in qs}
+
+
+def indicator_issues(*, organisation: Organisation, month: date) -> list[str]:
+    """The issues (期次) an organisation has entered for a month."""
+    return list(
+        IndicatorValue.objects.filter(organisation=organisation, month=month)
+        .exclude(issue="")
+        .order_by("issue")
+        .values_list("issue", flat=True)
+        .distinct()
+    )
+
+
+def pending_review_count(*, user) -> int:
+    return Activity.objects.visible_to(user).filter(status=Status.SUBMITTED).count()

@@ -1,0 +1,438 @@
+"""Writes to activities, campaigns and indicator values."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from branches.models import Organisation
+from core.uploads import IMAGE, PDF, validate_upload
+
+from . import rules
+from .models import (
+    DEFAULT_DIMENSION,
+    Activity,
+    ActivityFile,
+    ActivityKind,
+    Campaign,
+    FileKind,
+    Indicator,
+    IndicatorValue,
+    Status,
+)
+
+ACTIVITY_FIELDS = (
+    "title",
+    "organisation",
+    "kind",
+    "dimension",
+    "campaign",
+    "start_date",
+    "end_date",
+    "location",
+    "summary",
+    "audience",
+    "participants",
+    "person_times",
+    "hours",
+)
+STAFF_ONLY_FIELDS = ("notable",)
+
+PHOTO_MAX_BYTES = 15 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+MAX_FILES_PER_ACTIVITY = 30
+
+
+def _check_fields(fields: dict, user) -> None:
+    allowed = set(ACTIVITY_FIELDS) | (set(STAFF_ONLY_FIELDS) if user.is_committee_staff else set())
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Not settable here: {sorted(unknown)}")
+
+
+def _validate_campaign_choice(activity: Activity, previous_campaign_id: int | None) -> None:
+    # A campaign staff retired cannot be newly chosen, but records already in it keep it.
+    if activity.campaign_id and activity.campaign_id != previous_campaign_id and not activity.campaign.active:
+        raise ValidationError({"campaign": f"「{activity.campaign.name}」已停用，不能再选择。"})
+
+
+def submission_problems(activity: Activity) -> dict[str, str]:
+    """What a record still lacks before it can go to review (empty when complete)."""
+    problems = {}
+    if activity.participants is None and activity.person_times is None:
+        problems["participants"] = "提交审核前请填写参与人数或参与人次。"
+    if activity.kind == ActivityKind.THEMATIC_STUDY and activity.hours is None:
+        problems["hours"] = "专题学习须填写学习时长。"
+    if not activity.summary.strip():
+        problems["summary"] = "提交审核前请填写活动简介。"
+    return problems
+
+
+def _mark_submitted(activity: Activity, user) -> None:
+    problems = submission_problems(activity)
+    if problems:
+        raise ValidationError(problems)
+    activity.status = Status.SUBMITTED
+    activity.submitted_by = user
+    activity.submitted_at = timezone.now()
+
+
+@transaction.atomic
+def activity_create(*, user, submit: bool = False, photos=(), attachments=(), **fields) -> Activity:
+    """Log a new activity as a draft (or straight to review with ``submit``), with its files.
+
+    The dimension defaults to the kind's when not given. One bad file stores nothing.
+    """
+    _check_fields(fields, user)
+    organisation: Organisation = fields["organisation"]
+    if not rules.can_create_for(user, organisation):
+        raise PermissionDenied("不能为该组织填报活动。")
+    if not fields.get("dimension") and fields.get("kind"):
+        fields["dimension"] = DEFAULT_DIMENSION.get(fields["kind"], "")
+    activity = Activity(**fields, created_by=user, status=Status.DRAFT)
+    activity.full_clean()
+    _validate_campaign_choice(activity, None)
+    if submit:
+        _mark_submitted(activity, user)
+    activity._history_user = user
+    activity.save()
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, user, submit: bool = False, photos=(), attachments=(), **fields) -> Activity:
+    """Change a record the user may edit. A returned record keeps its reviewer's comment until resubmitted."""
+    _check_fields(fields, user)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_edit(user, activity):
+        raise PermissionDenied("该记录已提交或已通过审核，不能再修改。")
+    previous_campaign = activity.campaign_id
+    if "organisation" in fields and fields["organisation"].pk != activity.organisation_id:
+        if not rules.can_create_for(user, fields["organisation"]):
+            raise PermissionDenied("不能把记录改到该组织名下。")
+    if "kind" in fields and not fields.get("dimension"):
+        fields["dimension"] = DEFAULT_DIMENSION.get(fields["kind"], activity.dimension)
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    _validate_campaign_choice(activity, previous_campaign)
+    if submit:
+        if not rules.can_submit(user, activity):
+            raise ValidationError("该记录当前不能提交审核。")
+        _mark_submitted(activity, user)
+    activity._history_user = user
+    activity.save()
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
+    return activity
+
+
+@transaction.atomic
+def activity_submit(*, activity: Activity, user) -> Activity:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_submit(user, activity):
+        raise PermissionDenied("该记录当前不能提交审核。")
+    _mark_submitted(activity, user)
+    activity._history_user = user
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_withdraw(*, activity: Activity, user) -> Activity:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_withdraw(user, activity):
+        raise PermissionDenied("只有待审核的记录可以撤回。")
+    activity.status = Status.DRAFT
+    activity._history_user = user
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_approve(*, activity: Activity, reviewer) -> Activity:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_approve(reviewer, activity):
+        raise PermissionDenied("只有区团委工作人员可以审核待审核的记录。")
+    activity.status = Status.APPROVED
+    activity.review_comment = ""
+    activity.reviewed_by = reviewer
+    activity.reviewed_at = timezone.now()
+    activity._history_user = reviewer
+    activity.save()
+    return activity
+
+
+def _clean_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "退回时请填写审核意见，告诉填报人需要修改什么。"})
+    if len(comment) > 1000:
+        raise ValidationError({"comment": "审核意见不能超过 1000 字。"})
+    return comment
+
+
+@transaction.atomic
+def activity_return(*, activity: Activity, reviewer, comment: str) -> Activity:
+    comment = _clean_comment(comment)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_return(reviewer, activity):
+        raise PermissionDenied("只有区团委工作人员可以退回记录。")
+    activity.status = Status.RETURNED
+    activity.review_comment = comment
+    activity.reviewed_by = reviewer
+    activity.reviewed_at = timezone.now()
+    activity._history_user = reviewer
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: str = "") -> int:
+    """Approve (or return, with one comment) the submitted records among ``ids``.
+
+    Records no longer awaiting review (someone else got there first) are skipped.
+    Returns how many changed.
+    """
+    if not reviewer.is_committee_staff:
+        raise PermissionDenied("只有区团委工作人员可以审核。")
+    if not approve:
+        comment = _clean_comment(comment)
+    targets = list(Activity.objects.select_for_update().filter(pk__in=ids, status=Status.SUBMITTED).order_by("pk"))
+    now = timezone.now()
+    for activity in targets:
+        activity.status = Status.APPROVED if approve else Status.RETURNED
+        activity.review_comment = "" if approve else comment
+        activity.reviewed_by = reviewer
+        activity.reviewed_at = now
+        activity.updated_at = now
+    bulk_update_with_history(
+        targets,
+        Activity,
+        ["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"],
+        batch_size=500,
+        default_user=reviewer,
+        default_change_reason="批量审核",
+    )
+    return len(targets)
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, user) -> None:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_delete(user, activity):
+        raise PermissionDenied("已提交或已通过的记录不能删除。")
+    files = list(activity.files.all())
+    activity._history_user = user
+    activity.delete()
+    # The rows are gone with the activity; remove the stored files once that is certain.
+    for stored in files:
+        transaction.on_commit(lambda name=stored.file.name, storage=stored.file.storage: storage.delete(name))
+
+
+def _validated_files(uploads, *, allowed: set[str], max_bytes: int, field: str, errors: dict) -> list:
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append((upload.name, validate_upload(upload, allowed=allowed, max_bytes=max_bytes)))
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(f"「{upload.name}」：{message}" for message in exc.messages)
+    return checked
+
+
+def _add_files(*, activity: Activity, user, photos=(), attachments=()) -> list[ActivityFile]:
+    """Validate every upload first (content sniffed, images re-encoded), then store them all."""
+    if not photos and not attachments:
+        return []
+    errors: dict[str, list[str]] = {}
+    checked = _validated_files(photos, allowed={IMAGE}, max_bytes=PHOTO_MAX_BYTES, field="photos", errors=errors)
+    checked += _validated_files(
+        attachments, allowed={IMAGE, PDF}, max_bytes=ATTACHMENT_MAX_BYTES, field="attachments", errors=errors
+    )
+    if errors:
+        raise ValidationError(errors)
+    if activity.files.count() + len(checked) > MAX_FILES_PER_ACTIVITY:
+        raise ValidationError({"attachments": f"每条活动记录最多 {MAX_FILES_PER_ACTIVITY} 个照片和附件。"})
+    stored = []
+    for original_name, clean in checked:
+        kind = FileKind.PDF if clean.name.lower().endswith(".pdf") else FileKind.IMAGE
+        record = ActivityFile(
+            activity=activity,
+            kind=kind,
+            original_name=original_name[:255],
+            size=clean.size,
+            uploaded_by=user,
+        )
+        record.file.save(clean.name, clean, save=False)
+        try:
+            record.full_clean()
+            record.save()
+        except Exception:
+            record.file.delete(save=False)
+            raise
+        stored.append(record)
+    return stored
+
+
+@transaction.atomic
+def activity_files_add(*, activity: Activity, user, photos=(), attachments=()) -> list[ActivityFile]:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not rules.can_manage_files(user, activity):
+        raise PermissionDenied("该记录已提交或已通过审核，不能再修改附件。")
+    return _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
+
+
+@transaction.atomic
+def activity_file_delete(*, activity_file: ActivityFile, user) -> None:
+    activity_file = ActivityFile.objects.select_related("activity__organisation").get(pk=activity_file.pk)
+    if not rules.can_manage_files(user, activity_file.activity):
+        raise PermissionDenied("该记录已提交或已通过审核，不能再修改附件。")
+    name, storage = activity_file.file.name, activity_file.file.storage
+    activity_file.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Campaigns ------------------------------------------------------------------
+
+CAMPAIGN_FIELDS = ("name", "dimension", "start_date", "end_date", "description", "active")
+
+
+@transaction.atomic
+def campaign_create(*, user, **fields) -> Campaign:
+    if not user.is_committee_staff:
+        raise PermissionDenied
+    unknown = set(fields) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"Not settable here: {sorted(unknown)}")
+    campaign = Campaign(**fields)
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, user, **fields) -> Campaign:
+    if not user.is_committee_staff:
+        raise PermissionDenied
+    unknown = set(fields) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise TypeError(f"Not settable here: {sorted(unknown)}")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    campaign.full_clean()
+    outside = campaign.activities.filter(
+        Q(start_date__gt=campaign.end_date)
+        | Q(end_date__lt=campaign.start_date)
+        | Q(end_date__isnull=True, start_date__lt=campaign.start_date)
+    ).count()
+    if outside:
+        raise ValidationError(f"有 {outside} 条已关联的活动记录不在新的时间范围内，请先调整这些记录。")
+    campaign.save()
+    return campaign
+
+
+# --- Indicators -------------------------------------------------------------------
+
+INDICATOR_FIELDS = (
+    "code",
+    "name",
+    "unit",
+    "category",
+    "platform",
+    "period_kind",
+    "over_time",
+    "over_tree",
+    "decimals",
+    "numerator",
+    "denominator",
+    "description",
+    "position",
+    "active",
+)
+
+
+@transaction.atomic
+def indicator_save(*, user, indicator: Indicator | None = None, **fields) -> Indicator:
+    """Create an indicator, or change one. Once values exist its code and rules stay fixed:
+    changing how a figure aggregates would silently change every past report."""
+    if not user.is_committee_staff:
+        raise PermissionDenied
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise TypeError(f"Not settable here: {sorted(unknown)}")
+    if indicator is None:
+        indicator = Indicator()
+    else:
+        indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        if indicator.values.exists():
+            frozen = ("code", "over_time", "over_tree", "period_kind", "numerator", "denominator")
+            changed = [
+                Indicator._meta.get_field(name).verbose_name
+                for name in frozen
+                if name in fields and getattr(indicator, name) != fields[name]
+            ]
+            if changed:
+                raise ValidationError(f"该指标已有填报数据，不能再修改：{'、'.join(changed)}。")
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    indicator.full_clean()
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def indicator_values_save(
+    *,
+    user,
+    organisation: Organisation,
+    month: date,
+    issue: str = "",
+    values: dict[Indicator, tuple[Decimal | None, str, str]],
+) -> tuple[int, int]:
+    """Store one organisation's figures for one month (and issue).
+
+    ``values`` maps each indicator to (value, qualifier, note); a value of None
+    removes what was entered before. Returns (saved, removed).
+    """
+    if not (user.can_write and rules.reaches(user, organisation)):
+        raise PermissionDenied("不能为该组织填报数据。")
+    if month.day != 1:
+        raise ValidationError({"month": "月份须以该月第一天表示。"})
+    issue = (issue or "").strip()
+    existing = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.select_for_update().filter(organisation=organisation, month=month, issue=issue)
+    }
+    saved = removed = 0
+    errors = {}
+    for indicator, (value, qualifier, note) in values.items():
+        if indicator.is_derived:
+            raise ValidationError(f"「{indicator.name}」由其他指标计算得出，不能直接填报。")
+        current = existing.get(indicator.pk)
+        if value is None:
+            if current is not None:
+                current._history_user = user
+                current.delete()
+                removed += 1
+            continue
+        qualifier, note = qualifier or "", note or ""
+        if current is not None and (current.value, current.qualifier, current.note) == (value, qualifier, note):
+            continue  # unchanged: no new history row
+        record = current or IndicatorValue(indicator=indicator, organisation=organisation, month=month, issue=issue)
+        record.value, record.qualifier, record.note, record.entered_by = value, qualifier, note, user
+        try:
+            record.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            errors[indicator.code] = exc.messages
+            continue
+        record._history_user = user
+        record.save()
+        saved += 1
+    if errors:
+        raise ValidationError(errors)
+    return saved, removed

@@ -1,0 +1,234 @@
+import calendar
+from collections import defaultdict
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from accounts.access import Access, AccessMixin, ScopedObjectMixin
+
+from .. import rules, selectors, services
+from ..forms import ActivityForm, ReturnForm
+from ..models import Activity, Status
+from ..periods import Period, add_months, month_end
+from .common import ScopedActionView, add_errors, filtered_activities, query_without
+
+LIST_PAGE_SIZE = 50
+CALENDAR_CELL_LIMIT = 4
+
+
+class ActivityListView(AccessMixin, ListView):
+    access = Access.READ
+    template_name = "activities/activity_list.html"
+    context_object_name = "activities"
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_queryset(self):
+        self.filterset, qs = filtered_activities(self.request)
+        self.filtered = qs
+        return qs.select_related("organisation", "campaign").order_by("-start_date", "-id")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filter"] = self.filterset
+        # Approved records are what counts; submitted ones are shown apart, as pending.
+        ctx["approved_totals"] = selectors.totals_of(self.filtered.filter(status=Status.APPROVED))
+        ctx["status_counts"] = selectors.status_counts_of(self.filtered)
+        ctx["query"] = query_without(self.request, "page")
+        return ctx
+
+
+class ActivityCalendarView(AccessMixin, TemplateView):
+    """A month grid, server-rendered: each activity on the day it starts."""
+
+    access = Access.READ
+    template_name = "activities/activity_calendar.html"
+
+    def get_month(self) -> date:
+        raw = self.request.GET.get("month", "")
+        try:
+            year, month = (int(part) for part in raw.split("-"))
+            return date(year, month, 1)
+        except ValueError:
+            today = date.today()
+            return today.replace(day=1)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        first = self.get_month()
+        last = month_end(first)
+        filterset, qs = filtered_activities(self.request)
+        # Multi-day activities that began earlier still show on the month's first day.
+        qs = (
+            qs.filter(start_date__lte=last)
+            .annotate(last_day=Coalesce("end_date", "start_date"))
+            .filter(last_day__gte=first)
+            .select_related("organisation")
+            .order_by("start_date", "id")
+        )
+        by_day: dict[date, list[Activity]] = defaultdict(list)
+        for activity in qs:
+            by_day[max(activity.start_date, first)].append(activity)
+        weeks = []
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+            cells = []
+            for day in week:
+                items = by_day.get(day, []) if day.month == first.month else []
+                cells.append(
+                    {
+                        "day": day,
+                        "in_month": day.month == first.month,
+                        "items": items[:CALENDAR_CELL_LIMIT],
+                        "more": max(0, len(items) - CALENDAR_CELL_LIMIT),
+                    }
+                )
+            weeks.append(cells)
+        query = query_without(self.request, "month", "page")
+        ctx.update(
+            filter=filterset,
+            month=first,
+            weeks=weeks,
+            weekdays=["一", "二", "三", "四", "五", "六", "日"],
+            prev_month=add_months(first, -1),
+            next_month=add_months(first, 1),
+            today=date.today(),
+            query=query,
+            period=Period(first, last),
+            total=sum(len(v) for v in by_day.values()),
+        )
+        return ctx
+
+
+class ActivityDetailView(AccessMixin, ScopedObjectMixin, DetailView):
+    access = Access.READ
+    model = Activity
+    context_object_name = "activity"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation", "campaign", "created_by", "submitted_by", "reviewed_by")
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        activity = self.object
+        user = self.request.user
+        ctx["can"] = rules.permissions(user, activity)
+        ctx["files"] = list(activity.files.all())
+        ctx["history"] = list(activity.history.select_related("history_user").order_by("-history_date")[:30])
+        ctx["return_form"] = kwargs.get("return_form") or ReturnForm()
+        ctx["missing"] = services.submission_problems(activity) if ctx["can"]["submit"] else {}
+        return ctx
+
+
+class ActivityFormMixin:
+    form_class = ActivityForm
+    template_name = "activities/activity_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def save(self, form, *, submit: bool, files: dict) -> Activity:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        submit = "submit" in self.request.POST
+        files = {"photos": form.cleaned_data.get("photos", []), "attachments": form.cleaned_data.get("attachments", [])}
+        try:
+            activity = self.save(form, submit=submit, files=files)
+        except ValidationError as exc:
+            add_errors(form, exc)
+            if any(files.values()):
+                form.add_error(None, "记录尚未保存，请修正后重新选择照片和附件。")
+            return self.form_invalid(form)
+        if submit:
+            messages.success(self.request, f"已保存并提交审核：「{activity.title}」。")
+        else:
+            messages.success(self.request, f"已保存草稿：「{activity.title}」。")
+        return HttpResponseRedirect(reverse("activities:detail", args=[activity.pk]))
+
+
+class ActivityCreateView(AccessMixin, ActivityFormMixin, FormView):
+    access = Access.WRITE
+
+    def save(self, form, *, submit, files):
+        return services.activity_create(user=self.request.user, submit=submit, **files, **form.service_fields())
+
+
+class ActivityUpdateView(AccessMixin, ScopedObjectMixin, ActivityFormMixin, FormView):
+    access = Access.WRITE
+    model = Activity
+
+    def get(self, request, *args, **kwargs):
+        self._check()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._check()
+        return super().post(request, *args, **kwargs)
+
+    def _check(self):
+        if not rules.can_edit(self.request.user, self.get_object()):
+            raise PermissionDenied("该记录已提交或已通过审核，不能再修改。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_object()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(activity=self.get_object(), **kwargs)
+
+    def save(self, form, *, submit, files):
+        return services.activity_update(
+            activity=self.get_object(), user=self.request.user, submit=submit, **files, **form.service_fields()
+        )
+
+
+class ActivitySubmitView(ScopedActionView):
+    access = Access.WRITE
+
+    def post(self, request, *args, **kwargs):
+        activity = self.get_object()
+        try:
+            services.activity_submit(activity=activity, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "还不能提交审核：" + "；".join(exc.messages))
+        else:
+            messages.success(request, "已提交审核。")
+        return HttpResponseRedirect(reverse("activities:detail", args=[activity.pk]))
+
+
+class ActivityWithdrawView(ScopedActionView):
+    access = Access.WRITE
+
+    def post(self, request, *args, **kwargs):
+        activity = self.get_object()
+        services.activity_withdraw(activity=activity, user=request.user)
+        messages.success(request, "已撤回为草稿，可以修改后再提交。")
+        return HttpResponseRedirect(reverse("activities:detail", args=[activity.pk]))
+
+
+class ActivityDeleteView(AccessMixin, ScopedObjectMixin, DetailView):
+    """GET asks for confirmation; POST deletes a draft or returned record."""
+
+    access = Access.WRITE
+    model = Activity
+    context_object_name = "activity"
+    template_name = "activities/activity_confirm_delete.html"
+
+    def get(self, request, *args, **kwargs):
+        if not rules.can_delete(request.user, self.get_object()):
+            raise PermissionDenied("已提交或已通过的记录不能删除。")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        activity = self.get_object()
+        title = activity.title
+        services.activity_delete(activity=activity, user=request.user)
+        messages.success(request, f"已删除「{title}」。")
+        return HttpResponseRedirect(reverse("activities:list"))

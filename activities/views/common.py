@@ -1,0 +1,42 @@
+from django.core.exceptions import ValidationError
+from django.views import View
+
+from accounts.access import AccessMixin, ScopedObjectMixin
+
+from ..filters import ActivityFilter
+from ..models import Activity
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError onto the form's fields (or the form itself)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def filtered_activities(request):
+    """The activities the user reaches, narrowed by the filters in the query string.
+
+    Invalid filter input (an organisation outside the user's scope, a malformed date)
+    yields no records and the form's errors, never a silently wider list.
+    """
+    filterset = ActivityFilter(request.GET or None, user=request.user)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, Activity.objects.none()
+    return filterset, filterset.qs
+
+
+def query_without(request, *keys: str) -> str:
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+class ScopedActionView(AccessMixin, ScopedObjectMixin, View):
+    """A POST-only action on one activity in the user's scope."""
+
+    model = Activity
+    http_method_names = ["post"]

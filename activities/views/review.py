@@ -1,0 +1,120 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from accounts.access import Access, AccessMixin, ScopedObjectMixin
+
+from .. import services
+from ..forms import BulkReviewForm, ReturnForm
+from ..models import Activity, Status
+from .common import ScopedActionView, filtered_activities, query_without
+
+REVIEW_PAGE_SIZE = 50
+
+
+class ReviewQueueView(AccessMixin, ListView):
+    """Submitted records, oldest first, filtered like the list; approve or return several at once."""
+
+    access = Access.STAFF
+    template_name = "activities/review_queue.html"
+    context_object_name = "activities"
+    paginate_by = REVIEW_PAGE_SIZE
+
+    def get_queryset(self):
+        self.filterset, qs = filtered_activities(self.request)
+        return (
+            qs.filter(status=Status.SUBMITTED)
+            .select_related("organisation", "campaign", "submitted_by")
+            .order_by("submitted_at", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filter"] = self.filterset
+        ctx["query"] = query_without(self.request, "page")
+        ctx["bulk_form"] = kwargs.get("bulk_form") or BulkReviewForm(allowed_ids=[])
+        return ctx
+
+
+class BulkReviewView(AccessMixin, View):
+    """POST: approve or return the selected submitted records (invalid input re-shows the queue)."""
+
+    access = Access.STAFF
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+        allowed = list(
+            Activity.objects.visible_to(request.user)
+            .filter(pk__in=ids, status=Status.SUBMITTED)
+            .values_list("pk", flat=True)
+        )
+        form = BulkReviewForm(request.POST, allowed_ids=allowed)
+        back = reverse("activities:review") + ("?" + request.POST["query"] if request.POST.get("query") else "")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return HttpResponseRedirect(back)
+        approve = form.cleaned_data["action"] == "approve"
+        try:
+            changed = services.activity_review_many(
+                ids=form.cleaned_data["ids"],
+                reviewer=request.user,
+                approve=approve,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return HttpResponseRedirect(back)
+        messages.success(request, f"已{'通过' if approve else '退回'} {changed} 条记录。")
+        return HttpResponseRedirect(back)
+
+
+class ActivityApproveView(ScopedActionView):
+    access = Access.STAFF
+
+    def post(self, request, *args, **kwargs):
+        activity = self.get_object()
+        services.activity_approve(activity=activity, reviewer=request.user)
+        messages.success(request, f"已通过「{activity.title}」。")
+        return HttpResponseRedirect(_next(request, activity))
+
+
+class ActivityReturnView(AccessMixin, ScopedObjectMixin, DetailView):
+    """GET shows the comment form; POST returns the record with the comment."""
+
+    access = Access.STAFF
+    model = Activity
+    context_object_name = "activity"
+    template_name = "activities/activity_return.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("form", ReturnForm())
+        ctx["next"] = self.request.GET.get("next", "")
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        self.object = activity = self.get_object()
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            try:
+                services.activity_return(activity=activity, reviewer=request.user, comment=form.cleaned_data["comment"])
+            except ValidationError as exc:
+                form.add_error("comment", exc.messages)
+            else:
+                messages.success(request, f"已退回「{activity.title}」，填报人会看到审核意见。")
+                return HttpResponseRedirect(_next(request, activity))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+def _next(request, activity: Activity) -> str:
+    target = request.POST.get("next", "")
+    # Only our own review queue, never an outside address.
+    if target.startswith(reverse("activities:review")):
+        return target
+    return reverse("activities:detail", args=[activity.pk])
