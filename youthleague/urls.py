@@ -10,4 +10,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("security/", include("security.urls")),
     path("admin/", admin.site.urls),
+    path("honours/", include("honours.urls")),
 ]

@@ -9,6 +9,7 @@ from accounts.models import Role, User
 from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
+from honours import demo as honours_demo
 from members import demo as members_demo
 from reports import demo as reports_demo
 
@@ -52,10 +53,9 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
-            activities = activities_demo.load(rng, tree)
-            # After the other apps, so their demo data stay what their seed makes them.
             roster = members_demo.load(rng, tree)
-            # Last: the finalised demo report is compiled from everything above.
+            activities = activities_demo.load(rng, tree)
+            honours = honours_demo.load(rng, tree)
             reports = reports_demo.load(rng, tree)
         counts = {
             "organisations": len(tree.all),
@@ -63,6 +63,7 @@ class Command(BaseCommand):
             "members": roster["members"],
             "activities": activities.activities,
             "indicator values": activities.values,
+            "honours": honours,
             "plan items": reports.plan_items,
             "finalised reports": reports.reports,
         }
@@ -70,7 +71,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
+        # Later apps first: their rows point at the earlier apps' members, organisations and users.
         reports_demo.reset()
+        honours_demo.reset()
         members_demo.reset()  # transfers refer to users, members to organisations
         User.objects.all().delete()
         activities_demo.reset()
