@@ -36,6 +36,8 @@ test: install
 deploy-check: install
 	DEBUG=0 ALLOWED_HOSTS=portal.example.cn \
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	MEMBER_ID_KEY="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	MEMBER_ID_HASH_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lint: install

@@ -9,8 +9,10 @@ def _exporters() -> tuple[type[BaseExporter], ...]:
     # Imported here: exporters import app models, and this module is imported by core.
     from activities.exporters import ActivityExporter
     from branches.exporters import OrganisationExporter
+    from honours.exporters import HonourExporter
+    from members.exporters import MemberExporter
 
-    return (OrganisationExporter, ActivityExporter)
+    return (OrganisationExporter, MemberExporter, ActivityExporter, HonourExporter)
 
 
 @cache

@@ -247,6 +247,37 @@ from django.contrib.messages import constants as message_constants  # noqa: E402
 
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
+# --- Member ID numbers (sensitive personal information) ------------------------
+# ID numbers are stored encrypted (Fernet) and found through a keyed hash (HMAC-SHA256).
+# MEMBER_ID_KEY may list several Fernet keys separated by commas: the first encrypts,
+# all decrypt, so a key can be rotated (`manage.py reencrypt_member_ids`).
+# MEMBER_ID_HASH_KEY cannot rotate without re-hashing every row: keep it for good.
+
+
+def _member_key(name: str, generate) -> str:
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+    path = VAR_DIR / name.lower()
+    if not path.exists():
+        path.write_text(generate())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+MEMBER_ID_KEY = _member_key("MEMBER_ID_KEY", _fernet_key)
+MEMBER_ID_HASH_KEY = _member_key("MEMBER_ID_HASH_KEY", lambda: secrets.token_urlsafe(48))
+if MEMBER_ID_HASH_KEY in MEMBER_ID_KEY.split(","):
+    raise ImproperlyConfigured("MEMBER_ID_HASH_KEY must differ from every MEMBER_ID_KEY.")
+
 # --- Security (issue #9): sessions, deployment, CSP, login throttling, logging -----
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))

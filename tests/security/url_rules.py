@@ -157,7 +157,91 @@ def first_item_key(report) -> str:
     return ReportContent.from_json(report.content).all_items()[0].key
 
 
+def _member(world, **fields):
+    from tests.factories import MemberFactory
+
+    return MemberFactory(organisation=world.district.branch_b, name="乙支部团员", **fields)
+
+
+def _transfer(world):
+    from members.choices import TransferReason
+    from members.models import Transfer
+
+    return Transfer.objects.create(
+        member=world.obj("member"),
+        from_organisation=world.district.branch_b,
+        to_organisation=world.district.sub_b,
+        reason=TransferReason.RELOCATION,
+        requested_by=world.secretary_b,
+    )
+
+
+def _recruitment(world):
+    from datetime import date
+
+    from members.choices import Category
+    from members.models import RecruitmentCase
+
+    applicant = _member(world, category=Category.YOUTH)
+    return RecruitmentCase.objects.create(
+        member=applicant, organisation=world.district.branch_b, applied_on=date(2024, 3, 1)
+    )
+
+
+def _cadre(world):
+    from datetime import date
+
+    from members.choices import CadreKind
+    from members.models import CadreAppointment
+
+    return CadreAppointment.objects.create(
+        member=world.obj("member"),
+        organisation=world.district.branch_b,
+        kind=CadreKind.PART_TIME,
+        position="书记",
+        started_on=date(2023, 1, 1),
+    )
+
+
+def _counsellor(world):
+    from datetime import date
+
+    from members.choices import CounsellorRole
+    from members.models import CounsellorAppointment
+
+    return CounsellorAppointment.objects.create(
+        member=world.obj("member"),
+        organisation=world.district.branch_b,
+        role=CounsellorRole.SQUADRON,
+        started_on=date(2023, 9, 1),
+    )
+
+
+def _cohort(world):
+    from branches.models import Kind
+    from members.models import SchoolCohort
+    from tests.factories import OrganisationFactory
+
+    school = OrganisationFactory(name="乙街道中学团委", kind=Kind.SCHOOL, parent=world.district.sub_b)
+    return SchoolCohort.objects.create(school=school, graduation_year=2025, student_count=300)
+
+
+def _member_import(world):
+    from members.models import MemberImport
+
+    return MemberImport.objects.create(
+        organisation=world.district.branch_b, uploaded_by=world.secretary_b, original_name="乙支部名册.xlsx"
+    )
+
+
 OBJECTS: dict[str, Callable] = {
+    "member": _member,
+    "transfer": _transfer,
+    "recruitment": _recruitment,
+    "cadre": _cadre,
+    "counsellor": _counsellor,
+    "cohort": _cohort,
+    "member_import": _member_import,
     "organisation": lambda world: world.district.branch_b,
     "export_job": _export_job,
     "activity": _activity,
@@ -243,6 +327,36 @@ RULES: dict[str, Rule] = {
     ),
     "reports:item_add": staff(obj="report_draft", methods=GET_POST, expect=DRAFT),
     "reports:headings": staff(obj="report_draft", methods=GET_POST, expect=DRAFT),
+    # members
+    "members:list": read(),
+    "members:find": read(methods=POST),
+    "members:create": write(methods=GET_POST),
+    "members:detail": read(obj="member"),
+    "members:update": write(obj="member", methods=GET_POST),
+    "members:reveal_id": staff(obj="member", methods=POST),
+    "members:transfer_create": write(obj="member", methods=GET_POST),
+    "members:recruitment_start": write(obj="member", methods=GET_POST),
+    "members:cadre_create": write(obj="member", methods=GET_POST),
+    "members:counsellor_create": write(obj="member", methods=GET_POST),
+    "members:cadre_end": write(obj="cadre", methods=POST),
+    "members:counsellor_end": write(obj="counsellor", methods=POST),
+    "members:transfers": read(),
+    "members:transfer_accept": write(obj="transfer", methods=POST),
+    "members:transfer_reject": write(obj="transfer", methods=POST),
+    "members:transfer_cancel": write(obj="transfer", methods=POST),
+    "members:recruitment": read(),
+    "members:recruitment_advance": write(obj="recruitment", methods=POST),
+    "members:recruitment_stop": write(obj="recruitment", methods=POST),
+    "members:cohorts": read(),
+    "members:cohort_create": write(methods=GET_POST),
+    "members:cohort_update": write(obj="cohort", methods=GET_POST),
+    "members:ageing": read(),
+    "members:ageing_confirm": staff(methods=POST),
+    "members:import": write(methods=GET_POST),
+    "members:import_template": write(),
+    "members:import_detail": read(obj="member_import"),
+    "members:import_confirm": write(obj="member_import", methods=POST),
+    "members:import_discard": write(obj="member_import", methods=POST),
     # security
     "security:lockouts": staff(),
     "security:lockout_release": staff(methods=POST),
@@ -275,7 +389,22 @@ def _activities(world):
     return ["甲支部主题团日", "甲街道志愿服务"], ["乙支部主题团日", "区团委专题学习", d.sub_b.name, d.branch_b.name]
 
 
+def _members(world):
+    from tests.factories import MemberFactory
+
+    d = world.district
+    MemberFactory(organisation=d.branch_a, name="甲支部张红")
+    MemberFactory(organisation=d.sub_a, name="甲街道李明")
+    MemberFactory(organisation=d.branch_b, name="乙支部王芳")
+    MemberFactory(organisation=d.root, name="区团委赵强")
+    return ["甲支部张红", "甲街道李明"], ["乙支部王芳", "区团委赵强"]
+
+
 EXPORTS: dict[str, ExportRule] = {
+    "members": ExportRule(
+        setup=_members,
+        queries=lambda world: ["", f"org={world.district.branch_b.pk}", f"org={world.district.root.pk}", "q=乙"],
+    ),
     "activities": ExportRule(
         setup=_activities,
         queries=lambda world: [

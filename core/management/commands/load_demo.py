@@ -9,6 +9,8 @@ from accounts.models import Role, User
 from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
+from honours import demo as honours_demo
+from members import demo as members_demo
 from reports import demo as reports_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
@@ -51,13 +53,17 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
+            roster = members_demo.load(rng, tree)
             activities = activities_demo.load(rng, tree)
+            honours = honours_demo.load(rng, tree)
             reports = reports_demo.load(rng, tree)
         counts = {
             "organisations": len(tree.all),
             "users": len(users),
+            "members": roster["members"],
             "activities": activities.activities,
             "indicator values": activities.values,
+            "honours": honours,
             "plan items": reports.plan_items,
             "finalised reports": reports.reports,
         }
@@ -65,7 +71,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
+        # Later apps first: their rows point at the earlier apps' members, organisations and users.
         reports_demo.reset()
+        honours_demo.reset()
+        members_demo.reset()  # transfers refer to users, members to organisations
         User.objects.all().delete()
         activities_demo.reset()
         branches_demo.reset()
