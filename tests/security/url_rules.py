@@ -234,7 +234,36 @@ def _member_import(world):
     )
 
 
+def _honour(world, status="draft", **fields):
+    from django.core.files.base import ContentFile
+
+    from tests.honours.factories import HonourFactory
+
+    honour = HonourFactory(organisation=world.district.branch_b, recipient_name="乙支部获奖人", status=status, **fields)
+    honour.certificate.save("certificate.pdf", ContentFile(b"%PDF-1.4 certificate"), save=False)
+    honour.certificate_name = "证书.pdf"
+    honour.save()
+    return honour
+
+
+def _batch(world, status="draft"):
+    from django.core.files.base import ContentFile
+
+    from tests.honours.factories import BatchFactory, HonourFactory
+
+    batch = BatchFactory(organisation=world.district.sub_b, status=status)
+    HonourFactory(batch=batch, organisation=world.district.branch_b, recipient_name="乙名单获奖人")
+    batch.document.save("document.pdf", ContentFile(b"%PDF-1.4 document"), save=False)
+    batch.document_name = "表彰文件.pdf"
+    batch.save()
+    return batch
+
+
 OBJECTS: dict[str, Callable] = {
+    "honour": _honour,
+    "honour_submitted": lambda world: _honour(world, status="submitted"),
+    "batch": _batch,
+    "batch_submitted": lambda world: _batch(world, status="submitted"),
     "member": _member,
     "transfer": _transfer,
     "recruitment": _recruitment,
@@ -252,6 +281,10 @@ OBJECTS: dict[str, Callable] = {
     "report": lambda world: _report(world, final=True),
     "report_draft": lambda world: _report(world, final=False),
 }
+
+# Review steps sit in a view shared with the secretaries' own steps (Access.WRITE); the
+# review service itself refuses anyone but staff.
+REVIEW = {"secretary_b": 403}
 
 # Secretaries read finalised reports only: a draft is not found for them at all.
 DRAFT = {"secretary_b": 404}
@@ -357,6 +390,34 @@ RULES: dict[str, Rule] = {
     "members:import_detail": read(obj="member_import"),
     "members:import_confirm": write(obj="member_import", methods=POST),
     "members:import_discard": write(obj="member_import", methods=POST),
+    # honours
+    "honours:list": read(),
+    "honours:summary": read(),
+    "honours:create": write(methods=GET_POST),
+    "honours:detail": read(obj="honour"),
+    "honours:update": write(obj="honour", methods=GET_POST),
+    "honours:submit": write(obj="honour", methods=POST),
+    "honours:withdraw": write(obj="honour_submitted", methods=POST),
+    "honours:approve": write(obj="honour", methods=POST, expect=REVIEW),
+    "honours:return": write(obj="honour_submitted", methods=POST, expect=REVIEW),
+    "honours:delete": write(obj="honour", methods=POST),
+    "honours:certificate": read(obj="honour"),
+    "honours:certificate_upload": write(obj="honour", methods=POST),
+    "honours:batch_list": read(),
+    "honours:batch_create": write(methods=GET_POST),
+    "honours:batch_template": write(),
+    "honours:batch_detail": read(obj="batch"),
+    "honours:batch_update": write(obj="batch", methods=GET_POST),
+    "honours:batch_pick": write(obj="batch", methods=GET_POST),
+    "honours:batch_count": write(obj="batch", methods=GET_POST),
+    "honours:batch_upload": write(obj="batch", methods=GET_POST),
+    "honours:batch_document": read(obj="batch"),
+    "honours:batch_remove": write(obj="batch", methods=POST),
+    "honours:batch_submit": write(obj="batch", methods=POST),
+    "honours:batch_withdraw": write(obj="batch_submitted", methods=POST),
+    "honours:batch_approve": write(obj="batch", methods=POST, expect=REVIEW),
+    "honours:batch_return": write(obj="batch_submitted", methods=POST, expect=REVIEW),
+    "honours:batch_delete": write(obj="batch", methods=POST),
     # security
     "security:lockouts": staff(),
     "security:lockout_release": staff(methods=POST),
@@ -400,7 +461,27 @@ def _members(world):
     return ["甲支部张红", "甲街道李明"], ["乙支部王芳", "区团委赵强"]
 
 
+def _honours(world):
+    from tests.honours.factories import HonourFactory
+
+    d = world.district
+    HonourFactory(organisation=d.branch_a, recipient_name="甲支部获奖人")
+    HonourFactory(organisation=d.sub_a, recipient_name="甲街道获奖人")
+    HonourFactory(organisation=d.branch_b, recipient_name="乙支部获奖人")
+    HonourFactory(organisation=d.root, recipient_name="区团委获奖人")
+    return ["甲支部获奖人", "甲街道获奖人"], ["乙支部获奖人", "区团委获奖人", d.sub_b.name, d.branch_b.name]
+
+
 EXPORTS: dict[str, ExportRule] = {
+    "honours": ExportRule(
+        setup=_honours,
+        queries=lambda world: [
+            "",
+            f"organisation={world.district.branch_b.pk}",
+            f"organisation={world.district.root.pk}",
+            "q=乙",
+        ],
+    ),
     "members": ExportRule(
         setup=_members,
         queries=lambda world: ["", f"org={world.district.branch_b.pk}", f"org={world.district.root.pk}", "q=乙"],
