@@ -1,0 +1,145 @@
+"""The plain content object of a half-year report.
+
+The compiler builds it from data; staff edit it; renderers (HTML, .docx, .xlsx annex) read it.
+It is stored as JSON on the report, so a finalised report is frozen exactly as it was.
+
+An item's text is a template: ``{name}`` placeholders stand for its figures, so the wording can
+be edited while every figure stays linked to the data behind it.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import asdict, dataclass, field
+
+from .numbers import Measure, Style, format_figure
+
+CHINESE_ORDINALS = "一二三四五六七八九十"
+PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def ordinal(n: int) -> str:
+    """1 → 一, 11 → 十一, 20 → 二十 (enough for a report's numbering)."""
+    if n <= 10:
+        return CHINESE_ORDINALS[n - 1]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CHINESE_ORDINALS[tens - 1]
+    return f"{head}十{CHINESE_ORDINALS[ones - 1] if ones else ''}"
+
+
+@dataclass
+class Figure:
+    value: float | int | None
+    unit: str = ""
+    measure: str = Measure.PERSONS
+    style: str = Style.EXACT
+    label: str = ""  # what it counts, in Chinese, for the editor and the annex
+    link: str = ""  # the list behind the figure
+    previous: float | int | None = None  # the same half of the previous year
+    compiled_value: float | int | None = None  # the value when staff last confirmed the wording
+
+    def render(self) -> str:
+        return format_figure(self.value, self.unit, self.style)
+
+
+@dataclass
+class Item:
+    key: str  # stable across recompiles: "campaign:12", "honours:national", "plan:custom:3"
+    template: str
+    figures: dict[str, Figure] = field(default_factory=dict)
+    source: str = "data"  # "data" (compiled) or "staff" (added by hand)
+    edited: bool = False  # staff changed the wording; recompiling keeps it
+    stale: bool = False  # an edited item whose figures changed, or whose data is gone
+    heading: str = ""  # plan items: the (一) heading
+    obligation_id: int | None = None  # plan items linked to an obligation
+
+    def render(self) -> str:
+        values = {name: figure.render() for name, figure in self.figures.items()}
+        return string.Formatter().vformat(self.template, (), _Missing(values))
+
+    def placeholders(self) -> list[str]:
+        return PLACEHOLDER_RE.findall(self.template)
+
+
+class _Missing(dict):
+    """Unknown placeholders stay visible instead of raising."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+@dataclass
+class Subsection:
+    key: str  # a dimension code
+    title: str  # 凝聚青年
+    theme: str  # 紧扣时代主题，深化青少年思想政治引领和价值引领工作
+    items: list[Item] = field(default_factory=list)
+
+    def heading(self, n: int) -> str:
+        return f"（{ordinal(n)}）{self.title}，{self.theme}。"
+
+
+@dataclass
+class ReportContent:
+    title: str
+    opening: str
+    achievements: list[Subsection] = field(default_factory=list)
+    problems: list[Item] = field(default_factory=list)
+    plan: list[Item] = field(default_factory=list)
+    signature: str = ""
+    date_text: str = ""
+
+    HEADINGS = ("一、主要做法和成效", "二、存在问题", "三、下半年工作计划")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReportContent:
+        def item(raw: dict) -> Item:
+            figures = {name: Figure(**fig) for name, fig in raw.get("figures", {}).items()}
+            return Item(**{**raw, "figures": figures})
+
+        return cls(
+            title=data["title"],
+            opening=data["opening"],
+            achievements=[
+                Subsection(**{**sub, "items": [item(i) for i in sub.get("items", [])]})
+                for sub in data.get("achievements", [])
+            ],
+            problems=[item(i) for i in data.get("problems", [])],
+            plan=[item(i) for i in data.get("plan", [])],
+            signature=data.get("signature", ""),
+            date_text=data.get("date_text", ""),
+        )
+
+    def all_items(self) -> list[Item]:
+        return [i for sub in self.achievements for i in sub.items] + self.problems + self.plan
+
+    def find(self, key: str) -> Item | None:
+        return next((i for i in self.all_items() if i.key == key), None)
+
+    # --- Paragraph texts, shared by every renderer ----------------------------
+
+    def subsection_paragraph(self, n: int, sub: Subsection) -> tuple[str, str]:
+        """(the KaiTi heading, the body: 一是……。二是……。)"""
+        return sub.heading(n), numbered_sentences(item.render() for item in sub.items)
+
+    def problems_paragraph(self) -> str:
+        return numbered_sentences(item.render() for item in self.problems)
+
+    def plan_paragraphs(self) -> list[tuple[str, str]]:
+        return [
+            (f"（{ordinal(n)}）{item.heading}。" if item.heading else f"（{ordinal(n)}）", item.render())
+            for n, item in enumerate(self.plan, start=1)
+        ]
+
+
+def numbered_sentences(texts) -> str:
+    """一是……。二是……。 — each text ends with a full stop exactly once."""
+    parts = []
+    for n, text in enumerate((t.strip() for t in texts if t and t.strip()), start=1):
+        text = text.rstrip("。；;.")
+        parts.append(f"{ordinal(n)}是{text}。")
+    return "".join(parts)
