@@ -9,8 +9,9 @@ def _exporters() -> tuple[type[BaseExporter], ...]:
     # Imported here: exporters import app models, and this module is imported by core.
     from activities.exporters import ActivityExporter
     from branches.exporters import OrganisationExporter
+    from obligations.exporters import ComplianceExporter
 
-    return (OrganisationExporter, ActivityExporter)
+    return (OrganisationExporter, ActivityExporter, ComplianceExporter)
 
 
 @cache

@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("org/", include("branches.urls")),
     path("activities/", include("activities.urls")),
+    path("obligations/", include("obligations.urls")),
     path("admin/", admin.site.urls),
 ]

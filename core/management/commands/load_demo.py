@@ -8,9 +8,20 @@ from django.db import transaction
 from accounts.models import Role, User
 from branches import demo as branches_demo
 from branches.models import Organisation
+from obligations import demo as obligations_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
-PORTAL_APPS = ["accounts", "core", "branches", "members", "activities", "honours", "reports", "django_celery_beat"]
+PORTAL_APPS = [
+    "accounts",
+    "core",
+    "branches",
+    "members",
+    "activities",
+    "honours",
+    "reports",
+    "obligations",
+    "django_celery_beat",
+]
 
 
 class Command(BaseCommand):
@@ -39,13 +50,20 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
+            obligations = obligations_demo.load(rng, tree)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {len(tree.all)} organisations and {len(users)} users in {time.monotonic() - started:.1f}s."
             )
         )
+        self.stdout.write(
+            f"Organisational life: {obligations['activities']} records added, "
+            f"{obligations['reminders']} reminders in the ledger ({obligations['latest']})."
+        )
 
     def _reset(self) -> None:
+        # Reminders and the records they count refer to users and organisations: they go first.
+        obligations_demo.reset()
         User.objects.all().delete()
         branches_demo.reset()
 
