@@ -30,6 +30,11 @@ from branches.models import Kind
 from branches.scoping import ScopedQuerySet
 
 
+def plain_number(value) -> str:
+    """8.0 → "8", 7.5 → "7.5", 10 → "10": hours and thresholds as people write them."""
+    return format(Decimal(value).normalize(), "f")
+
+
 class Frequency(models.TextChoices):
     WEEK = periods.WEEK, "每周"
     MONTH = periods.MONTH, "每月"
@@ -199,12 +204,12 @@ class Obligation(models.Model):
     @property
     def minimum_display(self) -> str:
         if self.uses_indicator:
-            return f"填报值不少于 {self.indicator_min or 1:g}"
+            return f"填报值不少于 {plain_number(self.indicator_min or 1)}"
         parts = []
         if self.min_count:
             parts.append(f"不少于 {self.min_count} 次")
         if self.min_hours:
-            parts.append(f"不少于 {self.min_hours:g} 小时")
+            parts.append(f"不少于 {plain_number(self.min_hours)} 小时")
         text = "，".join(parts)
         return f"每名团干部{text}" if self.for_cadres else text
 

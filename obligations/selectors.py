@@ -41,7 +41,7 @@ from activities.periods import Period, month_start
 from branches.models import Organisation
 
 from . import roster
-from .models import Message, Obligation
+from .models import Message, Obligation, plain_number
 
 MET = "met"
 DUE = "due"
@@ -139,14 +139,18 @@ class Cell:
         if self.required_count is not None:
             parts.append(f"{self.approved_count}/{self.required_count} 次")
         if self.required_hours is not None:
-            parts.append(f"{self.approved_hours:g}/{self.required_hours:g} 小时")
+            parts.append(f"{plain_number(self.approved_hours)}/{plain_number(self.required_hours)} 小时")
         return "，".join(parts)
 
     @property
     def pending_display(self) -> str:
         if not self.pending_count:
             return ""
-        hours = f"，{self.pending_hours:g} 小时" if self.required_hours is not None and self.pending_hours else ""
+        hours = (
+            f"，{plain_number(self.pending_hours)} 小时"
+            if self.required_hours is not None and self.pending_hours
+            else ""
+        )
         return f"待审核 {self.pending_count} 次{hours}"
 
 

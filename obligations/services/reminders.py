@@ -287,9 +287,12 @@ def _claim(candidates: list[Candidate], *, run_id: uuid.UUID, now: datetime) -> 
     if not candidates:
         return []
     lease_until = timezone.now() + EMAIL_LEASE
+    # One global order of keys: two runs inserting the same keys concurrently then wait on
+    # each other in the same order and can never deadlock.
+    ordered = sorted(candidates, key=lambda c: (c.key[0] or 0, *c.key[1:]))
     with transaction.atomic():
         rows = []
-        for c in candidates:
+        for c in ordered:
             address = (c.recipient.email or "").strip()
             rows.append(
                 Reminder(
@@ -391,7 +394,19 @@ def _deliver(*, run_id: uuid.UUID, started: datetime, connection, result: Reconc
             return
         for row in chunk:
             attempted = timezone.now()
-            retry = row.run_id != run_id
+            result.retried += row.run_id != run_id
+            # The recipient's address as it is now: a retry goes to a corrected address.
+            row.email_to = (row.recipient.email or "").strip() if row.recipient.is_active else ""
+            if not row.email_to:
+                Reminder.objects.filter(pk=row.pk).update(
+                    email_status=EmailStatus.NO_ADDRESS,
+                    email_to="",
+                    sent_at=attempted,
+                    lease_token=None,
+                    leased_until=None,
+                )
+                result.sent += 1
+                continue
             try:
                 email = _render_email(row)
                 email.connection = connection
@@ -401,6 +416,7 @@ def _deliver(*, run_id: uuid.UUID, started: datetime, connection, result: Reconc
                 _reset_connection(connection)
                 Reminder.objects.filter(pk=row.pk).update(
                     email_status=EmailStatus.FAILED,
+                    email_to=row.email_to,
                     attempts=F("attempts") + 1,
                     last_attempt_at=attempted,
                     last_error=f"{type(exc).__name__}: {exc}"[:1000],
@@ -411,6 +427,7 @@ def _deliver(*, run_id: uuid.UUID, started: datetime, connection, result: Reconc
             else:
                 Reminder.objects.filter(pk=row.pk).update(
                     email_status=EmailStatus.SENT,
+                    email_to=row.email_to,
                     attempts=F("attempts") + 1,
                     last_attempt_at=attempted,
                     last_error="",
@@ -419,7 +436,6 @@ def _deliver(*, run_id: uuid.UUID, started: datetime, connection, result: Reconc
                     leased_until=None,
                 )
                 result.sent += 1
-            result.retried += retry
 
 
 def _reset_connection(connection) -> None:
