@@ -21,6 +21,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from activities import periods
@@ -63,6 +64,11 @@ class CadreKind(models.TextChoices):
     FULL_TIME = "full_time", "专职"
     PART_TIME = "part_time", "兼职"
     SECONDED = "seconded", "挂职"
+
+
+_ACTIVITY_KIND_LABELS = dict(ActivityKind.choices)
+_ORGANISATION_KIND_LABELS = dict(Kind.choices)
+_CADRE_KIND_LABELS = dict(CadreKind.choices)
 
 
 class ObligationQuerySet(models.QuerySet):
@@ -178,19 +184,18 @@ class Obligation(models.Model):
     def reminder_window_opens(self, period: Period) -> date:
         return max(period.start, date.fromordinal(period.end.toordinal() - self.lead_days))
 
-    @property
+    # The texts below go into every reminder of a run: computed once per instance.
+    @cached_property
     def kinds_display(self) -> str:
         if self.uses_indicator:
             return f"统计指标：{self.indicator.name}"
-        labels = dict(ActivityKind.choices)
-        return "、".join(labels.get(kind, kind) for kind in self.activity_kinds)
+        return "、".join(_ACTIVITY_KIND_LABELS.get(kind, kind) for kind in self.activity_kinds)
 
-    @property
+    @cached_property
     def applies_display(self) -> str:
-        labels = dict(Kind.choices)
-        kinds = "、".join(labels.get(kind, kind) for kind in self.organisation_kinds)
+        kinds = "、".join(_ORGANISATION_KIND_LABELS.get(kind, kind) for kind in self.organisation_kinds)
         if self.for_cadres:
-            cadre = "、".join(dict(CadreKind.choices).get(k, k) for k in self.cadre_kinds)
+            cadre = "、".join(_CADRE_KIND_LABELS.get(k, k) for k in self.cadre_kinds)
             return f"{cadre}团干部" + (f"（任职于{kinds}）" if kinds else "")
         parts = []
         if self.all_organisations:
@@ -201,7 +206,7 @@ class Obligation(models.Model):
             parts.append("直管团组织")
         return "、".join(parts)
 
-    @property
+    @cached_property
     def minimum_display(self) -> str:
         if self.uses_indicator:
             return f"填报值不少于 {plain_number(self.indicator_min or 1)}"

@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Max, Q, Sum
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.models import Role, User
 from activities.models import Activity
@@ -49,19 +50,6 @@ OVERDUE = "overdue"
 STATUS_LABELS = {MET: "已完成", DUE: "待完成", OVERDUE: "逾期未完成"}
 STATUS_CHOICES = list(STATUS_LABELS.items())
 
-_ORG_FIELDS = (
-    "id",
-    "path",
-    "depth",
-    "numchild",
-    "name",
-    "short_name",
-    "kind",
-    "directly_managed",
-    "active",
-    "established_on",
-    "term_ends_on",
-)
 _ZERO = Decimal("0")
 
 
@@ -105,18 +93,19 @@ class Cell:
             required_hours is None or hours >= required_hours
         )
 
-    @property
+    # Read many times once the counts are in (the counts are filled before anyone asks).
+    @cached_property
     def met(self) -> bool:
         return self._meets(self.approved_count, self.approved_hours)
 
-    @property
+    @cached_property
     def pending_would_meet(self) -> bool:
         """Not met yet, but would be once the records awaiting review are approved."""
         return not self.met and self._meets(
             self.approved_count + self.pending_count, self.approved_hours + self.pending_hours
         )
 
-    @property
+    @cached_property
     def status(self) -> str:
         if self.met:
             return MET
@@ -217,13 +206,22 @@ def _organisations(
         qs = qs.subtree_of(organisation) if subtree else qs.filter(pk=organisation.pk)
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
-    return list(qs.only(*_ORG_FIELDS).order_by("path"))
+    return list(qs.order_by("path"))
 
 
 def _activity_totals(
-    periods: list[Period], kinds: set[str], *, user, organisation: Organisation | None, subtree: bool
-) -> dict[tuple[int, str, str], list[tuple[int, Decimal]]]:
-    """(organisation id, kind, status) → [(count, hours) per period]: one GROUP BY."""
+    periods: list[Period],
+    hour_periods: set[int],
+    kinds: set[str],
+    *,
+    user,
+    organisation: Organisation | None,
+    subtree: bool,
+) -> dict[tuple[int, str, str], tuple[list[int], dict[int, Decimal]]]:
+    """(organisation id, kind, status) → (count per period, hours per period index): one GROUP BY.
+
+    Hours are summed only for the periods of obligations that set a minimum of hours.
+    """
     if not periods or not kinds:
         return {}
     qs = Activity.objects.filter(
@@ -240,12 +238,18 @@ def _activity_totals(
     for i, period in enumerate(periods):
         within = Q(start_date__gte=period.start, start_date__lte=period.end)
         aggregates[f"n{i}"] = Count("id", filter=within)
-        aggregates[f"h{i}"] = Sum("hours", filter=within, output_field=DecimalField(max_digits=12, decimal_places=1))
+        if i in hour_periods:
+            aggregates[f"h{i}"] = Sum(
+                "hours", filter=within, output_field=DecimalField(max_digits=12, decimal_places=1)
+            )
+    count_columns = [f"n{i}" for i in range(len(periods))]
+    hour_columns = [(i, f"h{i}") for i in sorted(hour_periods)]
     result = {}
     for row in qs.order_by().values("organisation_id", "kind", "status").annotate(**aggregates):
-        result[(row["organisation_id"], row["kind"], row["status"])] = [
-            (row[f"n{i}"], Decimal(row[f"h{i}"] or 0)) for i in range(len(periods))
-        ]
+        result[(row["organisation_id"], row["kind"], row["status"])] = (
+            [row[c] for c in count_columns],
+            {i: Decimal(row[c] or 0) for i, c in hour_columns},
+        )
     return result
 
 
@@ -333,6 +337,7 @@ def compliance(
     indicator_obs = [ob for ob in in_force if ob.uses_indicator]
     totals = _activity_totals(
         distinct if activity_obs else [],
+        {index[periods[ob.pk]] for ob in activity_obs if ob.min_hours},
         {kind for ob in activity_obs for kind in ob.activity_kinds},
         user=user,
         organisation=organisation,
@@ -347,35 +352,40 @@ def compliance(
     )
     cadres = _cadre_counts(in_force, periods, today)
 
+    # What each obligation needs, worked out once rather than once per organisation.
+    plans = [
+        (ob, periods[ob.pk], index[periods[ob.pk]], ob.uses_indicator, ob.for_cadres, tuple(ob.activity_kinds))
+        for ob in in_force
+    ]
+    approved_status, pending_status = ActivityStatus.APPROVED.value, ActivityStatus.SUBMITTED.value
     cells: dict[tuple[int, int], Cell] = {}
     for org in orgs:
-        for ob in in_force:
-            period = periods[ob.pk]
+        org_id = org.pk
+        for ob, period, i, uses_indicator, for_cadres, kinds in plans:
             if org.established_on and org.established_on > period.end:
                 continue
             if not ob.applies_to(org):
                 continue
             cell = Cell(org, ob, period, today)
-            if ob.for_cadres:
+            if for_cadres:
                 counts = cadres.get(ob.pk)
-                if not counts or not counts.get(org.pk):
+                if not counts or not counts.get(org_id):
                     continue
-                cell.cadres = counts[org.pk]
-            i = index[period]
-            if ob.uses_indicator:
-                entered = values.get((org.pk, ob.indicator_id))
+                cell.cadres = counts[org_id]
+            if uses_indicator:
+                entered = values.get((org_id, ob.indicator_id))
                 cell.indicator_value = entered[i] if entered else None
             else:
-                for kind in ob.activity_kinds:
-                    approved = totals.get((org.pk, kind, ActivityStatus.APPROVED))
+                for kind in kinds:
+                    approved = totals.get((org_id, kind, approved_status))
                     if approved:
-                        cell.approved_count += approved[i][0]
-                        cell.approved_hours += approved[i][1]
-                    pending = totals.get((org.pk, kind, ActivityStatus.SUBMITTED))
+                        cell.approved_count += approved[0][i]
+                        cell.approved_hours += approved[1].get(i, _ZERO)
+                    pending = totals.get((org_id, kind, pending_status))
                     if pending:
-                        cell.pending_count += pending[i][0]
-                        cell.pending_hours += pending[i][1]
-            cells[(org.pk, ob.pk)] = cell
+                        cell.pending_count += pending[0][i]
+                        cell.pending_hours += pending[1].get(i, _ZERO)
+            cells[(org_id, ob.pk)] = cell
     with_cells = {org_id for org_id, _ in cells}
     result = Compliance(
         today,

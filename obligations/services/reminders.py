@@ -161,49 +161,29 @@ def _obligation_candidates(today: date, contacts: selectors.Contacts, result: Re
         return []
     candidates = []
     current = selectors.compliance(obligations=obligations, today=today)
-    for cell in current.unmet():
-        if cell.pending_would_meet or today < cell.obligation.reminder_window_opens(cell.period):
-            continue
-        subject, body = _obligation_text(cell, ReminderKind.UPCOMING, today)
-        recipients = contacts.own(cell.organisation)
-        if not recipients:
-            result.no_recipient += 1
-        for user in recipients:
-            candidates.append(
-                Candidate(
-                    ReminderKind.UPCOMING,
-                    cell.organisation,
-                    user,
-                    cell.period,
-                    cell.obligation,
-                    subject,
-                    body,
-                    _cell_link(cell),
-                )
-            )
     # The period just ended: an overdue notice is due for as long as the next period runs.
     previous = selectors.compliance(obligations=obligations, today=today, offset=-1)
-    for cell in previous.unmet():
+    due = [(ReminderKind.UPCOMING, cell) for cell in current.unmet()]
+    due += [(ReminderKind.OVERDUE, cell) for cell in previous.unmet()]
+    for kind, cell in due:
         if cell.pending_would_meet:
             continue
-        subject, body = _obligation_text(cell, ReminderKind.OVERDUE, today)
-        recipients = list(contacts.own(cell.organisation))
-        recipients += [user for user in contacts.parent(cell.organisation) if user not in recipients]
+        if kind == ReminderKind.UPCOMING:
+            if today < cell.obligation.reminder_window_opens(cell.period):
+                continue
+            recipients = contacts.own(cell.organisation)
+        else:
+            recipients = list(contacts.own(cell.organisation))
+            recipients += [user for user in contacts.parent(cell.organisation) if user not in recipients]
         if not recipients:
             result.no_recipient += 1
-        for user in recipients:
-            candidates.append(
-                Candidate(
-                    ReminderKind.OVERDUE,
-                    cell.organisation,
-                    user,
-                    cell.period,
-                    cell.obligation,
-                    subject,
-                    body,
-                    _cell_link(cell),
-                )
-            )
+            continue
+        subject, body = _obligation_text(cell, kind, today)
+        link = _cell_link(cell)
+        candidates += [
+            Candidate(kind, cell.organisation, user, cell.period, cell.obligation, subject, body, link)
+            for user in recipients
+        ]
     return candidates
 
 
