@@ -76,31 +76,39 @@ class SheetExporter(BaseExporter):
 
     def render(self, *, user, params: dict, progress: Progress | None = None) -> ExportFile:
         self.check(user=user, params=params)
-        workbook = Workbook(write_only=True)
-        bold = Font(bold=True)
-        written = 0
-        for sheet in self.sheets(user=user, params=params):
-            ws = workbook.create_sheet(title=sheet.title[:31])
-            for i, width in enumerate(sheet.widths):
-                ws.column_dimensions[_letter(i)].width = width
-            header = []
-            for title in sheet.header:
-                cell = WriteOnlyCell(ws, value=safe_cell(title))
-                cell.font = bold
-                header.append(cell)
-            ws.append(header)
-            for row in sheet.rows:
-                ws.append([safe_cell(value) for value in row])
-                written += 1
-                if progress is not None and written % self.progress_every == 0:
-                    progress(written)
-        if not workbook.worksheets:
-            workbook.create_sheet(title="空")
-        out = io.BytesIO()
-        workbook.save(out)
-        if progress is not None:
-            progress(written)
-        return ExportFile(f"{self.filename(params=params)}.xlsx", XLSX_CONTENT_TYPE, out.getvalue(), written)
+        content, written = write_workbook(
+            self.sheets(user=user, params=params), progress=progress, progress_every=self.progress_every
+        )
+        return ExportFile(f"{self.filename(params=params)}.xlsx", XLSX_CONTENT_TYPE, content, written)
+
+
+def write_workbook(sheets: Iterable[Sheet], *, progress: Progress | None = None, progress_every: int = 1000):
+    """Write ``sheets`` to an .xlsx in write-only mode; returns (bytes, data rows written)."""
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    written = 0
+    for sheet in sheets:
+        ws = workbook.create_sheet(title=sheet.title[:31])
+        for i, width in enumerate(sheet.widths):
+            ws.column_dimensions[_letter(i)].width = width
+        header = []
+        for title in sheet.header:
+            cell = WriteOnlyCell(ws, value=safe_cell(title))
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in sheet.rows:
+            ws.append([safe_cell(value) for value in row])
+            written += 1
+            if progress is not None and written % progress_every == 0:
+                progress(written)
+    if not workbook.worksheets:
+        workbook.create_sheet(title="空")
+    out = io.BytesIO()
+    workbook.save(out)
+    if progress is not None:
+        progress(written)
+    return out.getvalue(), written
 
 
 def _letter(index: int) -> str:

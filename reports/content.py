@@ -13,7 +13,7 @@ import re
 import string
 from dataclasses import asdict, dataclass, field
 
-from .numbers import Measure, Style, format_figure
+from .numbers import Measure, Style, change_text, format_figure
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -38,8 +38,11 @@ class Figure:
     link: str = ""  # the list behind the figure
     previous: float | int | None = None  # the same half of the previous year
     compiled_value: float | int | None = None  # the value when staff last confirmed the wording
+    style_locked: bool = False  # staff chose the style; recompiling keeps it
 
     def render(self) -> str:
+        if self.measure == Measure.CHANGE:
+            return change_text(self.value)
         return format_figure(self.value, self.unit, self.style)
 
 
@@ -51,6 +54,7 @@ class Item:
     source: str = "data"  # "data" (compiled) or "staff" (added by hand)
     edited: bool = False  # staff changed the wording; recompiling keeps it
     stale: bool = False  # an edited item whose figures changed, or whose data is gone
+    stale_reason: str = ""
     heading: str = ""  # plan items: the (一) heading
     obligation_id: int | None = None  # plan items linked to an obligation
 
@@ -60,6 +64,20 @@ class Item:
 
     def placeholders(self) -> list[str]:
         return PLACEHOLDER_RE.findall(self.template)
+
+    def parts(self) -> list[tuple[str, str | None]]:
+        """The rendered text in pieces: (text, figure name or None), for pages that link figures."""
+        pieces, position = [], 0
+        for match in PLACEHOLDER_RE.finditer(self.template):
+            pieces.append((self.template[position : match.start()], None))
+            name = match.group(1)
+            if name in self.figures:
+                pieces.append((self.figures[name].render(), name))
+            else:
+                pieces.append((match.group(0), None))
+            position = match.end()
+        pieces.append((self.template[position:], None))
+        return [(text, name) for text, name in pieces if text]
 
 
 class _Missing(dict):
@@ -75,6 +93,7 @@ class Subsection:
     title: str  # 凝聚青年
     theme: str  # 紧扣时代主题，深化青少年思想政治引领和价值引领工作
     items: list[Item] = field(default_factory=list)
+    theme_edited: bool = False
 
     def heading(self, n: int) -> str:
         return f"（{ordinal(n)}）{self.title}，{self.theme}。"
@@ -83,12 +102,14 @@ class Subsection:
 @dataclass
 class ReportContent:
     title: str
-    opening: str
+    opening: Item
     achievements: list[Subsection] = field(default_factory=list)
     problems: list[Item] = field(default_factory=list)
     plan: list[Item] = field(default_factory=list)
     signature: str = ""
     date_text: str = ""
+    title_edited: bool = False
+    removed: list[str] = field(default_factory=list)  # compiled items staff removed
 
     HEADINGS = ("一、主要做法和成效", "二、存在问题", "三、下半年工作计划")
 
@@ -103,7 +124,7 @@ class ReportContent:
 
         return cls(
             title=data["title"],
-            opening=data["opening"],
+            opening=item(data["opening"]),
             achievements=[
                 Subsection(**{**sub, "items": [item(i) for i in sub.get("items", [])]})
                 for sub in data.get("achievements", [])
@@ -112,13 +133,25 @@ class ReportContent:
             plan=[item(i) for i in data.get("plan", [])],
             signature=data.get("signature", ""),
             date_text=data.get("date_text", ""),
+            title_edited=data.get("title_edited", False),
+            removed=list(data.get("removed", [])),
         )
 
     def all_items(self) -> list[Item]:
-        return [i for sub in self.achievements for i in sub.items] + self.problems + self.plan
+        return [self.opening, *(i for sub in self.achievements for i in sub.items), *self.problems, *self.plan]
 
     def find(self, key: str) -> Item | None:
         return next((i for i in self.all_items() if i.key == key), None)
+
+    def container_of(self, key: str) -> list[Item] | None:
+        """The list an item lives in (a dimension's items, the problems or the plan)."""
+        for items in [*(sub.items for sub in self.achievements), self.problems, self.plan]:
+            if any(i.key == key for i in items):
+                return items
+        return None
+
+    def stale_items(self) -> list[Item]:
+        return [i for i in self.all_items() if i.stale]
 
     # --- Paragraph texts, shared by every renderer ----------------------------
 

@@ -48,6 +48,7 @@ class Measure(StrEnum):
     HOURS = "hours"
     MONEY = "money"
     RATE = "rate"  # a percentage
+    CHANGE = "change"  # a year-on-year change in percent, written 增长X% / 下降X% / 持平
 
 
 def propose_style(value: float | int, measure: Measure) -> Style:
@@ -132,12 +133,20 @@ def percent_change(current: float, previous: float) -> float | None:
     return (current - previous) * 100 / previous
 
 
-def describe_change(current: float, previous: float) -> str:
-    """较去年同期增长X% / 下降X% / 持平, or an empty string without a comparison."""
-    change = percent_change(current, previous)
+def change_text(change: float | None) -> str:
+    """增长X% / 下降X% / 持平 for a change in percent."""
     if change is None:
         return ""
     if abs(change) < 0.05:
-        return "与去年同期持平"
+        return "持平"
     word = "增长" if change > 0 else "下降"
-    return f"较去年同期{word}{_plain(Decimal(abs(change)).quantize(Decimal('0.1')))}%"
+    return f"{word}{_plain(Decimal(abs(change)).quantize(Decimal('0.1')))}%"
+
+
+def describe_change(current: float, previous: float) -> str:
+    """较去年同期增长X% / 下降X%, 与去年同期持平, or an empty string without a comparison."""
+    change = percent_change(current, previous)
+    if change is None:
+        return ""
+    text = change_text(change)
+    return "与去年同期持平" if text == "持平" else f"较去年同期{text}"

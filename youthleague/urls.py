@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("org/", include("branches.urls")),
     path("activities/", include("activities.urls")),
+    path("reports/", include("reports.urls")),
     path("obligations/", include("obligations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.views import View
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.audit import audit_record
+from core.models import AuditAction
 
 from .. import rules, services
 from ..models import ActivityFile, FileKind
@@ -29,6 +31,15 @@ class ActivityFileDownloadView(AccessMixin, ScopedObjectMixin, View):
             raise Http404("文件不存在") from exc
         content_type = mimetypes.guess_type(stored.file.name)[0] or "application/octet-stream"
         as_attachment = stored.kind == FileKind.PDF or "download" in request.GET
+        if as_attachment:
+            # Explicit downloads are audited; the detail page's thumbnails are not.
+            audit_record(
+                user=request.user,
+                action=AuditAction.DOWNLOAD,
+                target=f"活动附件 {stored.original_name} #{stored.pk}"[:200],
+                description=f"活动记录 #{stored.activity_id}",
+                request=request,
+            )
         response = FileResponse(
             handle, as_attachment=as_attachment, filename=stored.original_name, content_type=content_type
         )

@@ -72,21 +72,26 @@ class IndicatorEntryView(AccessMixin, TemplateView):
     access = Access.WRITE
     template_name = "activities/indicator_entry.html"
 
-    def target_form(self, data):
+    def target_form(self, data, *, fallback: bool):
         user = self.request.user
         initial = {"month": date.today().replace(day=1)}
         roots = scope_roots(user)
         if roots:
             initial["organisation"] = roots[0]
-        has_target = data is not None and "organisation" in data and "month" in data
-        return EntryTargetForm(data if has_target else None, user=user, initial=initial)
+        if data is None or "organisation" not in data or "month" not in data:
+            # Open the usual case straight away: the user's own organisation, this month.
+            if "organisation" not in initial or not fallback:
+                return EntryTargetForm(None, user=user, initial=initial)
+            data = {"organisation": initial["organisation"].pk, "month": f"{initial['month']:%Y-%m}", "issue": ""}
+        return EntryTargetForm(data, user=user, initial=initial)
 
     def indicators(self, issue: str) -> list[Indicator]:
         kind = PeriodKind.ISSUE if issue else PeriodKind.MONTH
         return list(Indicator.objects.filter(active=True, numerator__isnull=True, period_kind=kind))
 
     def build(self, target_data, post=None):
-        target = self.target_form(target_data)
+        # A POST names its target explicitly; only a plain GET opens the default one.
+        target = self.target_form(target_data, fallback=post is None)
         ctx = {"target": target}
         if target.is_bound and target.is_valid():
             org, month = target.cleaned_data["organisation"], target.cleaned_data["month"]
@@ -107,7 +112,8 @@ class IndicatorEntryView(AccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(self.build(self.request.GET))
+        if "target" not in kwargs:
+            ctx.update(self.build(self.request.GET))
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -131,7 +137,7 @@ class IndicatorEntryView(AccessMixin, TemplateView):
             else:
                 messages.success(request, f"已保存 {saved} 项，清除 {removed} 项。")
                 return HttpResponseRedirect(request.get_full_path())
-        return self.render_to_response({**super().get_context_data(**kwargs), **ctx})
+        return self.render_to_response(self.get_context_data(**ctx))
 
 
 class IndicatorSummaryView(AccessMixin, TemplateView):
@@ -162,6 +168,8 @@ class IndicatorSummaryView(AccessMixin, TemplateView):
         period = form.period()
         indicators, months, cells, totals = selectors.indicator_monthly(None, organisation=organisation, period=period)
         labels = dict(IndicatorCategory.choices)
+        order = {code: i for i, code in enumerate(labels)}
+        indicators = sorted(indicators, key=lambda ind: (order.get(ind.category, len(order)), ind.position, ind.code))
         rows = [
             {
                 "indicator": ind,

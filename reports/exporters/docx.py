@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..content import ReportContent
+from ..presentation import paragraphs
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -115,35 +116,27 @@ def render_docx(content: ReportContent) -> bytes:
     _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
 
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    title.paragraph_format.line_spacing = Pt(35)
-    title.paragraph_format.space_after = Pt(28)
-    set_run_font(title.add_run(content.title), TITLE_FONT, TITLE_SIZE)
-
-    _paragraph(document, [(content.opening, BODY_FONT)])
-
-    heading_achievements, heading_problems, heading_plan = ReportContent.HEADINGS
-    _paragraph(document, [(heading_achievements, HEI_FONT)])
-    for n, sub in enumerate(content.achievements, start=1):
-        heading, body = content.subsection_paragraph(n, sub)
-        _paragraph(document, [(heading, KAI_FONT), (body, BODY_FONT)])
-
-    _paragraph(document, [(heading_problems, HEI_FONT)])
-    if content.problems:
-        _paragraph(document, [(content.problems_paragraph(), BODY_FONT)])
-
-    _paragraph(document, [(heading_plan, HEI_FONT)])
-    for heading, body in content.plan_paragraphs():
-        _paragraph(document, [(heading, KAI_FONT), (body, BODY_FONT)])
-
-    if content.signature or content.date_text:
-        document.add_paragraph()  # a blank line before the signature, as 公文 do
-        for text in (content.signature, content.date_text):
-            if text:
-                paragraph = _paragraph(document, [(text, BODY_FONT)], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-                paragraph.paragraph_format.right_indent = Pt(64)  # four characters in from the right
+    signature_started = False
+    for paragraph in paragraphs(content):
+        if paragraph.kind == "title":
+            title = document.add_paragraph()
+            title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            title.paragraph_format.line_spacing = Pt(35)
+            title.paragraph_format.space_after = Pt(28)
+            set_run_font(title.add_run(paragraph.text), TITLE_FONT, TITLE_SIZE)
+        elif paragraph.kind == "h1":
+            _paragraph(document, [(paragraph.text, HEI_FONT)])
+        elif paragraph.kind == "h2":
+            _paragraph(document, [(paragraph.lead, KAI_FONT), (paragraph.text, BODY_FONT)])
+        elif paragraph.kind == "signature":
+            if not signature_started:
+                document.add_paragraph()  # a blank line before the signature, as 公文 do
+                signature_started = True
+            line = _paragraph(document, [(paragraph.text, BODY_FONT)], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            line.paragraph_format.right_indent = Pt(64)  # four characters in from the right
+        else:
+            _paragraph(document, [(paragraph.text, BODY_FONT)])
 
     out = io.BytesIO()
     document.save(out)

@@ -13,7 +13,9 @@ from reports.exporters.docx import render_docx
 def sample() -> ReportContent:
     return ReportContent(
         title="测试区团委2024年上半年工作总结及下半年工作计划",
-        opening="2024年上半年，区团委在区委和上级团组织的正确领导下开展工作。现将上半年工作情况总结如下：",
+        opening=Item(
+            "opening", "2024年上半年，区团委在区委和上级团组织的正确领导下开展工作。现将上半年工作情况总结如下："
+        ),
         achievements=[
             Subsection(
                 "unite_youth",

@@ -6,9 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
+from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
 from obligations import demo as obligations_demo
+from reports import demo as reports_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = [
@@ -50,21 +52,28 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
+            activities = activities_demo.load(rng, tree)
+            reports = reports_demo.load(rng, tree)
             obligations = obligations_demo.load(rng, tree)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {len(tree.all)} organisations and {len(users)} users in {time.monotonic() - started:.1f}s."
-            )
-        )
-        self.stdout.write(
-            f"Organisational life: {obligations['activities']} records added, "
-            f"{obligations['reminders']} reminders in the ledger ({obligations['latest']})."
-        )
+        counts = {
+            "organisations": len(tree.all),
+            "users": len(users),
+            "activities": activities.activities,
+            "indicator values": activities.values,
+            "plan items": reports.plan_items,
+            "finalised reports": reports.reports,
+            "organisational-life records added for the compliance mix": obligations.activities,
+            "reminders sent": obligations.reminders,
+        }
+        summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
-        # Reminders and the records they count refer to users and organisations: they go first.
+        # The reminder ledger and the inbox refer to users and organisations: they go first.
         obligations_demo.reset()
+        reports_demo.reset()
         User.objects.all().delete()
+        activities_demo.reset()
         branches_demo.reset()
 
     def _users(self, tree: branches_demo.DemoTree) -> list[User]:

@@ -1,0 +1,126 @@
+"""Report items from the indicator catalogue: study campaign, outreach, volunteering, building."""
+
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from activities import selectors
+from activities.models import Dimension, Indicator
+
+from ..content import Item
+from ..numbers import Measure
+from .context import BuildResult, CompileContext
+
+# How an outreach indicator is worded, by the end of its code.
+OUTREACH_WORDS = (
+    ("_posts", "累计共发布信息", Measure.POSTS),
+    ("_reads", "累计阅读", Measure.READS),
+    ("_views", "累计播放", Measure.READS),
+    ("_pickups", "被上级媒体采用", Measure.POSTS),
+)
+
+MEASURE_BY_UNIT = {
+    "人次": Measure.PERSON_TIMES,
+    "人": Measure.PERSONS,
+    "个": Measure.ORGANISATIONS,
+    "小时": Measure.HOURS,
+    "元": Measure.MONEY,
+    "%": Measure.RATE,
+}
+
+
+def _link(ctx: CompileContext) -> str:
+    query = {"organisation": ctx.organisation.pk, "year": ctx.year, "part": f"h{ctx.half}"}
+    return f"{reverse('activities:indicator_summary')}?{urlencode(query)}"
+
+
+def build(ctx: CompileContext) -> BuildResult:
+    result = BuildResult()
+    figures = selectors.indicator_values(None, organisation=ctx.organisation, period=ctx.period)
+    present = {code: f for code, f in figures.items() if f.value is not None and f.indicator.active}
+    if not present:
+        return result
+    link = _link(ctx)
+
+    def figure(code: str, measure: Measure | None = None):
+        entered = present[code]
+        ind = entered.indicator
+        value = int(entered.value) if entered.value == int(entered.value) else float(entered.value)
+        fig = ctx.figure(
+            value,
+            ind.unit if ind.unit != "%" else "%",
+            measure or MEASURE_BY_UNIT.get(ind.unit, Measure.PERSONS),
+            label=ind.name,
+            link=link,
+        )
+        if entered.qualifier:
+            # The source figure is itself approximate: keep the qualifier it was entered with.
+            fig.style = {"余": "yu", "近": "jin", "超": "chao"}.get(entered.qualifier, fig.style)
+        return fig
+
+    # 青年大学习
+    if "study_person_times" in present:
+        figs = {"person_times": figure("study_person_times", Measure.PERSON_TIMES)}
+        text = f"深入开展“青年大学习”行动，{ctx.half_word}累计参学{{person_times}}"
+        if "study_rate" in present:
+            figs["rate"] = figure("study_rate", Measure.RATE)
+            text += "，参学率{rate}"
+        result.achievements.append((Dimension.UNITE_YOUTH, Item("indicators:study", text, figs)))
+
+    # Outreach, one item per platform.
+    platforms: dict[str, list[tuple[int, str, str, Measure]]] = defaultdict(list)
+    for code, entered in present.items():
+        ind: Indicator = entered.indicator
+        if ind.category != "outreach":
+            continue
+        wording = next(
+            (
+                (order, words, measure)
+                for order, (suffix, words, measure) in enumerate(OUTREACH_WORDS)
+                if code.endswith(suffix)
+            ),
+            (len(OUTREACH_WORDS), ind.name, Measure.POSTS),
+        )
+        platforms[ind.platform or "网络平台"].append((wording[0], code, wording[1], wording[2]))
+    since = f"{ctx.year}年以来" if ctx.half == 1 else "下半年"
+    for platform, parts in platforms.items():
+        figs, words = {}, []
+        for n, (_, code, text, measure) in enumerate(sorted(parts)):
+            name = f"f{n}"
+            figs[name] = figure(code, measure)
+            words.append(f"{text}{{{name}}}")
+        result.achievements.append(
+            (Dimension.BRIDGE, Item(f"indicators:outreach:{platform}", f"{since}{platform}" + "，".join(words), figs))
+        )
+
+    # Volunteer service
+    volunteer = [
+        ("volunteer_person_times", "组织青年志愿者开展志愿服务{v}人次"),
+        ("volunteer_hours", "累计服务时长{v}小时"),
+        ("volunteer_beneficiaries", "服务群众{v}人次"),
+    ]
+    _sentence(result, present, figure, Dimension.SERVE_OVERALL, "indicators:volunteer", volunteer)
+
+    # Organisation building and dues
+    building = [
+        ("new_organisations", "新建团组织{v}个"),
+        ("terms_renewed", "按期换届团组织{v}个"),
+        ("delegates_elected", "选举产生团代表{v}名"),
+        ("dues_collected", "收缴团费{v}元"),
+    ]
+    _sentence(result, present, figure, Dimension.GOVERN_STRICTLY, "indicators:building", building)
+    return result
+
+
+def _sentence(result, present, figure, dimension, key, parts) -> None:
+    figs, words = {}, []
+    for code, words_template in parts:
+        if code in present:
+            name = code
+            figs[name] = figure(code)
+            # The unit is in the wording, so the figure renders without it.
+            figs[name].unit = ""
+            words.append(words_template.replace("{v}", f"{{{name}}}"))
+    if figs:
+        result.achievements.append((dimension, Item(key, "，".join(words), figs)))

@@ -1,0 +1,70 @@
+from django import forms
+
+from activities.models import Dimension
+from branches.forms import OrganisationChoiceField, organisation_choices
+from branches.models import COMMITTEE_KINDS
+
+from .models import Half
+from .numbers import STYLE_LABELS
+
+
+class StartReportForm(forms.Form):
+    organisation = OrganisationChoiceField(label="编制单位", queryset=None)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    half = forms.TypedChoiceField(label="半年", choices=Half.choices, coerce=int)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisation_choices(user).filter(kind__in=COMMITTEE_KINDS)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+
+class ItemForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+    heading = forms.CharField(label="标题", required=False, max_length=100)
+    template = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, with_heading: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_heading:
+            del self.fields["heading"]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+
+SECTION_CHOICES = [("problems", "二、存在问题"), ("plan", "三、下半年工作计划"), *Dimension.choices]
+
+
+class AddItemForm(forms.Form):
+    section = forms.ChoiceField(label="加入", choices=SECTION_CHOICES)
+    heading = forms.CharField(label="标题（计划事项必填）", required=False, max_length=100)
+    text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+
+class StyleForm(forms.Form):
+    key = forms.CharField()
+    figure = forms.CharField()
+    style = forms.ChoiceField(choices=list(STYLE_LABELS.items()))
+
+
+class HeadingForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args, content, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimension_fields = []
+        for sub in content.achievements:
+            name = f"theme_{sub.key}"
+            self.fields[name] = forms.CharField(
+                label=f"{sub.title}：主题",
+                max_length=200,
+                initial=sub.theme,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            self.dimension_fields.append((sub.key, name))

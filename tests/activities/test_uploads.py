@@ -1,0 +1,160 @@
+"""Photos and PDFs: sniffed by content, size-limited, stored through the storage API, served only in scope."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from activities import services
+from activities.models import Activity, ActivityFile, FileKind, Status
+from core.models import AuditEvent
+
+from .factories import ActivityFactory
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def jpeg(name="photo.jpg", size=(64, 48)) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    image = Image.new("RGB", size, (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "TestCamera"  # Make
+    image.save(out, format="JPEG", exif=exif)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def pdf(name="通知.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def form_data(org, **extra):
+    return {
+        "title": "现场填报",
+        "organisation": org.pk,
+        "kind": "volunteer",
+        "start_date": "2024-06-15",
+        "audience": "members_youth",
+        "participants": "20",
+        "summary": "清理河道。",
+        **extra,
+    }
+
+
+def test_photo_and_pdf_are_stored_and_listed(secretary_a_client, district, media):
+    response = secretary_a_client.post(
+        reverse("activities:create"), form_data(district.branch_a, photos=[jpeg()], attachments=[pdf()])
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    files = {f.kind: f for f in activity.files.all()}
+    assert set(files) == {FileKind.IMAGE, FileKind.PDF}
+    assert files[FileKind.PDF].original_name == "通知.pdf"
+    photo = files[FileKind.IMAGE]
+    assert photo.file.name.startswith("activities/") and (media / photo.file.name).exists()
+    with Image.open(photo.file.path) as stored:
+        assert stored.format == "JPEG"
+        assert 0x010F not in stored.getexif()  # re-encoded without the camera's metadata
+    detail = secretary_a_client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
+    assert reverse("activities:file", args=[photo.pk]) in detail
+    assert "/media/" not in detail
+
+
+@pytest.mark.parametrize(
+    ("field", "upload"),
+    [
+        ("attachments", SimpleUploadedFile("名单.txt", "张三,李四\n".encode(), content_type="text/plain")),
+        ("attachments", SimpleUploadedFile("report.docx", b"PK\x03\x04" + b"\0" * 200, content_type="application/zip")),
+        (
+            "photos",
+            SimpleUploadedFile("photo.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"),
+        ),
+        ("photos", SimpleUploadedFile("scan.jpg", PDF_BYTES, content_type="image/jpeg")),  # a PDF is not a photo
+        ("attachments", SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\0" * 100, content_type="application/pdf")),
+        ("photos", SimpleUploadedFile("broken.jpg", b"\xff\xd8\xff\xe0" + b"garbage" * 10, content_type="image/jpeg")),
+    ],
+    ids=["text", "docx", "html-as-jpg", "pdf-as-photo", "exe-as-pdf", "broken-jpeg"],
+)
+def test_wrong_or_disguised_types_are_refused_and_nothing_is_saved(secretary_a_client, district, media, field, upload):
+    response = secretary_a_client.post(
+        reverse("activities:create"), form_data(district.branch_a, **{field: [upload], "title": "保留标题"})
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors.get(field), form.errors
+    assert upload.name in str(form.errors[field])
+    assert form["title"].value() == "保留标题"
+    assert not Activity.objects.exists() and not ActivityFile.objects.exists()
+    assert not (media / "activities").exists() or not any((media / "activities").rglob("*.*"))
+
+
+def test_too_big_is_refused(secretary_a_client, district, monkeypatch):
+    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", len(PDF_BYTES) - 1)
+    response = secretary_a_client.post(reverse("activities:create"), form_data(district.branch_a, attachments=[pdf()]))
+    assert response.status_code == 200
+    assert "过大" in str(response.context["form"].errors["attachments"])
+    assert not Activity.objects.exists()
+
+
+def test_one_bad_file_among_good_ones_stores_none(secretary_a, district):
+    activity = ActivityFactory(organisation=district.branch_a, status=Status.DRAFT)
+    bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    with pytest.raises(Exception) as exc:
+        services.activity_files_add(activity=activity, user=secretary_a, photos=[jpeg(), bad])
+    assert "x.jpg" in str(exc.value)
+    assert not ActivityFile.objects.exists()
+
+
+def test_download_is_scoped(secretary_a, secretary_a_client, secretary_b_client, leader_client, client, district):
+    activity = ActivityFactory(organisation=district.branch_a, status=Status.DRAFT)
+    photo, document = services.activity_files_add(
+        activity=activity, user=secretary_a, photos=[jpeg()], attachments=[pdf()]
+    )
+    url = reverse("activities:file", args=[photo.pk])
+    response = secretary_a_client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
+    pdf_response = leader_client.get(reverse("activities:file", args=[document.pk]))
+    assert pdf_response.status_code == 200 and "attachment" in pdf_response["Content-Disposition"]
+    event = AuditEvent.objects.get(action="download")
+    assert event.username == "leader" and "通知.pdf" in event.target
+    assert secretary_b_client.get(url).status_code == 404
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_files_of_a_submitted_record_are_locked_for_the_secretary(secretary_a, secretary_a_client, staff, district):
+    activity = ActivityFactory(organisation=district.branch_a, status=Status.DRAFT)
+    (photo,) = services.activity_files_add(activity=activity, user=secretary_a, photos=[jpeg()])
+    Activity.objects.filter(pk=activity.pk).update(status=Status.APPROVED)
+    assert secretary_a_client.post(reverse("activities:file_delete", args=[photo.pk])).status_code == 403
+    assert secretary_a_client.get(reverse("activities:file_delete", args=[photo.pk])).status_code == 405
+    assert ActivityFile.objects.filter(pk=photo.pk).exists()
+
+
+def test_deleting_a_file_removes_it_from_storage(
+    secretary_a, secretary_a_client, secretary_b_client, district, media, django_capture_on_commit_callbacks
+):
+    activity = ActivityFactory(organisation=district.branch_a, status=Status.DRAFT)
+    (photo,) = services.activity_files_add(activity=activity, user=secretary_a, photos=[jpeg()])
+    path = media / photo.file.name
+    assert secretary_b_client.post(reverse("activities:file_delete", args=[photo.pk])).status_code == 404
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretary_a_client.post(reverse("activities:file_delete", args=[photo.pk]))
+    assert response.status_code == 302
+    assert not ActivityFile.objects.filter(pk=photo.pk).exists()
+    assert not path.exists()
+
+
+def test_form_input_accepts_camera_capture(secretary_a_client, district):
+    html = secretary_a_client.get(reverse("activities:create")).content.decode()
+    assert 'capture="environment"' in html and 'accept="image/*"' in html
+    assert 'enctype="multipart/form-data"' in html
