@@ -149,13 +149,8 @@ def load(rng: random.Random, tree: DemoTree) -> DemoObligations:
         earlier = list(Message.objects.filter(created_at__lte=first).order_by("id").values_list("id", flat=True))
         read = [pk for pk in earlier if rng.random() < 0.7]
         Message.objects.filter(pk__in=read).update(read_at=first + timedelta(hours=3))
-    latest = reminders_reconcile(now=now, connection=connection)
-    return {
-        "activities": len(activities),
-        "indicator_values": len(values),
-        "reminders": Reminder.objects.count(),
-        "latest": latest.summary,
-    }
+    reminders_reconcile(now=now, connection=connection)
+    return DemoObligations(len(activities), len(values), Reminder.objects.count(), Message.objects.count())
 
 
 def reset() -> None:
