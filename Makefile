@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export DJANGO_SETTINGS_MODULE := youthleague.settings
 
-.PHONY: demo test install migrate lint format clean
+.PHONY: demo test install migrate lint format clean bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ demo: migrate
 
 test: install
 	$(BIN)/python -m pytest
+
+# The benchmarks (the Benchmarks issue builds the rest): the reminder run over the current database.
+bench: migrate
+	$(BIN)/python manage.py bench_reminders
 
 lint: install
 	$(BIN)/ruff check .

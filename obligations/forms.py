@@ -17,7 +17,11 @@ def _date_widget():
 
 class ObligationForm(forms.ModelForm):
     organisation_kinds = forms.MultipleChoiceField(
-        label="适用组织类型", choices=Kind.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label="适用组织类型",
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="对团组织的要求：适用于所选类型的组织；对团干部的要求：限定任职组织的类型，不选则不限。",
     )
     cadre_kinds = forms.MultipleChoiceField(
         label="适用团干部类别", choices=CadreKind.choices, required=False, widget=forms.CheckboxSelectMultiple
@@ -33,11 +37,6 @@ class ObligationForm(forms.ModelForm):
             "active_from": _date_widget(),
             "active_until": _date_widget(),
             "description": forms.Textarea(attrs={"rows": 3}),
-        }
-        help_texts = {
-            "organisation_kinds": (
-                "对团组织的要求：适用于所选类型的组织；对团干部的要求：限定任职组织的类型，不选则不限。"
-            ),
         }
 
     def __init__(self, *args, **kwargs):
