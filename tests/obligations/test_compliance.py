@@ -303,3 +303,62 @@ def test_the_number_of_queries_does_not_grow_with_the_tree(district):
     large, large_cells = queries()
     assert large_cells == small_cells + 40 * 3
     assert large == small
+
+
+# --- Over a reporting span (the half-year report and its annex) -----------------------------------
+
+
+H2_2026 = Period(date(2026, 7, 1), date(2026, 12, 31))
+
+
+def test_held_vs_due_over_a_half_year(district):
+    monthly = ObligationFactory(name="支委会", active_from=date(2026, 1, 1))
+    quarterly = ObligationFactory(
+        name="支部大会",
+        activity_kinds=[ActivityKind.GENERAL_MEETING],
+        frequency=Frequency.QUARTER,
+        active_from=date(2026, 1, 1),
+    )
+    for month in (7, 8, 10):
+        ActivityFactory(
+            organisation=district.branch_a, kind=ActivityKind.COMMITTEE_MEETING, start_date=date(2026, month, 3)
+        )
+    ActivityFactory(organisation=district.branch_b, kind=ActivityKind.GENERAL_MEETING, start_date=date(2026, 9, 9))
+    over = selectors.compliance_over(span=H2_2026, today=TODAY)
+    # July to November have begun; December has not and is not owed yet.
+    assert [p.start.month for p in over.periods[monthly.pk]] == [7, 8, 9, 10, 11]
+    assert [p.start.month for p in over.periods[quarterly.pk]] == [7, 10]
+    tallies = dict(over.tallies())
+    assert (tallies[monthly].demanded, tallies[monthly].met, tallies[monthly].overdue, tallies[monthly].due) == (
+        10,
+        3,
+        5,  # branch_a's September, branch_b's July to October
+        2,  # November, still running, for both
+    )
+    assert tallies[monthly].percent == Decimal("30.0")
+    assert (tallies[quarterly].demanded, tallies[quarterly].met) == (4, 1)
+    table = {org.name: row for org, row in over.by_organisation()}
+    assert (table["甲社区团支部"][0].met, table["甲社区团支部"][1].met) == (3, 0)
+    assert (table["乙社区团支部"][0].met, table["乙社区团支部"][1].met) == (0, 1)
+
+
+def test_a_week_belongs_to_the_half_year_in_which_it_ends(district):
+    ob = ObligationFactory(frequency=Frequency.WEEK, lead_days=2, active_from=date(2025, 1, 1))
+    first_half_2026 = Period(date(2026, 1, 1), date(2026, 6, 30))
+    weeks = selectors.periods_within(ob, first_half_2026)
+    # 29 December 2025 to 4 January 2026 ends in 2026; 29 June to 5 July 2026 ends after June.
+    assert weeks[0] == Period(date(2025, 12, 29), date(2026, 1, 4))
+    assert weeks[-1] == Period(date(2026, 6, 22), date(2026, 6, 28))
+    assert len(weeks) == 26
+
+
+def test_a_longer_span_costs_no_more_queries(district):
+    ObligationFactory(active_from=date(2020, 1, 1))
+    ObligationFactory(frequency=Frequency.WEEK, lead_days=2, active_from=date(2020, 1, 1))
+
+    def queries(span) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.compliance_over(span=span, today=TODAY)
+        return len(ctx)
+
+    assert queries(Period(date(2026, 7, 1), date(2026, 9, 30))) == queries(Period(date(2025, 1, 1), date(2026, 11, 30)))
