@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export DJANGO_SETTINGS_MODULE := youthleague.settings
 
-.PHONY: demo test install migrate lint format clean bench
+.PHONY: demo test install migrate lint format clean deploy-check bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: install
 # The benchmarks (the Benchmarks issue builds the rest): the reminder run over the current database.
 bench: migrate
 	$(BIN)/python manage.py bench_reminders
+# Django's deployment checks against production settings (DEBUG off, HTTPS, HSTS, secure
+# cookies). The key is throwaway: only its strength is checked.
+deploy-check: install
+	DEBUG=0 ALLOWED_HOSTS=portal.example.cn \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	MEMBER_ID_KEY="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	MEMBER_ID_HASH_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 lint: install
 	$(BIN)/ruff check .

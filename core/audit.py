@@ -1,16 +1,7 @@
 """The audit log of exports, downloads, imports and full-ID reveals."""
 
-import re
-
+from .idnumbers import ID_NUMBER_RE, mask_id_numbers  # noqa: F401 - re-exported
 from .models import AuditAction, AuditEvent
-
-# An 18-digit resident ID (17 digits and a digit or X), not part of a longer number.
-ID_NUMBER_RE = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
-
-
-def mask_id_numbers(text: str) -> str:
-    """Replace every 18-digit ID number in ``text`` by its masked form (450202********123X)."""
-    return ID_NUMBER_RE.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
 
 
 def client_ip(request) -> str | None:

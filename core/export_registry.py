@@ -9,9 +9,11 @@ def _exporters() -> tuple[type[BaseExporter], ...]:
     # Imported here: exporters import app models, and this module is imported by core.
     from activities.exporters import ActivityExporter
     from branches.exporters import OrganisationExporter
+    from honours.exporters import HonourExporter
+    from members.exporters import MemberExporter
     from obligations.exporters import ComplianceExporter
 
-    return (OrganisationExporter, ActivityExporter, ComplianceExporter)
+    return (OrganisationExporter, MemberExporter, ActivityExporter, HonourExporter, ComplianceExporter)
 
 
 @cache

@@ -133,11 +133,15 @@ def _reencode_image(upload, base: str) -> File:
                 )
             )
             out = io.BytesIO()
+            clean = image.convert("RGBA" if keep_alpha else "RGB")
+            # Pillow writes some of ``info`` back on save (a JPEG's or GIF's comment, DPI, EXIF);
+            # keep only the colour profile, which changes how the picture looks, not who took it.
+            clean.info = {key: value for key, value in clean.info.items() if key == "icc_profile"}
             if keep_alpha:
-                image.convert("RGBA").save(out, format="PNG", optimize=True)
+                clean.save(out, format="PNG", optimize=True)
                 ext = "png"
             else:
-                image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+                clean.save(out, format="JPEG", quality=85, optimize=True)
                 ext = "jpg"
     except ValidationError:
         raise

@@ -497,9 +497,12 @@ def compliance_over(
     organisation_kinds: Iterable[str] | None = None,
     today: date | None = None,
 ) -> ComplianceOver:
-    """Held vs due over a reporting span (a half year, a year): every period of every obligation
-    that ends in ``span`` and has begun by ``today``, for every organisation under ``organisation``. The same rules and the
-    same fixed number of GROUP BY queries as :func:`compliance`, one aggregate pair per period."""
+    """Held vs due over a reporting span (a half year, a year).
+
+    Every period of every obligation that ends in ``span`` and has begun by ``today``, for
+    every organisation under ``organisation``: the same rules and the same fixed number of
+    GROUP BY queries as :func:`compliance`, one aggregate pair per period.
+    """
     today = today or timezone.localdate()
     if obligations is None:
         obligations = Obligation.objects.enabled().select_related("indicator")

@@ -8,6 +8,7 @@ REDIS_URL switch to PostgreSQL and Redis.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,7 +53,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with a site that only committee staff may enter (security/admin_site.py).
+    "security.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +75,10 @@ INSTALLED_APPS = [
     "activities",
     "honours",
     "reports",
+    # --- security (issue #9) ---
+    "axes",
+    "csp",
+    "security.apps.SecurityConfig",
     "obligations",
 ]
 
@@ -89,6 +95,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # --- security (issue #9) ---
+    "csp.middleware.CSPMiddleware",
+    # After CommonMiddleware so the masked body gets its Content-Length there.
+    "security.middleware.MaskIdNumbersInErrorsMiddleware",
+    # django-axes must come last: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "youthleague.urls"
@@ -241,10 +253,48 @@ from django.contrib.messages import constants as message_constants  # noqa: E402
 
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
-# --- Security (strict when DEBUG is off) ------------------------------------
+# --- Member ID numbers (sensitive personal information) ------------------------
+# ID numbers are stored encrypted (Fernet) and found through a keyed hash (HMAC-SHA256).
+# MEMBER_ID_KEY may list several Fernet keys separated by commas: the first encrypts,
+# all decrypt, so a key can be rotated (`manage.py reencrypt_member_ids`).
+# MEMBER_ID_HASH_KEY cannot rotate without re-hashing every row: keep it for good.
+
+
+def _member_key(name: str, generate) -> str:
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+    path = VAR_DIR / name.lower()
+    if not path.exists():
+        path.write_text(generate())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+MEMBER_ID_KEY = _member_key("MEMBER_ID_KEY", _fernet_key)
+MEMBER_ID_HASH_KEY = _member_key("MEMBER_ID_HASH_KEY", lambda: secrets.token_urlsafe(48))
+if MEMBER_ID_HASH_KEY in MEMBER_ID_KEY.split(","):
+    raise ImproperlyConfigured("MEMBER_ID_HASH_KEY must differ from every MEMBER_ID_KEY.")
+
+# --- Security (issue #9): sessions, deployment, CSP, login throttling, logging -----
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: expiry after inactivity
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -254,10 +304,59 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, no
+# inline script or event handler anywhere. Styles are 'self' too: no template carries a
+# style attribute; Bootstrap's and Chart.js's JavaScript set styles through the CSSOM
+# (element.style), which style-src does not restrict. Bootstrap's CSS draws its small
+# icons (select arrow, close button, navbar toggler) as data: SVG images.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# django-axes: five failures for one username from one address lock that pair out for
+# fifteen minutes; staff can lift a lockout early (security/views.py or the admin).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.views.lockout_response"
+# Behind the TLS proxy the client address is the first X-Forwarded-For entry; set
+# AXES_PROXY_COUNT to the number of proxies so a client cannot forge its own address.
+if os.environ.get("AXES_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Password reset links are valid for one day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+
+# Every handler masks 18-digit ID numbers (security/logging.py); the runserver and
+# Django's own loggers are routed through the same filtered handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_id_numbers": {"()": "security.logging.MaskIdNumbersFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_id_numbers"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -5,8 +5,11 @@ urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("org/", include("branches.urls")),
+    path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
     path("obligations/", include("obligations.urls")),
+    path("security/", include("security.urls")),
     path("admin/", admin.site.urls),
+    path("honours/", include("honours.urls")),
 ]

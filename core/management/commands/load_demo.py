@@ -9,6 +9,8 @@ from accounts.models import Role, User
 from activities import demo as activities_demo
 from branches import demo as branches_demo
 from branches.models import Organisation
+from honours import demo as honours_demo
+from members import demo as members_demo
 from obligations import demo as obligations_demo
 from reports import demo as reports_demo
 
@@ -23,6 +25,7 @@ PORTAL_APPS = [
     "reports",
     "obligations",
     "django_celery_beat",
+    "axes",
 ]
 
 
@@ -52,14 +55,18 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
+            roster = members_demo.load(rng, tree)
             activities = activities_demo.load(rng, tree)
+            honours = honours_demo.load(rng, tree)
             reports = reports_demo.load(rng, tree)
             obligations = obligations_demo.load(rng, tree)
         counts = {
             "organisations": len(tree.all),
             "users": len(users),
+            "members": roster["members"],
             "activities": activities.activities,
             "indicator values": activities.values,
+            "honours": honours,
             "plan items": reports.plan_items,
             "finalised reports": reports.reports,
             "organisational-life records added for the compliance mix": obligations.activities,
@@ -69,9 +76,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
-        # The reminder ledger and the inbox refer to users and organisations: they go first.
+        # Later apps first: their rows point at the earlier apps' members, organisations and users.
         obligations_demo.reset()
         reports_demo.reset()
+        honours_demo.reset()
+        members_demo.reset()  # transfers refer to users, members to organisations
         User.objects.all().delete()
         activities_demo.reset()
         branches_demo.reset()

@@ -1,0 +1,451 @@
+"""Honours (表彰): titles the district's people and organisations received from above, and
+titles this committee conferred itself; entered one by one or as commendation lists.
+
+One row is one recipient of one title, or, in a commendation list whose recipients are
+known only by number, one bare count ("135名少先队员"). Figures add up ``recipient_count``,
+so a count row and a named row weigh what they stand for.
+"""
+
+import uuid
+from datetime import date
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from branches.models import Kind, Organisation
+from branches.scoping import Scope, ScopedQuerySet
+from members.choices import Category
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", "全国级"
+    PROVINCIAL = "provincial", "自治区（省）级"
+    CITY = "city", "市级"
+    DISTRICT = "district", "区级"
+    TOWNSHIP = "township", "乡镇（街道）级"
+    SCHOOL = "school", "校级"
+
+
+# The report names every honour at these levels; below them it gives counts.
+NAMED_LEVELS = (Level.NATIONAL, Level.PROVINCIAL)
+# A committee confers its own honours at its own level or below, never the upper ones.
+CONFERRABLE_LEVELS = (Level.CITY, Level.DISTRICT, Level.TOWNSHIP, Level.SCHOOL)
+
+
+class Direction(models.TextChoices):
+    RECEIVED = "received", "获得表彰"
+    CONFERRED = "conferred", "本级授予"
+
+
+class RecipientKind(models.TextChoices):
+    LEAGUE_MEMBER = "league_member", "团员"
+    YOUNG_PIONEER = "young_pioneer", "少先队员"
+    COUNSELLOR = "counsellor", "少先队辅导员"
+    CADRE = "cadre", "团干部"
+    # Collectives are split by line because the report writes "45个少先队集体" even when
+    # only the number is known and no organisation says which line it is.
+    LEAGUE_COLLECTIVE = "league_collective", "团组织集体"
+    PIONEER_COLLECTIVE = "pioneer_collective", "少先队集体"
+    PROJECT = "project", "项目"
+
+
+PERSON_KINDS = frozenset(
+    {RecipientKind.LEAGUE_MEMBER, RecipientKind.YOUNG_PIONEER, RecipientKind.COUNSELLOR, RecipientKind.CADRE}
+)
+COLLECTIVE_KINDS = frozenset({RecipientKind.LEAGUE_COLLECTIVE, RecipientKind.PIONEER_COLLECTIVE})
+PIONEER_ORGANISATION_KINDS = frozenset({Kind.PIONEER_COMMITTEE, Kind.BRIGADE, Kind.SQUADRON})
+# The measure word officialese puts after a count of each kind: 135名少先队员, 45个集体, 3项项目.
+UNITS = {
+    **{kind: "名" for kind in PERSON_KINDS},
+    **{kind: "个" for kind in COLLECTIVE_KINDS},
+    RecipientKind.PROJECT: "项",
+}
+# The member category a kind requires of a linked member (other person kinds take anyone).
+KIND_CATEGORY = {
+    RecipientKind.LEAGUE_MEMBER: Category.LEAGUE_MEMBER,
+    RecipientKind.YOUNG_PIONEER: Category.YOUNG_PIONEER,
+}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待审核"
+    APPROVED = "approved", "已通过"
+    RETURNED = "returned", "已退回"
+
+
+# Statuses in which the secretary who entered a record still owns it.
+EDITABLE_BY_SECRETARY = (Status.DRAFT, Status.RETURNED)
+
+EARLIEST_YEAR = 1949
+
+
+def counted_on_for(*, awarded_on: date | None, year_to: int | None, year_from: int | None) -> date | None:
+    """The day an honour counts on in period figures: its date, or the last day of its award year."""
+    if awarded_on is not None:
+        return awarded_on
+    last_year = year_to or year_from
+    return date(last_year, 12, 31) if last_year else None
+
+
+def _stored_name(folder: str, filename: str) -> str:
+    # Stored names never reuse the uploaded one: no guessing, no clashes, no odd characters.
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"honours/{folder}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def certificate_path(instance, filename: str) -> str:
+    return _stored_name("certificates", filename)
+
+
+def document_path(instance, filename: str) -> str:
+    return _stored_name("documents", filename)
+
+
+class AwardFields(models.Model):
+    """What a commendation list and a single honour share: who conferred what, at which level, when."""
+
+    level = models.CharField("表彰级别", max_length=16, choices=Level.choices, db_index=True)
+    conferring_body = models.CharField(
+        "授予单位", max_length=200, help_text="如：共青团柳州市委员会、柳州市少工委；多个单位用顿号分隔。"
+    )
+    awarded_on = models.DateField("表彰日期", null=True, blank=True)
+    year_from = models.PositiveSmallIntegerField(
+        "表彰年度（起）",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(2100)],
+        help_text="如 2023；跨年度（2023—2024）再填“止”。",
+    )
+    year_to = models.PositiveSmallIntegerField(
+        "表彰年度（止）", null=True, blank=True, validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(2100)]
+    )
+    counted_on = models.DateField(
+        "统计日期", editable=False, db_index=True, help_text="有表彰日期按表彰日期；只有年度时按年度末计入统计。"
+    )
+    direction = models.CharField("类别", max_length=16, choices=Direction.choices, default=Direction.RECEIVED)
+
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    review_comment = models.TextField("审核意见", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def award_year_display(self) -> str:
+        if not self.year_from:
+            return ""
+        if self.year_to and self.year_to != self.year_from:
+            return f"{self.year_from}—{self.year_to}年度"
+        return f"{self.year_from}年度"
+
+    @property
+    def when_display(self) -> str:
+        """2024年5月30日, 2023—2024年度, or both."""
+        parts = []
+        if self.year_from:
+            parts.append(self.award_year_display)
+        if self.awarded_on:
+            parts.append(f"{self.awarded_on.year}年{self.awarded_on.month}月{self.awarded_on.day}日")
+        return "，".join(parts) or "—"
+
+    @property
+    def is_locked(self) -> bool:
+        """Awaiting review or approved: the secretary no longer changes it."""
+        return self.status in (Status.SUBMITTED, Status.APPROVED)
+
+    def refresh_counted_on(self) -> None:
+        self.counted_on = counted_on_for(awarded_on=self.awarded_on, year_to=self.year_to, year_from=self.year_from)
+
+    def clean_award(self, errors: dict[str, list[str]]) -> None:
+        if not self.awarded_on and not self.year_from:
+            errors.setdefault("awarded_on", []).append("请填写表彰日期，或至少填写表彰年度。")
+        if self.year_to and not self.year_from:
+            errors.setdefault("year_from", []).append("填写了年度（止）时，请同时填写年度（起）。")
+        if self.year_from and self.year_to:
+            if self.year_to < self.year_from:
+                errors.setdefault("year_to", []).append("年度（止）不能早于年度（起）。")
+            elif self.year_to - self.year_from > 5:
+                errors.setdefault("year_to", []).append("表彰年度跨度不能超过5年。")
+        this_year = timezone.localdate().year
+        if self.year_from and self.year_from > this_year + 1:
+            errors.setdefault("year_from", []).append("表彰年度不能晚于明年。")
+        if self.awarded_on:
+            if self.awarded_on > timezone.localdate():
+                errors.setdefault("awarded_on", []).append("表彰日期不能晚于今天。")
+            if self.awarded_on.year < EARLIEST_YEAR:
+                errors.setdefault("awarded_on", []).append("表彰日期无效。")
+            if self.year_from and self.awarded_on.year < self.year_from:
+                errors.setdefault("awarded_on", []).append("表彰日期不能早于表彰年度。")
+        if self.direction == Direction.CONFERRED and self.level and self.level not in CONFERRABLE_LEVELS:
+            errors.setdefault("level", []).append("本级授予的表彰不能是全国级或自治区（省）级。")
+        self.refresh_counted_on()
+
+
+class BatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A list is visible where its owner is in scope, or any of its recipients is.
+
+        A secretary then sees the list's header and, inside it, only their own subtree's
+        recipients (see ``selectors.batch_recipients``).
+        """
+        scope = Scope.of(user)
+        if scope.everything:
+            return self
+        if scope.path is None:
+            return self.none()
+        in_scope = Honour.objects.filter(batch=OuterRef("pk"), organisation__path__startswith=scope.path)
+        return self.filter(Q(organisation__path__startswith=scope.path) | Exists(in_scope))
+
+    def owned_within(self, user):
+        """Lists whose owning organisation the user reaches (the ones they might change)."""
+        scope = Scope.of(user)
+        if scope.everything:
+            return self
+        if scope.path is None:
+            return self.none()
+        return self.filter(organisation__path__startswith=scope.path)
+
+
+class CommendationBatch(AwardFields):
+    """A commendation list (表彰名单): one decision, many recipients, entered once."""
+
+    name = models.CharField("表彰名单名称", max_length=200, help_text="如：2024年柳州市“两红两优”表彰名单。")
+    default_title = models.CharField(
+        "主要称号", max_length=80, blank=True, help_text="逐一添加获奖对象时默认使用的称号，如“优秀少先队员”。"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="所属组织",
+        on_delete=models.PROTECT,
+        related_name="commendation_batches",
+        help_text="名单中的获奖对象均应属于该组织或其下级组织。",
+    )
+    document = models.FileField("表彰文件", upload_to=document_path, max_length=255, blank=True)
+    document_name = models.CharField("表彰文件原名", max_length=255, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["counted_on"])
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "表彰名单"
+        verbose_name_plural = "表彰名单"
+        ordering = ["-counted_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_to__isnull=True) | Q(year_from__isnull=False) & Q(year_to__gte=models.F("year_from")),
+                name="batch_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        self.clean_award(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class HonourQuerySet(ScopedQuerySet):
+    def approved(self):
+        return self.filter(status=Status.APPROVED)
+
+    def counted_between(self, start: date, end: date):
+        return self.filter(counted_on__gte=start, counted_on__lte=end)
+
+    def subtree_of(self, organisation: Organisation):
+        return self.filter(organisation__path__startswith=organisation.path)
+
+
+class Honour(AwardFields):
+    """One title for one recipient, or a bare count of recipients in a commendation list."""
+
+    batch = models.ForeignKey(
+        CommendationBatch,
+        verbose_name="表彰名单",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="honours",
+    )
+    title = models.CharField("荣誉称号", max_length=80, help_text="如：优秀少先队员、最美中学生、五四红旗团委。")
+    grade = models.CharField("等次", max_length=40, blank=True, help_text="如：一等奖；没有等次留空。")
+    recipient_kind = models.CharField("获奖对象类别", max_length=24, choices=RecipientKind.choices, db_index=True)
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name="获奖成员",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="honours",
+    )
+    recipient_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="获奖组织",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="honours_received",
+    )
+    recipient_name = models.CharField(
+        "获奖对象",
+        max_length=120,
+        blank=True,
+        help_text="成员或组织的名称，不在花名册和组织架构中的也可直接填写。",
+    )
+    recipient_count = models.PositiveIntegerField(
+        "人数（个数）", default=1, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="所属组织",
+        on_delete=models.PROTECT,
+        related_name="honours",
+        help_text="获奖组织本身、获奖成员所在组织，或录入时所选的组织；决定谁能看到这条记录。",
+    )
+    certificate = models.FileField("证书", upload_to=certificate_path, max_length=255, blank=True)
+    certificate_name = models.CharField("证书原文件名", max_length=255, blank=True)
+    certificate_number = models.CharField("证书编号", max_length=60, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["counted_on"])
+    objects = HonourQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "表彰"
+        verbose_name_plural = "表彰"
+        ordering = ["-counted_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "counted_on"], name="honour_status_counted"),
+            models.Index(fields=["organisation", "counted_on"], name="honour_org_counted"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_to__isnull=True) | Q(year_from__isnull=False) & Q(year_to__gte=models.F("year_from")),
+                name="honour_year_range",
+            ),
+            models.CheckConstraint(condition=Q(recipient_count__gte=1), name="honour_count_positive"),
+            # A named recipient is one recipient; only an unnamed row stands for several.
+            models.CheckConstraint(condition=Q(recipient_name="") | Q(recipient_count=1), name="honour_named_is_one"),
+            # A bare count exists only inside a commendation list.
+            models.CheckConstraint(
+                condition=~Q(recipient_name="") | Q(batch__isnull=False), name="honour_count_needs_batch"
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "recipient_kind", "title", "organisation"],
+                condition=Q(recipient_name=""),
+                name="honour_one_count_per_kind_title_org",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "member", "title"],
+                condition=Q(member__isnull=False, batch__isnull=False),
+                name="honour_member_once_per_batch_title",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "recipient_organisation", "title"],
+                condition=Q(recipient_organisation__isnull=False, batch__isnull=False),
+                name="honour_org_once_per_batch_title",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_display} · {self.title}"
+
+    @property
+    def is_count_only(self) -> bool:
+        return not self.recipient_name
+
+    @property
+    def unit(self) -> str:
+        return UNITS.get(self.recipient_kind, "个")
+
+    @property
+    def recipient_display(self) -> str:
+        if self.is_count_only:
+            return f"{self.recipient_count}{self.unit}{self.get_recipient_kind_display()}"
+        return self.recipient_name
+
+    @property
+    def title_display(self) -> str:
+        return f"{self.title}（{self.grade}）" if self.grade else self.title
+
+    def owner_organisation(self, entered_for: Organisation | None = None) -> Organisation | None:
+        """Whose record this is: the recipient organisation, the member's, or the one it was entered for."""
+        if self.recipient_organisation_id:
+            return self.recipient_organisation
+        if self.member_id:
+            return self.member.organisation
+        return entered_for
+
+    def clean(self):
+        errors: dict[str, list[str]] = {}
+        self.clean_award(errors)
+        kind = self.recipient_kind
+        if self.member_id and self.recipient_organisation_id:
+            errors.setdefault("member", []).append("获奖对象只能是一名成员或一个组织。")
+        if self.member_id:
+            if kind and kind not in PERSON_KINDS:
+                errors.setdefault("recipient_kind", []).append("获奖成员时，类别应为团员、少先队员、辅导员或团干部。")
+            required = KIND_CATEGORY.get(kind)
+            if required and self.member.category != required:
+                errors.setdefault("member", []).append(
+                    f"{self.member.name}在花名册中是{self.member.get_category_display()}，"
+                    f"不能按{RecipientKind(kind).label}登记。"
+                )
+        if self.recipient_organisation_id:
+            org = self.recipient_organisation
+            if kind and kind not in COLLECTIVE_KINDS:
+                errors.setdefault("recipient_kind", []).append("获奖对象是组织时，类别应为团组织集体或少先队集体。")
+            elif kind == RecipientKind.PIONEER_COLLECTIVE and org.kind not in PIONEER_ORGANISATION_KINDS:
+                errors.setdefault("recipient_organisation", []).append(
+                    f"「{org.name}」不是少先队组织，请选择“团组织集体”。"
+                )
+            elif kind == RecipientKind.LEAGUE_COLLECTIVE and org.kind in PIONEER_ORGANISATION_KINDS:
+                errors.setdefault("recipient_organisation", []).append(
+                    f"「{org.name}」是少先队组织，请选择“少先队集体”。"
+                )
+        if not self.recipient_name:
+            if self.member_id or self.recipient_organisation_id:
+                errors.setdefault("recipient_name", []).append("请填写获奖对象名称。")
+            if not self.batch_id:
+                errors.setdefault("recipient_name", []).append("请填写获奖对象（成员、组织或名称）。")
+        elif self.recipient_count != 1:
+            errors.setdefault("recipient_count", []).append("具名的获奖对象人数应为1；只知道人数时请按人数登记。")
+        if errors:
+            raise ValidationError(errors)

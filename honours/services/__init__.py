@@ -1,0 +1,47 @@
+"""Writes to honours and commendation lists. Keyword-only, typed, atomic, validated before saving."""
+
+from .batches import (
+    batch_add_recipients,
+    batch_approve,
+    batch_create,
+    batch_delete,
+    batch_remove_recipients,
+    batch_return,
+    batch_set_count,
+    batch_submit,
+    batch_update,
+    batch_withdraw,
+)
+from .honours import (
+    honour_approve,
+    honour_create,
+    honour_delete,
+    honour_return,
+    honour_set_certificate,
+    honour_submit,
+    honour_update,
+    honour_withdraw,
+)
+from .imports import batch_import
+
+__all__ = [
+    "batch_add_recipients",
+    "batch_approve",
+    "batch_create",
+    "batch_delete",
+    "batch_import",
+    "batch_remove_recipients",
+    "batch_return",
+    "batch_set_count",
+    "batch_submit",
+    "batch_update",
+    "batch_withdraw",
+    "honour_approve",
+    "honour_create",
+    "honour_delete",
+    "honour_return",
+    "honour_set_certificate",
+    "honour_submit",
+    "honour_update",
+    "honour_withdraw",
+]

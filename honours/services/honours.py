@@ -1,0 +1,233 @@
+"""Writes to single honours (those not in a commendation list)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from branches.models import Organisation
+
+from .. import rules
+from ..models import Direction, Honour, Status
+from . import files
+
+HONOUR_FIELDS = (
+    "title",
+    "grade",
+    "level",
+    "conferring_body",
+    "awarded_on",
+    "year_from",
+    "year_to",
+    "direction",
+    "recipient_kind",
+    "member",
+    "recipient_organisation",
+    "recipient_name",
+    "certificate_number",
+    "note",
+)
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - set(HONOUR_FIELDS)
+    if unknown:
+        raise TypeError(f"Not settable here: {sorted(unknown)}")
+
+
+def _resolve_recipient(honour: Honour, entered_for: Organisation | None) -> None:
+    """Name the recipient after the registry entry and set the owning organisation."""
+    if honour.member_id:
+        honour.recipient_name = honour.member.name
+    elif honour.recipient_organisation_id:
+        honour.recipient_name = honour.recipient_organisation.name
+    honour.recipient_name = (honour.recipient_name or "").strip()
+    owner = honour.owner_organisation(entered_for)
+    if owner is None:
+        raise ValidationError({"organisation": "请选择这条表彰所属的组织。"})
+    honour.organisation = owner
+
+
+def _require_enter(user, honour: Honour) -> None:
+    if not rules.can_enter(user, organisation=honour.organisation, direction=honour.direction):
+        if honour.direction == Direction.CONFERRED and not user.is_committee_staff:
+            raise PermissionDenied("本级授予的表彰由区团委工作人员录入。")
+        raise PermissionDenied("不能为该组织录入表彰。")
+
+
+def _mark(honour: Honour, user, *, submit: bool, approve: bool) -> None:
+    now = timezone.now()
+    if approve:
+        if not user.is_committee_staff:
+            raise PermissionDenied("只有区团委工作人员可以审核表彰。")
+        honour.status = Status.APPROVED
+        honour.review_comment = ""
+        honour.reviewed_by, honour.reviewed_at = user, now
+        if honour.submitted_at is None:
+            honour.submitted_by, honour.submitted_at = user, now
+    elif submit:
+        honour.status = Status.SUBMITTED
+        honour.submitted_by, honour.submitted_at = user, now
+
+
+def _save(honour: Honour, user, *, certificate=None) -> None:
+    honour._history_user = user
+    with files.stored(honour.certificate, certificate):
+        honour.save()
+
+
+@transaction.atomic
+def honour_create(
+    *,
+    user,
+    organisation: Organisation | None = None,
+    certificate=None,
+    submit: bool = False,
+    approve: bool = False,
+    **fields,
+) -> Honour:
+    """Enter one honour as a draft (or submitted, or, for staff, approved at once).
+
+    ``organisation`` is the organisation the honour is entered for; it owns the record
+    when the recipient is a plain name. A linked member or organisation owns it otherwise.
+    The certificate is checked before anything is written.
+    """
+    _check_fields(fields)
+    checked = original = None
+    if certificate is not None:
+        checked, original = files.checked_certificate(certificate)
+    honour = Honour(**fields, created_by=user, status=Status.DRAFT)
+    _resolve_recipient(honour, organisation)
+    _require_enter(user, honour)
+    honour.full_clean(exclude=["certificate", "counted_on"])
+    _mark(honour, user, submit=submit, approve=approve)
+    if checked is not None:
+        honour.certificate_name = original
+    _save(honour, user, certificate=checked)
+    return honour
+
+
+@transaction.atomic
+def honour_update(
+    *,
+    honour: Honour,
+    user,
+    organisation: Organisation | None = None,
+    certificate=None,
+    remove_certificate: bool = False,
+    submit: bool = False,
+    **fields,
+) -> Honour:
+    """Change an honour the user may edit; a new certificate replaces the old one after commit."""
+    _check_fields(fields)
+    honour = Honour.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=honour.pk)
+    if not rules.can_edit(user, honour):
+        raise PermissionDenied("该表彰已提交或已通过审核，不能再修改。")
+    checked = original = None
+    if certificate is not None:
+        checked, original = files.checked_certificate(certificate)
+    previous_file = honour.certificate.name
+    for name, value in fields.items():
+        setattr(honour, name, value)
+    _resolve_recipient(honour, organisation or honour.organisation)
+    _require_enter(user, honour)
+    honour.full_clean(exclude=["certificate", "counted_on"])
+    if submit:
+        if not rules.can_submit(user, honour):
+            raise ValidationError("该表彰当前不能提交审核。")
+        _mark(honour, user, submit=True, approve=False)
+    if checked is not None:
+        honour.certificate_name = original
+    elif remove_certificate:
+        honour.certificate = ""
+        honour.certificate_name = ""
+    _save(honour, user, certificate=checked)
+    if previous_file and (checked is not None or remove_certificate):
+        files.delete_after_commit(previous_file, honour.certificate.storage)
+    return honour
+
+
+@transaction.atomic
+def honour_set_certificate(*, honour: Honour, user, certificate=None, remove: bool = False) -> Honour:
+    """Attach, replace or remove the certificate of any honour the user may change (also list recipients)."""
+    honour = Honour.objects.select_for_update(of=("self",)).select_related("organisation", "batch").get(pk=honour.pk)
+    if not rules.can_manage_certificate(user, honour):
+        raise PermissionDenied("不能修改这条表彰的证书。")
+    previous_file = honour.certificate.name
+    checked = None
+    if certificate is not None:
+        checked, honour.certificate_name = files.checked_certificate(certificate)
+    elif remove:
+        honour.certificate, honour.certificate_name = "", ""
+    else:
+        raise ValidationError({"certificate": "请选择证书文件。"})
+    _save(honour, user, certificate=checked)
+    if previous_file:
+        files.delete_after_commit(previous_file, honour.certificate.storage)
+    return honour
+
+
+def _locked(honour: Honour) -> Honour:
+    return Honour.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=honour.pk)
+
+
+@transaction.atomic
+def honour_submit(*, honour: Honour, user) -> Honour:
+    honour = _locked(honour)
+    if not rules.can_submit(user, honour):
+        raise PermissionDenied("该表彰当前不能提交审核。")
+    _mark(honour, user, submit=True, approve=False)
+    _save(honour, user)
+    return honour
+
+
+@transaction.atomic
+def honour_withdraw(*, honour: Honour, user) -> Honour:
+    honour = _locked(honour)
+    if not rules.can_withdraw(user, honour):
+        raise PermissionDenied("只有待审核的表彰可以撤回。")
+    honour.status = Status.DRAFT
+    _save(honour, user)
+    return honour
+
+
+@transaction.atomic
+def honour_approve(*, honour: Honour, reviewer) -> Honour:
+    honour = _locked(honour)
+    if not rules.can_approve(reviewer, honour):
+        raise PermissionDenied("只有区团委工作人员可以审核表彰。")
+    _mark(honour, reviewer, submit=False, approve=True)
+    _save(honour, reviewer)
+    return honour
+
+
+def clean_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "退回时请填写审核意见，说明需要修改什么。"})
+    if len(comment) > 1000:
+        raise ValidationError({"comment": "审核意见不能超过 1000 字。"})
+    return comment
+
+
+@transaction.atomic
+def honour_return(*, honour: Honour, reviewer, comment: str) -> Honour:
+    honour = _locked(honour)
+    if not rules.can_return(reviewer, honour):
+        raise PermissionDenied("只有区团委工作人员可以退回表彰。")
+    comment = clean_comment(comment)
+    honour.status = Status.RETURNED
+    honour.review_comment = comment
+    honour.reviewed_by, honour.reviewed_at = reviewer, timezone.now()
+    _save(honour, reviewer)
+    return honour
+
+
+@transaction.atomic
+def honour_delete(*, honour: Honour, user) -> None:
+    honour = _locked(honour)
+    if not rules.can_delete(user, honour):
+        raise PermissionDenied("已提交或已通过的表彰不能删除。")
+    name, storage = honour.certificate.name, honour.certificate.storage
+    honour._history_user = user
+    honour.delete()
+    files.delete_after_commit(name, storage)

@@ -1,0 +1,43 @@
+import mimetypes
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+
+from core.audit import audit_record
+from core.models import AuditAction
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, or at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            # Errors of hidden fields would never be seen: they go to the top of the form.
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if shown else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def stored_file_response(request, field_file, *, original_name: str, target: str) -> FileResponse:
+    """Serve a stored certificate or document to someone already found in scope; record it."""
+    if not field_file:
+        raise Http404("没有文件")
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在") from exc
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    # The stored name carries the sniffed extension; the download keeps the person's own name.
+    suffix = "." + field_file.name.rsplit(".", 1)[-1] if "." in field_file.name else ""
+    stem = (original_name.rsplit(".", 1)[0] if "." in original_name else original_name) or "文件"
+    filename = f"{stem}{suffix}"
+    response = FileResponse(
+        handle,
+        as_attachment=content_type == "application/pdf" or "download" in request.GET,
+        filename=filename,
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "private, max-age=600"
+    response["X-Content-Type-Options"] = "nosniff"
+    audit_record(user=request.user, action=AuditAction.DOWNLOAD, target=target, request=request)
+    return response

@@ -1,0 +1,17 @@
+from .cohorts import SchoolCohort
+from .imports import MemberImport
+from .member import AGE_LIMIT, Member
+from .recruitment import RecruitmentCase
+from .roles import CadreAppointment, CounsellorAppointment
+from .transfers import Transfer
+
+__all__ = [
+    "AGE_LIMIT",
+    "CadreAppointment",
+    "CounsellorAppointment",
+    "Member",
+    "MemberImport",
+    "RecruitmentCase",
+    "SchoolCohort",
+    "Transfer",
+]

@@ -1,0 +1,558 @@
+"""Roster import from .xlsx: validate every row, report every problem, then write all or nothing.
+
+The web upload and ``manage.py import_members`` run this same function. The file is
+checked before anything parses it (type from content, size, zip-bomb limits), every
+cell is read as text (so an ID never turns into 4.5E+17), and problems are reported by
+row and column without ever echoing an ID number.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from branches.models import Organisation
+from core.audit import audit_record
+from core.models import AuditAction
+from core.uploads import XLSX, validate_upload
+from core.xlsx import MAX_ROWS, SheetData, TemplateColumn, read_sheet, write_template
+
+from .. import crypto, idcard
+from ..ages import today
+from ..choices import Category, Education, Ethnicity, Gender, Occupation, Status, TransferStatus
+from ..models import Member, Transfer
+from ..validators import MOBILE, normalise_mobile
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+CHANGE_REASON = "花名册导入"
+
+
+class Col:
+    NAME = "姓名"
+    ID_NUMBER = "身份证号码"
+    GENDER = "性别"
+    BIRTH_DATE = "出生日期"
+    ETHNICITY = "民族"
+    PHONE = "手机号码"
+    ORGANISATION = "所属组织"
+    CATEGORY = "人员类别"
+    JOINED = "入团日期"
+    MEMBER_NUMBER = "团员编号"
+    EDUCATION = "学历"
+    OCCUPATION = "职业类别"
+
+
+def _labels(choices) -> str:
+    return "、".join(label for _value, label in choices)
+
+
+COLUMNS = [
+    TemplateColumn(Col.NAME, width=12, required=True, note="必填。"),
+    TemplateColumn(
+        Col.ID_NUMBER,
+        width=22,
+        text=True,
+        required=True,
+        note="必填。18位居民身份证号码。本列为文本格式，请勿改成数字格式，否则号码会变成科学计数法并丢失末几位。",
+    ),
+    TemplateColumn(Col.GENDER, width=6, note="男 或 女；留空则按身份证号码。"),
+    TemplateColumn(Col.BIRTH_DATE, width=12, text=True, note="如 2006-03-18；留空则按身份证号码，须与身份证号码一致。"),
+    TemplateColumn(Col.ETHNICITY, width=10, note="如 汉族、壮族；留空为汉族。"),
+    TemplateColumn(Col.PHONE, width=14, text=True, note="11位大陆手机号码，可留空。"),
+    TemplateColumn(
+        Col.ORGANISATION, width=30, note="组织全称或简称，须为导入时所选组织或其下级组织；留空则为所选组织。"
+    ),
+    TemplateColumn(Col.CATEGORY, width=10, required=True, note=f"必填：{_labels(Category.choices)}。"),
+    TemplateColumn(Col.JOINED, width=12, text=True, note="团员填写，如 2020-05-04。"),
+    TemplateColumn(Col.MEMBER_NUMBER, width=18, text=True, note="可留空。"),
+    TemplateColumn(Col.EDUCATION, width=14, note=f"可留空：{_labels(Education.choices)}。"),
+    TemplateColumn(Col.OCCUPATION, width=16, note=f"可留空：{_labels(Occupation.choices)}。"),
+]
+REQUIRED = [c.header for c in COLUMNS if c.required]
+
+# Model field → the column that carries it, for the model's own validation messages.
+FIELD_COLUMNS = {
+    "name": Col.NAME,
+    "id_number": Col.ID_NUMBER,
+    "gender": Col.GENDER,
+    "birth_date": Col.BIRTH_DATE,
+    "ethnicity": Col.ETHNICITY,
+    "phone": Col.PHONE,
+    "organisation": Col.ORGANISATION,
+    "category": Col.CATEGORY,
+    "joined_league_on": Col.JOINED,
+    "member_number": Col.MEMBER_NUMBER,
+    "education": Col.EDUCATION,
+    "occupation": Col.OCCUPATION,
+}
+UPDATE_FIELDS = [
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "phone",
+    "organisation",
+    "category",
+    "joined_league_on",
+    "member_number",
+    "education",
+    "occupation",
+]
+
+
+def template_bytes() -> bytes:
+    return write_template(COLUMNS, title="成员花名册")
+
+
+# --- Values --------------------------------------------------------------------------
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?: 00:00(?::00)?)?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def parse_date_text(text: str) -> date:
+    """Dates as people type them: 2006-03-18, 2006/3/18, 2006.3.18, 2006年3月18日, 20060318."""
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return date(year, month, day)  # ValueError for 2006-02-30
+    raise ValueError(text)
+
+
+def _choice_lookup(choices, *extra: tuple[str, str]) -> dict[str, str]:
+    table = {}
+    for value, label in choices:
+        table[str(value).lower()] = value
+        table[str(label)] = value
+    for alias, value in extra:
+        table[alias] = value
+    return table
+
+
+GENDERS = _choice_lookup(Gender.choices, ("男性", "M"), ("女性", "F"))
+ETHNICITIES = _choice_lookup(
+    Ethnicity.choices, *((label.removesuffix("族"), value) for value, label in Ethnicity.choices)
+)
+CATEGORIES = _choice_lookup(Category.choices, ("共青团员", Category.LEAGUE_MEMBER), ("队员", Category.YOUNG_PIONEER))
+EDUCATIONS = _choice_lookup(
+    Education.choices,
+    ("博士", Education.DOCTORATE),
+    ("硕士", Education.MASTER),
+    ("本科", Education.BACHELOR),
+    ("大专", Education.COLLEGE),
+    ("专科", Education.COLLEGE),
+    ("中专", Education.VOCATIONAL),
+    ("中职", Education.VOCATIONAL),
+    ("高中", Education.HIGH_SCHOOL),
+)
+OCCUPATIONS = _choice_lookup(Occupation.choices)
+
+
+# --- The report ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str  # the header, as in the template
+    letter: str  # the column letter, as Excel shows it ("" when the column is absent)
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    action: str  # "create", "update" or "unchanged"
+    name: str
+    masked_id: str
+    organisation: str
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    applied: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    planned: list[PlannedRow] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self, *, planned_limit: int = 1000) -> dict:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "applied": self.applied,
+            "problems": [asdict(p) for p in self.problems],
+            "planned": [asdict(p) for p in self.planned[:planned_limit]],
+            "planned_total": len(self.planned),
+        }
+
+
+# --- Planning ---------------------------------------------------------------------------
+
+
+class _RowErrors:
+    def __init__(self, report: ImportReport, letters: dict[str, str], row: int):
+        self.report, self.letters, self.row = report, letters, row
+        self.seen: set[tuple[str, str]] = set()
+
+    def add(self, column: str, message: str) -> None:
+        if (column, message) in self.seen:
+            return
+        self.seen.add((column, message))
+        self.report.problems.append(Problem(self.row, column, self.letters.get(column, ""), message))
+
+    def has(self, column: str) -> bool:
+        return any(c == column for c, _m in self.seen)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.seen)
+
+
+def _organisation_lookup(organisation: Organisation) -> tuple[dict[str, Organisation | None], list[Organisation]]:
+    """Names and short names of the subtree; an ambiguous short name maps to None."""
+    subtree = list(Organisation.objects.subtree_of(organisation).filter(active=True))
+    table: dict[str, Organisation | None] = {}
+    for org in subtree:
+        table[org.name] = org
+    for org in subtree:
+        if org.short_name and org.short_name not in {o.name for o in subtree}:
+            table[org.short_name] = None if org.short_name in table else org
+    return table, subtree
+
+
+def _existing_by_hash(hashes: list[str]) -> dict[str, Member]:
+    found: dict[str, Member] = {}
+    for start in range(0, len(hashes), 1000):
+        chunk = hashes[start : start + 1000]
+        for member in Member.objects.filter(id_number_hash__in=chunk).select_related("organisation"):
+            found[member.id_number_hash] = member
+    return found
+
+
+def _member_numbers_in_use(numbers: list[str]) -> dict[str, int]:
+    used: dict[str, int] = {}
+    for start in range(0, len(numbers), 1000):
+        chunk = numbers[start : start + 1000]
+        used.update(Member.objects.filter(member_number__in=chunk).values_list("member_number", "pk"))
+    return used
+
+
+@sensitive_variables("id_text", "parsed_id", "parsed_rows", "first_row_of_id", "values", "data")
+def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[ImportReport, list[Member], list[Member]]:
+    """Check every row; return the report and the members to create and to update."""
+    report = ImportReport(rows=len(sheet.rows))
+    letters = sheet.letters
+    orgs, _subtree = _organisation_lookup(organisation)
+
+    # First pass: read every cell, so the database can be asked once for all rows.
+    parsed_rows = []
+    first_row_of_id: dict[str, int] = {}
+    first_row_of_number: dict[str, int] = {}
+    for row in sheet.rows:
+        errors = _RowErrors(report, letters, row.number)
+        values = row.values
+        cell = values.get
+        data: dict = {}
+
+        name = (cell(Col.NAME) or "").strip()
+        if not name:
+            errors.add(Col.NAME, "姓名不能为空。")
+        elif len(name) > 50:
+            errors.add(Col.NAME, "姓名过长（不超过50个字）。")
+        data["name"] = name
+
+        parsed_id = None
+        id_text = cell(Col.ID_NUMBER) or ""
+        if not id_text:
+            errors.add(Col.ID_NUMBER, "身份证号码不能为空。")
+        elif Col.ID_NUMBER in row.numeric:
+            # A spreadsheet keeps 15 significant digits of a number: an 18-digit ID stored
+            # as a number has lost its last digits even when it looks whole.
+            errors.add(
+                Col.ID_NUMBER,
+                "身份证号码被保存成了数字（如 4.5E+17），末几位已丢失。请把该列设为文本格式后重新填写。",
+            )
+        else:
+            try:
+                parsed_id = idcard.parse(id_text, today=today())
+            except idcard.IdNumberError as exc:
+                errors.add(Col.ID_NUMBER, exc.message)
+        if parsed_id is not None:
+            first = first_row_of_id.setdefault(parsed_id.number, row.number)
+            if first != row.number:
+                errors.add(Col.ID_NUMBER, f"与第 {first} 行的身份证号码重复。")
+
+        gender_text = (cell(Col.GENDER) or "").strip()
+        data["gender"] = None
+        if gender_text:
+            data["gender"] = GENDERS.get(gender_text) or GENDERS.get(gender_text.lower())
+            if data["gender"] is None:
+                errors.add(Col.GENDER, "性别应填写“男”或“女”。")
+
+        data["birth_date"] = _date_cell(cell(Col.BIRTH_DATE), Col.BIRTH_DATE, errors)
+        data["joined_league_on"] = _date_cell(cell(Col.JOINED), Col.JOINED, errors)
+
+        data["ethnicity"] = _choice_cell(cell(Col.ETHNICITY), ETHNICITIES, Col.ETHNICITY, "民族", errors)
+        data["category"] = _choice_cell(cell(Col.CATEGORY), CATEGORIES, Col.CATEGORY, "人员类别", errors)
+        if not (cell(Col.CATEGORY) or "").strip():
+            errors.add(Col.CATEGORY, f"人员类别不能为空（{_labels(Category.choices)}）。")
+        data["education"] = _choice_cell(cell(Col.EDUCATION), EDUCATIONS, Col.EDUCATION, "学历", errors)
+        data["occupation"] = _choice_cell(cell(Col.OCCUPATION), OCCUPATIONS, Col.OCCUPATION, "职业类别", errors)
+
+        phone_text = cell(Col.PHONE) or ""
+        data["phone"] = None
+        if phone_text:
+            phone = normalise_mobile(phone_text)
+            if not MOBILE.match(phone):
+                errors.add(Col.PHONE, "手机号码无效（应为11位大陆手机号码）。")
+            data["phone"] = phone
+
+        org_text = (cell(Col.ORGANISATION) or "").strip()
+        data["organisation"] = None
+        if org_text:
+            if org_text not in orgs:
+                errors.add(Col.ORGANISATION, f"未找到组织“{org_text}”（须为{organisation.name}或其下级组织）。")
+            elif orgs[org_text] is None:
+                errors.add(Col.ORGANISATION, f"简称“{org_text}”对应多个组织，请填写组织全称。")
+            else:
+                data["organisation"] = orgs[org_text]
+
+        number = (cell(Col.MEMBER_NUMBER) or "").strip()
+        data["member_number"] = number or None
+        if number:
+            if len(number) > 30:
+                errors.add(Col.MEMBER_NUMBER, "团员编号过长（不超过30个字符）。")
+            first = first_row_of_number.setdefault(number, row.number)
+            if first != row.number:
+                errors.add(Col.MEMBER_NUMBER, f"与第 {first} 行的团员编号重复。")
+        parsed_rows.append((row.number, errors, parsed_id, data))
+
+    hashes = [crypto.keyed_hash(p.number) for _n, _e, p, _d in parsed_rows if p is not None]
+    existing = _existing_by_hash(hashes)
+    numbers_in_use = _member_numbers_in_use([d["member_number"] for *_r, d in parsed_rows if d["member_number"]])
+    pending_transfers = set(
+        Transfer.objects.filter(
+            status=TransferStatus.REQUESTED, member__in=[m.pk for m in existing.values()]
+        ).values_list("member_id", flat=True)
+    )
+
+    to_create: list[Member] = []
+    to_update: list[Member] = []
+    for row_number, errors, parsed_id, data in parsed_rows:
+        if parsed_id is None:
+            continue
+        current = existing.get(crypto.keyed_hash(parsed_id.number))
+        if current is not None and not current.organisation.path.startswith(organisation.path):
+            errors.add(
+                Col.ID_NUMBER,
+                "该身份证号码已登记在本次导入范围以外的组织，请通过组织关系转接办理，不能用导入修改。",
+            )
+            continue
+        number = data["member_number"]
+        if number and numbers_in_use.get(number) not in (None, getattr(current, "pk", None)):
+            errors.add(Col.MEMBER_NUMBER, "该团员编号已被其他成员使用。")
+
+        member = _apply(current, data, parsed_id, default_org=organisation)
+        if (
+            current is not None
+            and member.organisation_id != current.organisation_id
+            and current.pk in pending_transfers
+        ):
+            errors.add(Col.ORGANISATION, "该成员有待接收的组织关系转接，不能在导入中变更所属组织。")
+        try:
+            member.clean_fields(exclude=["organisation", "id_number_encrypted", "id_number_hash", "id_number_masked"])
+            member.clean()
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                column = FIELD_COLUMNS.get(field_name, Col.NAME)
+                if errors.has(column):
+                    continue  # the cell's own problem is already reported
+                for message in messages:
+                    errors.add(column, message)
+        if errors.any:
+            continue
+        if current is None:
+            to_create.append(member)
+            report.planned.append(
+                PlannedRow(row_number, "create", member.name, member.id_number_masked, member.organisation.name)
+            )
+        else:
+            changes = [
+                str(Member._meta.get_field(f).verbose_name)
+                for f in UPDATE_FIELDS
+                if getattr(member, f if f != "organisation" else "organisation_id")
+                != getattr(current, f if f != "organisation" else "organisation_id")
+            ]
+            action = "update" if changes else "unchanged"
+            if changes:
+                to_update.append(member)
+            report.planned.append(
+                PlannedRow(row_number, action, member.name, member.id_number_masked, member.organisation.name, changes)
+            )
+    report.problems.sort(key=lambda p: (p.row, list(letters).index(p.column) if p.column in letters else 99))
+    report.created = len(to_create)
+    report.updated = len(to_update)
+    report.unchanged = sum(1 for p in report.planned if p.action == "unchanged")
+    return report, to_create, to_update
+
+
+def _date_cell(text: str | None, column: str, errors: _RowErrors) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_date_text(text)
+    except ValueError:
+        errors.add(column, "日期无效（应为 2006-03-18 这样的格式）。")
+        return None
+
+
+def _choice_cell(text: str | None, table: dict[str, str], column: str, what: str, errors: _RowErrors) -> str | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    value = table.get(text) or table.get(text.lower())
+    if value is None:
+        errors.add(column, f"无法识别的{what}“{text[:20]}”。")
+    return value
+
+
+def _apply(current: Member | None, data: dict, parsed_id: idcard.IdNumber, *, default_org: Organisation) -> Member:
+    """The member as it will be saved: a new one, or a copy of ``current`` with the filled cells."""
+    if current is None:
+        member = Member(
+            status=Status.ACTIVE,
+            ethnicity=Ethnicity.HAN,
+            organisation=default_org,
+            gender=parsed_id.gender,
+            birth_date=parsed_id.birth_date,
+        )
+    else:
+        member = Member(**{f.attname: getattr(current, f.attname) for f in Member._meta.concrete_fields})
+        member._state.adding = False
+        member._state.db = current._state.db
+        member.organisation = current.organisation
+    member.set_id_number(parsed_id.number)
+    if current is not None:
+        # The stored ciphertext stays: same number, no need to rewrite it.
+        member.id_number_encrypted = current.id_number_encrypted
+    for name, value in data.items():
+        if value is not None and value != "":
+            setattr(member, name, value)
+    if data["category"] is None and current is None:
+        member.category = ""
+    return member
+
+
+# --- Running ----------------------------------------------------------------------------
+
+
+def _read(upload) -> SheetData:
+    validate_upload(upload, allowed={XLSX}, max_bytes=MAX_UPLOAD_BYTES)
+    return read_sheet(upload, required=REQUIRED, max_rows=MAX_ROWS)
+
+
+def member_import(*, upload, organisation: Organisation, by=None, dry_run: bool, request=None) -> ImportReport:
+    """Check ``upload`` and, unless ``dry_run`` or any row has a problem, write every row.
+
+    Raises ValidationError for a file refused as a whole (wrong type, too big, a zip
+    bomb, too many rows, missing headers). Row problems are in the report; when there is
+    one, nothing is written.
+    """
+    sheet = _read(upload)
+    if dry_run:
+        report, _create, _update = plan_import(sheet, organisation=organisation)
+        return report
+    try:
+        with transaction.atomic():
+            report, to_create, to_update = plan_import(sheet, organisation=organisation)
+            if not report.ok:
+                return report
+            _write(to_create, to_update, by=by)
+            report.applied = True
+            audit_record(
+                user=by,
+                action=AuditAction.IMPORT,
+                target=f"成员花名册 → {organisation.name}",
+                description=f"新增 {report.created} 人，更新 {report.updated} 人，未变 {report.unchanged} 人",
+                row_count=report.created + report.updated,
+                request=request,
+            )
+    except IntegrityError as exc:
+        # Someone registered one of these people (or member numbers) in the meantime.
+        raise ValidationError("导入期间花名册已被他人修改，未写入任何数据。请重新上传预览。") from exc
+    return report
+
+
+def _write(to_create: Iterable[Member], to_update: Iterable[Member], *, by) -> None:
+    user = by if getattr(by, "pk", None) else None
+    bulk_create_with_history(
+        list(to_create), Member, batch_size=500, default_user=user, default_change_reason=CHANGE_REASON
+    )
+    to_update = list(to_update)
+    if to_update:
+        now = timezone.now()
+        for member in to_update:
+            member.updated_at = now
+        bulk_update_with_history(
+            to_update,
+            Member,
+            [*UPDATE_FIELDS, "updated_at"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=CHANGE_REASON,
+        )
+
+
+# --- Housekeeping ------------------------------------------------------------------------
+
+# An upload waits this long for confirmation; after that it is discarded with its file,
+# which holds full ID numbers.
+STALE_IMPORT_AFTER = timedelta(hours=24)
+
+
+def member_imports_purge_stale(*, now=None) -> int:
+    """Discard previews nobody confirmed, deleting their stored files. Returns how many."""
+    from ..choices import ImportStatus
+    from ..models import MemberImport
+
+    cutoff = (now or timezone.now()) - STALE_IMPORT_AFTER
+    purged = 0
+    for record in MemberImport.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff):
+        with transaction.atomic():
+            locked = MemberImport.objects.select_for_update().get(pk=record.pk)
+            if locked.status != ImportStatus.PREVIEWED:
+                continue
+            if locked.file:
+                storage, name = locked.file.storage, locked.file.name
+                locked.file = ""
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+            locked.status = ImportStatus.DISCARDED
+            locked.save(update_fields=["status", "file"])
+            purged += 1
+    return purged

@@ -1,0 +1,447 @@
+"""Backups: every table as Django serialisation plus the media files, in one .tar.gz.
+
+Engine-neutral: a backup taken on PostgreSQL restores into SQLite and back. Layout::
+
+    data/<app_label.model>.jsonl   one serialised row per line, primary keys kept
+    media/<name>                   every file of the default storage
+    manifest.json                  format, migrations, row counts, sha256 of every file
+
+Content types and permissions are not copied: ``migrate`` creates them in the target,
+possibly under other ids, so the manifest maps the old ids to natural keys and the
+restore rewrites every reference. Sessions are left out (a backup must not carry logins).
+"""
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+# Recreated by migrate (content types, permissions) or worthless in a backup (sessions).
+EXCLUDED = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
+# Rows that migrations and running services create by themselves: a database holding
+# only these still counts as empty for a restore.
+SELF_CREATED = frozenset(
+    {
+        "django_celery_beat.periodictask",
+        "django_celery_beat.periodictasks",
+        "django_celery_beat.intervalschedule",
+        "django_celery_beat.crontabschedule",
+        "django_celery_beat.solarschedule",
+        "django_celery_beat.clockedschedule",
+        "core.heartbeat",
+        "axes.accessattempt",
+        "axes.accesslog",
+        "axes.accessfailurelog",
+        "admin.logentry",
+    }
+)
+BATCH = 1000
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class BackupSummary:
+    path: Path
+    rows: dict[str, int]
+    media: int
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def backup_models() -> list[type]:
+    """The models whose rows a backup holds (auto-created m2m tables travel with their model)."""
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in EXCLUDED
+    ]
+
+
+def row_counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    """Rows per model and per auto-created m2m table: what a restore must reproduce."""
+    counts = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.managed and not model._meta.proxy:
+            counts[model._meta.label_lower] = model._base_manager.using(using).count()
+    return counts
+
+
+# --- Backup ----------------------------------------------------------------------
+
+
+def backup_create(*, path: Path, using: str = DEFAULT_DB_ALIAS, log: Log | None = None) -> BackupSummary:
+    """Write a backup of the database and the media files to ``path`` (a .tar.gz).
+
+    The rows are read in one transaction (REPEATABLE READ on PostgreSQL), so the
+    backup is consistent while the portal keeps running. The file is written beside
+    ``path`` and renamed into place when complete; it is readable by its owner only.
+    """
+    log = log or (lambda message: None)
+    path = Path(path)
+    if path.is_dir():
+        path = path / f"youthleague-backup-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz"
+    partial = path.with_name(path.name + ".partial")
+    connection = connections[using]
+    with tempfile.TemporaryDirectory(prefix="yl-backup-") as tmp:
+        data_dir = Path(tmp) / "data"
+        data_dir.mkdir()
+        files: dict[str, str] = {}
+        rows: dict[str, int] = {}
+        snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+        with transaction.atomic(using=using):
+            if snapshot:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for model in backup_models():
+                label = model._meta.label_lower
+                target = data_dir / f"{label}.jsonl"
+                rows[label] = _dump_model(model, target, using)
+                files[f"data/{label}.jsonl"] = _sha256_file(target)
+                log(f"{label}: {rows[label]}")
+            manifest = {
+                "format": FORMAT,
+                "created_at": timezone.now().isoformat(),
+                "engine": connection.vendor,
+                "migrations": sorted(
+                    f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
+                ),
+                "content_types": {
+                    str(ct.pk): [ct.app_label, ct.model] for ct in ContentType.objects.using(using).order_by("pk")
+                },
+                "permissions": {
+                    str(p.pk): [p.content_type_id, p.codename] for p in Permission.objects.using(using).order_by("pk")
+                },
+                "rows": rows,
+                "files": files,
+                "media": {},
+            }
+        with tarfile.open(partial, "w:gz") as archive:
+            for name in sorted(files):
+                archive.add(Path(tmp) / name, arcname=name)
+            for name in _storage_files():
+                manifest["media"][name] = _add_media(archive, name)
+            log(f"media files: {len(manifest['media'])}")
+            payload = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size = len(payload)
+            info.mtime = int(timezone.now().timestamp())
+            archive.addfile(info, io.BytesIO(payload))
+    os.chmod(partial, 0o600)
+    os.replace(partial, path)
+    return BackupSummary(path, rows, len(manifest["media"]))
+
+
+def _dump_model(model, target: Path, using: str) -> int:
+    queryset = model._base_manager.using(using).order_by(model._meta.pk.name)
+    m2m = [f.name for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+    if m2m:
+        queryset = queryset.prefetch_related(*m2m)
+    count = 0
+    with target.open("w", encoding="utf-8") as out:
+        for record in serializers.serialize("python", queryset.iterator(chunk_size=2000)):
+            out.write(json.dumps(record, cls=ExactJSONEncoder, ensure_ascii=False))
+            out.write("\n")
+            count += 1
+    return count
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (it rounds them to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _storage_files(directory: str = "") -> Iterator[str]:
+    try:
+        subdirs, names = default_storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in sorted(names):
+        yield str(PurePosixPath(directory) / name) if directory else name
+    for sub in sorted(subdirs):
+        yield from _storage_files(str(PurePosixPath(directory) / sub) if directory else sub)
+
+
+def _add_media(archive: tarfile.TarFile, name: str) -> str:
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as source, tempfile.TemporaryFile() as copy:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digest.update(chunk)
+            copy.write(chunk)
+        info = tarfile.TarInfo(f"media/{name}")
+        info.size = copy.tell()
+        info.mtime = int(timezone.now().timestamp())
+        copy.seek(0)
+        archive.addfile(info, copy)
+    return digest.hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- Restore ---------------------------------------------------------------------
+
+
+def database_is_empty(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """True when no model holds rows except those migrations and services create themselves."""
+    return not any(
+        model._base_manager.using(using).exists()
+        for model in backup_models()
+        if model._meta.label_lower not in SELF_CREATED
+    )
+
+
+def backup_restore(
+    *, path: Path, force: bool = False, using: str = DEFAULT_DB_ALIAS, log: Log | None = None
+) -> BackupSummary:
+    """Restore a backup into a migrated database; all or nothing.
+
+    Refuses a database that already holds data, or media files that differ from the
+    backup's, unless ``force``: then the backed-up tables are replaced. The restored
+    row counts and file hashes are checked against the manifest before committing.
+    """
+    log = log or (lambda message: None)
+    connection = connections[using]
+    with tempfile.TemporaryDirectory(prefix="yl-restore-") as tmp:
+        root = Path(tmp)
+        manifest = _extract(Path(path), root)
+        _check_migrations(manifest, connection)
+        if not force and not database_is_empty(using):
+            raise ValidationError("目标数据库已有数据：恢复会覆盖它们。确认要覆盖请加 --force。")
+        conflicts = [
+            name
+            for name, digest in manifest["media"].items()
+            if default_storage.exists(name) and _sha256_storage(name) != digest
+        ]
+        if conflicts and not force:
+            raise ValidationError(
+                f"媒体文件目录中已有 {len(conflicts)} 个同名但内容不同的文件。确认要覆盖请加 --force。"
+            )
+        models = {m._meta.label_lower: m for m in backup_models()}
+        unknown = sorted(set(manifest["rows"]) - set(models))
+        if unknown:
+            raise ValidationError(f"备份中有当前程序不认识的数据表：{', '.join(unknown)}。")
+        written: list[str] = []
+        try:
+            with transaction.atomic(using=using):
+                with connection.constraint_checks_disabled():
+                    _clear(list(models.values()), using)
+                    remap = _id_maps(manifest, using)
+                    for label, expected in manifest["rows"].items():
+                        loaded = _load_model(models[label], root / "data" / f"{label}.jsonl", remap, using)
+                        if loaded != expected:
+                            raise ValidationError(f"{label}：应恢复 {expected} 行，实际 {loaded} 行。")
+                        log(f"{label}: {loaded}")
+                connection.check_constraints()
+                _reset_sequences(list(models.values()), connection)
+                for label, expected in manifest["rows"].items():
+                    actual = models[label]._base_manager.using(using).count()
+                    if actual != expected:
+                        raise ValidationError(f"{label}：恢复后有 {actual} 行，备份中为 {expected} 行。")
+                for name, digest in manifest["media"].items():
+                    if _restore_media(root / "media" / name, name, digest):
+                        written.append(name)
+                log(f"media files: {len(manifest['media'])}")
+        except Exception:
+            for name in written:
+                default_storage.delete(name)
+            raise
+    return BackupSummary(Path(path), manifest["rows"], len(manifest["media"]))
+
+
+def _extract(path: Path, root: Path) -> dict:
+    """Unpack the archive after checking every member is a plain file where it belongs."""
+    try:
+        archive = tarfile.open(path, "r:gz")
+    except (OSError, tarfile.TarError) as exc:
+        raise ValidationError(f"无法读取备份文件：{exc}") from exc
+    with archive:
+        members = archive.getmembers()
+        for member in members:
+            parts = PurePosixPath(member.name).parts
+            if (
+                not member.isfile()
+                or member.name.startswith("/")
+                or ".." in parts
+                or not (member.name == MANIFEST or parts[0] in {"data", "media"})
+            ):
+                raise ValidationError(f"备份文件中有不应出现的条目：{member.name}")
+        archive.extractall(root, members=members, filter="data")
+    manifest_path = root / MANIFEST
+    if not manifest_path.exists():
+        raise ValidationError("备份文件缺少清单（manifest.json）。")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT:
+        raise ValidationError(f"不支持的备份格式：{manifest.get('format')}")
+    for name, digest in manifest["files"].items():
+        if not (root / name).exists() or _sha256_file(root / name) != digest:
+            raise ValidationError(f"备份文件已损坏：{name} 校验不符。")
+    for name, digest in manifest["media"].items():
+        if not (root / "media" / name).exists() or _sha256_file(root / "media" / name) != digest:
+            raise ValidationError(f"备份文件已损坏：媒体文件 {name} 校验不符。")
+    return manifest
+
+
+def _check_migrations(manifest: dict, connection) -> None:
+    applied = {f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()}
+    missing = sorted(set(manifest["migrations"]) - applied)
+    if missing:
+        raise ValidationError(
+            f"目标数据库的结构比备份旧，缺少迁移：{', '.join(missing[:5])}{' 等' if len(missing) > 5 else ''}。"
+            "请先升级程序并运行 migrate。"
+        )
+
+
+def _clear(models: list, using: str) -> None:
+    for model in models:
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            if through._meta.auto_created:
+                through._base_manager.using(using).all()._raw_delete(using)
+        model._base_manager.using(using).all()._raw_delete(using)
+
+
+def _id_maps(manifest: dict, using: str) -> dict[str, dict]:
+    """Old content type and permission ids of the backup → their ids in this database."""
+    by_key = {(ct.app_label, ct.model): ct.pk for ct in ContentType.objects.using(using)}
+    content_types = {}
+    for old_id, (app_label, model) in manifest["content_types"].items():
+        if (app_label, model) not in by_key:
+            by_key[(app_label, model)] = ContentType.objects.using(using).create(app_label=app_label, model=model).pk
+        content_types[int(old_id)] = by_key[(app_label, model)]
+    permissions_by_key = {(p.content_type_id, p.codename): p.pk for p in Permission.objects.using(using)}
+    permissions = {}
+    for old_id, (old_ct, codename) in manifest["permissions"].items():
+        new_id = permissions_by_key.get((content_types.get(old_ct), codename))
+        if new_id is not None:
+            permissions[int(old_id)] = new_id
+    return {"contenttypes.contenttype": content_types, "auth.permission": permissions}
+
+
+def _remap(model, fields: dict, remap: dict) -> None:
+    for field in model._meta.get_fields():
+        if not field.concrete or not field.is_relation or field.name not in fields:
+            continue
+        mapping = remap.get(field.related_model._meta.label_lower) if field.related_model else None
+        if mapping is None:
+            continue
+        value = fields[field.name]
+        if field.many_to_many:
+            fields[field.name] = [mapping[v] for v in value if v in mapping]
+        elif value is not None:
+            fields[field.name] = mapping.get(value, value)
+
+
+def _load_model(model, source: Path, remap: dict, using: str) -> int:
+    loaded = 0
+    batch: list = []
+    inherited = bool(model._meta.parents)
+
+    def records():
+        with source.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    record = json.loads(line)
+                    _remap(model, record["fields"], remap)
+                    yield record
+
+    def flush():
+        nonlocal batch
+        if not batch:
+            return
+        if inherited:  # bulk_create cannot write multi-table inheritance
+            for item in batch:
+                item.save(using=using)
+        else:
+            model._base_manager.using(using).bulk_create([item.object for item in batch])
+            _save_m2m(model, batch, using)
+        batch = []
+
+    for item in serializers.deserialize("python", records(), using=using):
+        batch.append(item)
+        loaded += 1
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    return loaded
+
+
+def _save_m2m(model, batch: list, using: str) -> None:
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        if not through._meta.auto_created:
+            continue
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        links = [
+            through(**{source: item.object.pk, target: related})
+            for item in batch
+            for related in item.m2m_data.get(field.name, [])
+        ]
+        through._base_manager.using(using).bulk_create(links, batch_size=BATCH)
+
+
+def _reset_sequences(models: list, connection) -> None:
+    all_models = list(models)
+    for model in models:
+        all_models.extend(
+            f.remote_field.through for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created
+        )
+    statements = connection.ops.sequence_reset_sql(no_style(), all_models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def _sha256_storage(name: str) -> str:
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _restore_media(source: Path, name: str, digest: str) -> bool:
+    """Put one file back under its own name; False when an identical file is already there."""
+    if default_storage.exists(name):
+        if _sha256_storage(name) == digest:
+            return False
+        default_storage.delete(name)
+    with source.open("rb") as f:
+        saved = default_storage.save(name, File(f, name=PurePosixPath(name).name))
+    if saved != name:
+        default_storage.delete(saved)
+        raise ValidationError(f"媒体文件 {name} 无法以原名恢复（存储返回 {saved}）。")
+    return True

@@ -1,0 +1,57 @@
+from datetime import date
+
+import factory
+
+from honours.models import CommendationBatch, Direction, Honour, Level, RecipientKind, Status, counted_on_for
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommendationBatch
+
+    name = factory.Sequence(lambda n: f"测试表彰名单{n}")
+    level = Level.CITY
+    conferring_body = "共青团柳州市委员会"
+    awarded_on = date(2024, 5, 30)
+    year_from = None
+    year_to = None
+    direction = Direction.RECEIVED
+    status = Status.DRAFT
+    counted_on = factory.LazyAttribute(
+        lambda o: counted_on_for(awarded_on=o.awarded_on, year_to=o.year_to, year_from=o.year_from)
+    )
+
+
+class HonourFactory(factory.django.DjangoModelFactory):
+    """An honour written straight to the table (the services are tested on their own).
+
+    Give ``organisation`` (the owner); a named recipient by default, ``recipient_name=""``
+    with ``recipient_count`` and ``batch`` for a bare count.
+    """
+
+    class Meta:
+        model = Honour
+
+    title = "优秀共青团员"
+    level = Level.DISTRICT
+    conferring_body = "共青团测试区委员会"
+    awarded_on = date(2024, 5, 4)
+    year_from = None
+    year_to = None
+    direction = Direction.RECEIVED
+    recipient_kind = RecipientKind.LEAGUE_MEMBER
+    recipient_name = factory.Sequence(lambda n: f"获奖人{n}")
+    status = Status.APPROVED
+    counted_on = factory.LazyAttribute(
+        lambda o: counted_on_for(awarded_on=o.awarded_on, year_to=o.year_to, year_from=o.year_from)
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        batch = kwargs.get("batch")
+        if batch is not None:
+            # A list's recipients share its level, body, date, direction and status.
+            for name in ("level", "conferring_body", "awarded_on", "year_from", "year_to", "direction", "status"):
+                kwargs[name] = getattr(batch, name)
+            kwargs["counted_on"] = batch.counted_on
+        return super()._create(model_class, *args, **kwargs)

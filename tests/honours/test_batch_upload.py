@@ -1,0 +1,263 @@
+"""Recipients of a commendation list from Excel (all or nothing), picked one by one, or only counted."""
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from branches.models import Kind
+from core.models import AuditAction, AuditEvent
+from honours.models import Honour, Level, RecipientKind, Status
+from honours.selectors import honour_summary
+from honours.services.imports import COLUMNS
+from members.choices import Category
+
+from ..factories import MemberFactory, OrganisationFactory, make_id_number
+from .factories import BatchFactory
+
+HEADERS = [c.header for c in COLUMNS]
+
+
+def xlsx(rows: list[dict], *, headers=HEADERS, name="名单.xlsx") -> SimpleUploadedFile:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([row.get(h) for h in headers])
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")
+
+
+@pytest.fixture
+def setting(district):
+    brigade = OrganisationFactory(name="甲街道中心小学少先队大队", short_name="中心小学大队", kind=Kind.BRIGADE,
+                                  parent=district.sub_a)  # fmt: skip
+    id_a = make_id_number(date(2004, 3, 18), gender="F")
+    member_a = MemberFactory(name="韦小红", gender="F", birth_date=date(2004, 3, 18), id_number=id_a,
+                             organisation=district.branch_a, category=Category.LEAGUE_MEMBER)  # fmt: skip
+    id_b = make_id_number(date(2003, 7, 1))
+    member_b = MemberFactory(name="覃明", birth_date=date(2003, 7, 1), id_number=id_b,
+                             organisation=district.branch_b, category=Category.LEAGUE_MEMBER)  # fmt: skip
+    batch = BatchFactory(name="柳州市两红两优", organisation=district.sub_a, level=Level.CITY)
+    return {"brigade": brigade, "id_a": id_a, "member_a": member_a, "id_b": id_b, "member_b": member_b, "batch": batch}
+
+
+def upload(client, batch, file, **extra):
+    return client.post(reverse("honours:batch_upload", args=[batch.pk]), {"file": file, **extra})
+
+
+def good_rows(s):
+    return [
+        {
+            "荣誉称号": "优秀共青团员",
+            "获奖对象类别": "团员",
+            "姓名或名称": "韦小红",
+            "身份证号码": s["id_a"],
+            "证书编号": "LZ-001",
+        },
+        {"荣誉称号": "优秀少先队大队", "获奖对象类别": "集体", "姓名或名称": "中心小学大队"},
+        {"荣誉称号": "优秀少先队员", "获奖对象类别": "少先队员", "姓名或名称": "黄小丽", "所属组织": "甲社区团支部"},
+        {"荣誉称号": "优秀志愿服务项目", "获奖对象类别": "项目", "姓名或名称": "河小青护河行动", "等次": "一等奖"},
+    ]
+
+
+def test_good_file_adds_every_row_linked_where_it_can(secretary_a_client, district, setting):
+    batch = setting["batch"]
+    response = upload(secretary_a_client, batch, xlsx(good_rows(setting)))
+    assert response.status_code == 302
+    rows = {h.recipient_name: h for h in Honour.objects.filter(batch=batch)}
+    assert set(rows) == {"韦小红", setting["brigade"].name, "黄小丽", "河小青护河行动"}
+    linked = rows["韦小红"]
+    assert linked.member == setting["member_a"] and linked.organisation == district.branch_a
+    assert linked.certificate_number == "LZ-001" and linked.level == Level.CITY and linked.status == Status.DRAFT
+    brigade = rows[setting["brigade"].name]
+    assert brigade.recipient_organisation == setting["brigade"]
+    assert brigade.recipient_kind == RecipientKind.PIONEER_COLLECTIVE  # "集体" resolved from the organisation
+    assert rows["黄小丽"].organisation == district.branch_a and rows["黄小丽"].member is None
+    assert rows["河小青护河行动"].organisation == district.sub_a and rows["河小青护河行动"].grade == "一等奖"
+    assert all(h.history.count() == 1 for h in rows.values())
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    assert event.row_count == 4 and setting["id_a"] not in event.description
+
+
+def test_one_bad_row_writes_nothing_and_lists_every_problem_by_row_and_column(secretary_a_client, setting):
+    batch = setting["batch"]
+    rows = good_rows(setting)
+    rows.append({"荣誉称号": "", "获奖对象类别": "团员", "姓名或名称": "张三", "身份证号码": "450202200403181234"})
+    rows.append({"荣誉称号": "优秀队员", "获奖对象类别": "学生", "姓名或名称": "李四", "所属组织": "不存在的组织"})
+    response = upload(secretary_a_client, batch, xlsx(rows))
+    assert response.status_code == 200
+    assert not Honour.objects.filter(batch=batch).exists()
+    report = response.context["report"]
+    found = [(p.row, p.letter, p.column) for p in report.problems]
+    assert found == [
+        (6, "A", "荣誉称号"),
+        (6, "E", "身份证号码"),
+        (7, "C", "获奖对象类别"),
+        (7, "F", "所属组织"),
+    ]
+    html = response.content.decode()
+    assert "未写入任何数据" in html and "无法识别的获奖对象类别" in html
+    assert "450202200403181234" not in html
+    assert not AuditEvent.objects.exists()
+
+
+def test_an_id_outside_the_list_reads_the_same_as_an_unknown_one(secretary_a_client, setting):
+    unknown = make_id_number(date(2001, 1, 1))
+    rows = [
+        {"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "覃明", "身份证号码": setting["id_b"]},
+        {"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "某某", "身份证号码": unknown},
+    ]
+    response = upload(secretary_a_client, setting["batch"], xlsx(rows))
+    messages = [p.message for p in response.context["report"].problems]
+    assert len(messages) == 2 and messages[0] == messages[1]
+    assert "未找到" in messages[0]
+    assert not Honour.objects.exists()
+
+
+def test_name_and_category_must_match_the_roster(secretary_a_client, setting):
+    rows = [
+        {"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "韦小绿", "身份证号码": setting["id_a"]},
+        {"荣誉称号": "优秀少先队员", "获奖对象类别": "少先队员", "姓名或名称": "韦小红", "身份证号码": setting["id_a"]},
+    ]
+    problems = upload(secretary_a_client, setting["batch"], xlsx(rows)).context["report"].problems
+    assert [(p.row, p.column) for p in problems] == [(2, "姓名或名称"), (3, "身份证号码")]
+    assert "不一致" in problems[0].message and "团员" in problems[1].message
+
+
+def test_an_id_typed_as_a_number_gets_its_own_explanation(secretary_a_client, setting):
+    rows = [{"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "韦小红", "身份证号码": 4.50202e17}]
+    problems = upload(secretary_a_client, setting["batch"], xlsx(rows)).context["report"].problems
+    assert "文本格式" in problems[0].message
+
+
+def test_duplicates_in_the_file_and_against_the_list_are_refused(secretary_a_client, setting):
+    batch = setting["batch"]
+    twice = good_rows(setting)[:1] * 2
+    problems = upload(secretary_a_client, batch, xlsx(twice)).context["report"].problems
+    assert [(p.row, p.message) for p in problems] == [(3, "与第 2 行是同一成员、同一称号。")]
+    assert upload(secretary_a_client, batch, xlsx(good_rows(setting))).status_code == 302
+    again = upload(secretary_a_client, batch, xlsx(good_rows(setting)))
+    assert len(again.context["report"].problems) == 4
+    assert Honour.objects.filter(batch=batch).count() == 4
+
+
+def test_dry_run_checks_without_writing(secretary_a_client, setting):
+    response = upload(secretary_a_client, setting["batch"], xlsx(good_rows(setting)), dry_run="on")
+    assert response.status_code == 200 and response.context["report"].ok
+    assert response.context["report"].created == 4
+    assert not Honour.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "file, message",
+    [
+        (SimpleUploadedFile("名单.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100), "文件类型不符合要求"),
+        (None, "缺少表头"),
+        (SimpleUploadedFile("名单.xlsx", b""), "空"),
+    ],
+)
+def test_a_file_refused_as_a_whole_shows_why(secretary_a_client, setting, file, message):
+    file = file or xlsx([{"荣誉称号": "x"}], headers=["荣誉称号", "姓名"])
+    response = upload(secretary_a_client, setting["batch"], file)
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors["file"])
+    assert not Honour.objects.exists()
+
+
+def test_template_has_the_columns_and_a_text_id_column(secretary_a_client):
+    response = secretary_a_client.get(reverse("honours:batch_template"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert sheet["E2"].number_format == "@"
+
+
+# --- Only the number is known ---------------------------------------------------------------
+
+
+def test_count_only_form_records_replaces_and_removes_a_count(staff_client, district):
+    batch = BatchFactory(organisation=district.root, status=Status.DRAFT)
+    url = reverse("honours:batch_count", args=[batch.pk])
+    data = {"title": "优秀少先队员", "recipient_kind": RecipientKind.YOUNG_PIONEER, "count": 135}
+    assert staff_client.post(url, data).status_code == 302
+    row = Honour.objects.get(batch=batch)
+    assert row.recipient_count == 135 and row.recipient_name == "" and row.organisation == district.root
+    assert staff_client.post(url, {**data, "count": 130}).status_code == 302
+    assert Honour.objects.get(batch=batch).recipient_count == 130
+    staff_client.post(url, {"title": "优秀少先队辅导员", "recipient_kind": RecipientKind.COUNSELLOR, "count": 47})
+    staff_client.post(reverse("honours:batch_approve", args=[batch.pk]))
+    summary = honour_summary(organisation=district.root, start=date(2024, 1, 1), end=date(2024, 6, 30))
+    assert summary.phrase(level=Level.CITY) == "130名少先队员、47名少先队辅导员"
+
+
+def test_count_only_form_refuses_bad_numbers_and_keeps_input(staff_client, district):
+    batch = BatchFactory(organisation=district.root)
+    url = reverse("honours:batch_count", args=[batch.pk])
+    response = staff_client.post(
+        url, {"title": "优秀少先队员", "recipient_kind": RecipientKind.YOUNG_PIONEER, "count": -3}
+    )
+    assert response.status_code == 200 and response.context["form"].errors["count"]
+    assert response.context["form"]["title"].value() == "优秀少先队员"
+    assert not Honour.objects.exists()
+
+
+def test_count_zero_removes_the_count(staff_client, district):
+    batch = BatchFactory(organisation=district.root)
+    url = reverse("honours:batch_count", args=[batch.pk])
+    data = {"title": "优秀少先队员", "recipient_kind": RecipientKind.YOUNG_PIONEER}
+    staff_client.post(url, {**data, "count": 12})
+    staff_client.post(url, {**data, "count": 0})
+    assert not Honour.objects.filter(batch=batch).exists()
+
+
+# --- Picked one by one ----------------------------------------------------------------------
+
+
+def test_pick_adds_members_organisations_and_names_with_one_title(secretary_a_client, district, setting):
+    batch = setting["batch"]
+    page = secretary_a_client.get(reverse("honours:batch_pick", args=[batch.pk]), {"q": "韦"})
+    assert [m.name for m in page.context["found_members"]] == ["韦小红"]
+    response = secretary_a_client.post(
+        reverse("honours:batch_pick", args=[batch.pk]),
+        {
+            "title": "优秀共青团员",
+            "recipient_kind": RecipientKind.LEAGUE_MEMBER,
+            "members": [setting["member_a"].pk],
+            "names": "陆一\n\n陆二\n",
+            "names_organisation": district.branch_a.pk,
+        },
+    )
+    assert response.status_code == 302
+    names = sorted(Honour.objects.filter(batch=batch).values_list("recipient_name", "organisation__name"))
+    assert names == [("陆一", "甲社区团支部"), ("陆二", "甲社区团支部"), ("韦小红", "甲社区团支部")]
+
+
+def test_pick_refuses_a_member_outside_the_list_and_writes_nothing(secretary_a_client, staff_client, setting):
+    batch = setting["batch"]
+    # secretary_a's form cannot even offer secretary_b's member: the choice is invalid.
+    response = secretary_a_client.post(
+        reverse("honours:batch_pick", args=[batch.pk]),
+        {"title": "优秀共青团员", "recipient_kind": RecipientKind.LEAGUE_MEMBER,
+         "members": [setting["member_a"].pk, setting["member_b"].pk]},
+    )  # fmt: skip
+    assert response.status_code == 200 and response.context["form"].errors["members"]
+    # Staff reach both, but the list belongs to sub_a: the service refuses the stranger.
+    response = staff_client.post(
+        reverse("honours:batch_pick", args=[batch.pk]),
+        {"title": "优秀共青团员", "recipient_kind": RecipientKind.LEAGUE_MEMBER, "members": [setting["member_b"].pk]},
+    )
+    assert response.status_code == 200
+    assert not Honour.objects.exists()
+
+
+def test_pick_refuses_a_member_for_a_collective_kind(staff_client, setting):
+    response = staff_client.post(
+        reverse("honours:batch_pick", args=[setting["batch"].pk]),
+        {"title": "先进集体", "recipient_kind": RecipientKind.LEAGUE_COLLECTIVE, "members": [setting["member_a"].pk]},
+    )
+    assert response.status_code == 200 and "选择成员时" in response.content.decode()
+    assert not Honour.objects.exists()

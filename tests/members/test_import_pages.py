@@ -1,0 +1,164 @@
+"""The web import: upload, preview, confirm (all or nothing), discard, and the refusals."""
+
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.models import AuditAction, AuditEvent
+from members import crypto
+from members.choices import ImportStatus
+from members.models import Member, MemberImport
+
+from .xlsx_helpers import roster_row, roster_xlsx
+
+
+def upload(client, org, content: bytes, name: str = "花名册.xlsx"):
+    return client.post(reverse("members:import"), {"organisation": org.pk, "file": SimpleUploadedFile(name, content)})
+
+
+def rows():
+    return [
+        roster_row("陈静", date(2005, 3, 18), 1, gender="F", 入团日期="2020-05-04"),
+        roster_row("黄磊", date(2006, 11, 2), 2, 所属组织="甲社区团支部"),
+    ]
+
+
+def test_upload_previews_then_confirm_writes_every_row(secretary_a_client, district):
+    response = upload(secretary_a_client, district.sub_a, roster_xlsx(rows()))
+    record = MemberImport.objects.get()
+    assert response["Location"] == reverse("members:import_detail", args=[record.pk])
+    assert (record.status, record.created_count, record.problem_count) == (ImportStatus.PREVIEWED, 2, 0)
+    assert not Member.objects.exists()  # a preview writes nothing
+
+    preview = secretary_a_client.get(response["Location"])
+    assert [r["name"] for r in preview.context["planned"]] == ["陈静", "黄磊"]
+    assert preview.context["can_confirm"]
+    page = preview.content.decode()
+    assert "450202********" in page and make_full(1) not in page
+
+    # The stored roster is encrypted at rest and decrypts to what was uploaded.
+    stored = record.file.open("rb").read()
+    assert not stored.startswith(b"PK") and crypto.decrypt_bytes(stored).startswith(b"PK")
+
+    secretary_a_client.post(reverse("members:import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportStatus.APPLIED and not record.file
+    assert set(Member.objects.values_list("name", flat=True)) == {"陈静", "黄磊"}
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    assert event.row_count == 2 and event.username == "secretary_a"
+
+    again = secretary_a_client.post(reverse("members:import_confirm", args=[record.pk]), follow=True)
+    assert "不能重复确认" in again.content.decode() and Member.objects.count() == 2
+
+
+def make_full(n: int) -> str:
+    from ..factories import make_id_number
+
+    return make_id_number(date(2005, 3, 18), n, gender="F")
+
+
+def test_one_bad_row_among_good_ones_writes_nothing_and_lists_the_problem(secretary_a_client, district):
+    bad = rows() + [roster_row("错号", date(2005, 3, 18), 3, 手机号码="110")]
+    upload(secretary_a_client, district.sub_a, roster_xlsx(bad))
+    record = MemberImport.objects.get()
+    assert record.status == ImportStatus.FAILED and not record.file
+    response = secretary_a_client.get(reverse("members:import_detail", args=[record.pk]))
+    assert response.context["problems"] == [
+        {"row": 4, "column": "手机号码", "letter": "F", "message": "手机号码无效（应为11位大陆手机号码）。"}
+    ]
+    assert not response.context["can_confirm"]
+    secretary_a_client.post(reverse("members:import_confirm", args=[record.pk]))
+    assert not Member.objects.exists()
+
+
+def test_confirm_rechecks_the_roster_and_writes_nothing_if_it_changed(secretary_a_client, district):
+    from ..factories import MemberFactory, make_id_number
+
+    upload(secretary_a_client, district.sub_a, roster_xlsx(rows()))
+    record = MemberImport.objects.get()
+    # Meanwhile someone registers 黄磊's number in another subtree.
+    MemberFactory(
+        name="别处",
+        organisation=district.branch_b,
+        birth_date=date(2006, 11, 2),
+        id_number=make_id_number(date(2006, 11, 2), 2),
+    )
+    secretary_a_client.post(reverse("members:import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportStatus.FAILED and record.problem_count == 1
+    assert list(Member.objects.values_list("name", flat=True)) == ["别处"]
+
+
+def test_a_refused_file_reshows_the_form_with_the_reason(secretary_a_client, district):
+    response = upload(secretary_a_client, district.sub_a, b"%PDF-1.4", name="roster.xlsx")
+    assert response.status_code == 200 and "文件类型" in str(response.context["form"].errors["file"])
+    assert not MemberImport.objects.exists()
+
+
+def test_discard_deletes_the_stored_file(secretary_a_client, district, django_capture_on_commit_callbacks):
+    upload(secretary_a_client, district.sub_a, roster_xlsx(rows()))
+    record = MemberImport.objects.get()
+    storage, name = record.file.storage, record.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        secretary_a_client.post(reverse("members:import_discard", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportStatus.DISCARDED and not storage.exists(name)
+
+
+def test_import_scoping_refusals(secretary_a_client, secretary_b_client, leader_client, client, district):
+    # A secretary cannot import into another subtree.
+    response = upload(secretary_b_client, district.sub_a, roster_xlsx(rows()))
+    assert response.status_code == 200 and response.context["form"].errors["organisation"]
+    # Nor see, confirm or discard another subtree's import.
+    upload(secretary_a_client, district.sub_a, roster_xlsx(rows()))
+    record = MemberImport.objects.get()
+    for name in ("members:import_detail",):
+        assert secretary_b_client.get(reverse(name, args=[record.pk])).status_code == 404
+    for name in ("members:import_confirm", "members:import_discard"):
+        assert secretary_b_client.post(reverse(name, args=[record.pk])).status_code == 404
+        assert leader_client.post(reverse(name, args=[record.pk])).status_code == 403
+        assert secretary_a_client.get(reverse(name, args=[record.pk])).status_code == 405
+    # Leadership reads but never imports; anonymous users are sent to log in.
+    assert leader_client.get(reverse("members:import")).status_code == 403
+    assert upload(leader_client, district.sub_a, roster_xlsx(rows())).status_code == 403
+    assert client.get(reverse("members:import")).status_code == 302
+    assert not Member.objects.exists() and MemberImport.objects.count() == 1
+
+
+def test_only_the_uploader_or_staff_may_confirm(client, secretary_a, district, staff_client):
+    from accounts.models import Role
+
+    from ..factories import UserFactory
+
+    colleague = UserFactory(username="colleague", role=Role.SECRETARY, organisation=district.sub_a)
+    client.force_login(secretary_a)
+    upload(client, district.sub_a, roster_xlsx(rows()))
+    record = MemberImport.objects.get()
+    client.force_login(colleague)
+    assert client.post(reverse("members:import_confirm", args=[record.pk])).status_code == 403
+    staff_client.post(reverse("members:import_confirm", args=[record.pk]))
+    assert Member.objects.count() == 2
+
+
+def test_previews_left_unconfirmed_are_purged_with_their_files(
+    secretary_a_client, district, time_machine, django_capture_on_commit_callbacks
+):
+    from django_celery_beat.models import PeriodicTask
+
+    from members.tasks import purge_stale_imports
+
+    time_machine.move_to("2026-03-01T09:00:00+08:00")
+    upload(secretary_a_client, district.sub_a, roster_xlsx(rows()))
+    record = MemberImport.objects.get()
+    storage, name = record.file.storage, record.file.name
+    time_machine.move_to("2026-03-01T20:00:00+08:00")
+    purge_stale_imports()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.PREVIEWED  # still within the day
+    time_machine.move_to("2026-03-02T09:30:00+08:00")
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_stale_imports()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.DISCARDED and not storage.exists(name)
+    assert PeriodicTask.objects.filter(task="members.purge_stale_imports", enabled=True).exists()

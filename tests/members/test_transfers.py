@@ -1,0 +1,146 @@
+"""组织关系转接: the sending side requests, the receiving side accepts; one organisation at a time."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from members import services
+from members.choices import Status, TransferReason, TransferStatus
+from members.models import Transfer
+
+
+def request_transfer(client, member, to, **extra):
+    data = {"to_organisation": to.pk if to else "", "reason": TransferReason.JOB_CHANGE, "note": "", **extra}
+    return client.post(reverse("members:transfer_create", args=[member.pk]), data)
+
+
+def test_sending_secretary_requests_and_receiving_secretary_accepts(
+    secretary_a_client, secretary_b_client, roster, district
+):
+    response = request_transfer(secretary_a_client, roster.a1, district.branch_b)
+    assert response.status_code == 302
+    transfer = Transfer.objects.get()
+    roster.a1.refresh_from_db()
+    assert transfer.status == TransferStatus.REQUESTED
+    assert roster.a1.organisation == district.branch_a  # still the sender's until accepted
+
+    listing = secretary_b_client.get(reverse("members:transfers"))
+    assert [t.pk for t in listing.context["awaiting"]] == [transfer.pk]
+    assert listing.context["awaiting"][0].member.id_number_masked in listing.content.decode()
+    sender = secretary_a_client.get(reverse("members:transfers"))
+    assert [t.pk for t in sender.context["sent"]] == [transfer.pk] and sender.context["awaiting"] == []
+
+    secretary_b_client.post(reverse("members:transfer_accept", args=[transfer.pk]), {"note": "同意"})
+    transfer.refresh_from_db()
+    roster.a1.refresh_from_db()
+    assert transfer.status == TransferStatus.ACCEPTED and transfer.decided_by.username == "secretary_b"
+    assert roster.a1.organisation == district.branch_b and roster.a1.status == Status.ACTIVE
+    # Now the member belongs to B: A no longer sees them, B does.
+    assert secretary_a_client.get(reverse("members:detail", args=[roster.a1.pk])).status_code == 404
+    assert secretary_b_client.get(reverse("members:detail", args=[roster.a1.pk])).status_code == 200
+    # History is kept on both the transfer and the member.
+    assert roster.a1.history.first().organisation_id == district.branch_b.pk
+
+
+def test_the_sender_cannot_accept_and_the_receiver_cannot_cancel(
+    secretary_a_client, secretary_b_client, roster, district
+):
+    request_transfer(secretary_a_client, roster.a1, district.branch_b)
+    transfer = Transfer.objects.get()
+    assert secretary_a_client.post(reverse("members:transfer_accept", args=[transfer.pk])).status_code == 403
+    assert secretary_b_client.post(reverse("members:transfer_cancel", args=[transfer.pk])).status_code == 403
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.REQUESTED
+
+
+def test_the_receiver_returns_with_a_reason_and_the_member_stays(
+    secretary_a_client, secretary_b_client, roster, district
+):
+    request_transfer(secretary_a_client, roster.a1, district.branch_b)
+    transfer = Transfer.objects.get()
+    secretary_b_client.post(reverse("members:transfer_reject", args=[transfer.pk]), {"note": ""})
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.REQUESTED  # a return needs a reason
+    secretary_b_client.post(reverse("members:transfer_reject", args=[transfer.pk]), {"note": "查无此人"})
+    transfer.refresh_from_db()
+    roster.a1.refresh_from_db()
+    assert transfer.status == TransferStatus.REJECTED and roster.a1.organisation == district.branch_a
+
+
+def test_the_sender_withdraws(secretary_a_client, roster, district):
+    request_transfer(secretary_a_client, roster.a1, district.branch_b)
+    transfer = Transfer.objects.get()
+    secretary_a_client.post(reverse("members:transfer_cancel", args=[transfer.pk]))
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.CANCELLED
+    # Settled transfers are not settled twice.
+    with pytest.raises(ValidationError):
+        services.transfer_accept(transfer=transfer, by=transfer.requested_by)
+
+
+def test_only_one_pending_transfer_per_member(secretary_a_client, roster, district):
+    request_transfer(secretary_a_client, roster.a1, district.branch_b)
+    response = request_transfer(secretary_a_client, roster.a1, district.sub_b)
+    assert response.status_code == 200 and "已有待接收" in str(response.context["form"].errors)
+    assert Transfer.objects.count() == 1
+
+
+def test_a_pending_transfer_blocks_moving_the_member_by_hand(staff, roster, district):
+    services.transfer_request(
+        member=roster.a1, by=staff, reason=TransferReason.OTHER, to_organisation=district.branch_b
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.member_update(member=roster.a1, organisation=district.sub_a)
+    assert "organisation" in exc.value.message_dict
+
+
+def test_leaving_the_district_is_recorded_by_staff(staff, staff_client, secretary_a_client, roster, district):
+    request_transfer(secretary_a_client, roster.a1, None, external_destination="共青团柳州市鱼峰区委员会")
+    transfer = Transfer.objects.get()
+    assert transfer.is_external
+    assert secretary_a_client.post(reverse("members:transfer_accept", args=[transfer.pk])).status_code == 403
+    services.cadre_appoint(
+        member=roster.a1,
+        organisation=district.branch_a,
+        kind="part_time",
+        position="组织委员",
+        started_on=roster.a1.joined_league_on,
+    )
+    staff_client.post(reverse("members:transfer_accept", args=[transfer.pk]))
+    roster.a1.refresh_from_db()
+    assert roster.a1.status == Status.TRANSFERRED_OUT and roster.a1.organisation == district.branch_a
+    assert roster.a1.cadre_appointments.get().ended_on is not None  # posts in the district end
+
+
+def test_a_young_pioneer_cannot_be_sent_to_a_league_branch(staff, district):
+    from branches.models import Kind
+
+    from ..factories import MemberFactory, OrganisationFactory
+
+    brigade = OrganisationFactory(name="大队", kind=Kind.BRIGADE, parent=district.root)
+    pioneer = MemberFactory(category="young_pioneer", organisation=brigade)
+    with pytest.raises(ValidationError):
+        services.transfer_request(
+            member=pioneer, by=staff, reason=TransferReason.STUDY, to_organisation=district.branch_b
+        )
+
+
+def test_transfer_refusals(secretary_b_client, leader_client, client, secretary_a_client, roster, district):
+    url = reverse("members:transfer_create", args=[roster.a1.pk])
+    assert secretary_b_client.get(url).status_code == 404  # not theirs to send
+    assert leader_client.get(url).status_code == 403
+    assert client.get(url).status_code == 302
+    request_transfer(secretary_a_client, roster.a1, district.sub_a)  # within A's own subtree
+    transfer = Transfer.objects.get()
+    # B is neither side of this transfer: it does not exist for them.
+    assert secretary_b_client.post(reverse("members:transfer_accept", args=[transfer.pk])).status_code == 404
+    assert leader_client.post(reverse("members:transfer_accept", args=[transfer.pk])).status_code == 403
+    assert secretary_a_client.get(reverse("members:transfer_accept", args=[transfer.pk])).status_code == 405
+    assert transfer not in secretary_b_client.get(reverse("members:transfers")).context["sent"]
+
+
+def test_service_refuses_a_sender_outside_scope(secretary_b, roster, district):
+    with pytest.raises(PermissionDenied):
+        services.transfer_request(
+            member=roster.a1, by=secretary_b, reason=TransferReason.OTHER, to_organisation=district.branch_b
+        )

@@ -1,0 +1,180 @@
+"""backup / restore: every row and every media file comes back, into an empty database."""
+
+import hashlib
+import json
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+
+from accounts.models import Role, User
+from branches import services as branch_services
+from branches.models import Kind, Organisation
+from core.audit import audit_record
+from core.models import AuditAction, AuditEvent
+from security.backup import row_counts
+
+from ..celery_processes import test_database_url as database_url_of_the_tests
+from ..factories import OrganisationFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def media_hashes(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def make_data():
+    """A little of everything a backup must carry: tree, history, m2m, audit, files."""
+    root = OrganisationFactory(name="共青团测试区委员会", kind=Kind.DISTRICT)
+    sub = OrganisationFactory(name="甲街道团工委", kind=Kind.SUBDISTRICT, parent=root)
+    OrganisationFactory(name="甲社区团支部", kind=Kind.BRANCH, parent=sub)
+    OrganisationFactory(name="乙街道团工委", kind=Kind.SUBDISTRICT, parent=Organisation.objects.get(pk=root.pk))
+    branch_services.organisation_update(organisation=Organisation.objects.get(pk=sub.pk), name="甲街道团工委（新）")
+    staff = UserFactory(username="staff", role=Role.STAFF, is_staff=True, email="staff@example.cn")
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="branches"))
+    UserFactory(username="secretary_a", role=Role.SECRETARY, organisation=Organisation.objects.get(pk=sub.pk))
+    audit_record(user=staff, action=AuditAction.EXPORT, target="组织架构", row_count=4)
+    default_storage.save("exports/2026/01/report.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"))
+    default_storage.save("photos/活动照片.jpg", ContentFile(bytes(range(256)) * 40))
+
+
+def snapshot(media_root: Path) -> tuple[dict, dict, list]:
+    orgs = list(Organisation.objects.order_by("path").values_list("pk", "path", "depth", "numchild", "name"))
+    return row_counts(), media_hashes(media_root), orgs
+
+
+def empty_everything(media_root: Path) -> None:
+    """An empty migrated database (flush re-creates content types and permissions) and no files."""
+    call_command("flush", interactive=False, verbosity=0)
+    for path in sorted(media_root.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_into_an_empty_database_with_every_row_and_file(media, tmp_path):
+    make_data()
+    history_rows = Organisation.history.count()
+    counts, files, orgs = snapshot(media)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+
+    empty_everything(media)
+    assert User.objects.count() == 0 and media_hashes(media) == {}
+
+    call_command("restore", str(archive), verbosity=0)
+    assert row_counts() == counts
+    assert media_hashes(media) == files and len(files) == 2
+    assert snapshot(media)[2] == orgs  # the tree's paths come back as they were
+    assert Organisation.history.count() == history_rows > 4
+    staff = User.objects.get(username="staff")
+    assert staff.check_password("test-pass-2024") and staff.has_perm("branches.change_organisation")
+    assert AuditEvent.objects.get().row_count == 4
+    # New rows continue after the restored ids (sequences reset on PostgreSQL).
+    new = OrganisationFactory(name="新组织", kind=Kind.DISTRICT)
+    assert new.pk > max(pk for pk, *_ in orgs)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_database_with_data_unless_forced(media, tmp_path):
+    make_data()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    counts = row_counts()
+    OrganisationFactory(name="备份之后新建", kind=Kind.DISTRICT)
+
+    with pytest.raises(CommandError, match="已有数据"):
+        call_command("restore", str(archive), verbosity=0)
+    assert Organisation.objects.filter(name="备份之后新建").exists()
+
+    call_command("restore", str(archive), "--force", verbosity=0)
+    assert not Organisation.objects.filter(name="备份之后新建").exists()
+    assert row_counts() == counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_damaged_backup_changes_nothing(media, tmp_path):
+    make_data()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    empty_everything(media)
+    counts = row_counts()
+
+    # A data file altered after the backup was made.
+    tampered = tmp_path / "tampered.tar.gz"
+    with tarfile.open(archive) as source, tarfile.open(tampered, "w:gz") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == "data/branches.organisation.jsonl":
+                data = data.replace("甲社区团支部".encode(), "伪造团支部".encode())
+                member.size = len(data)
+            target.addfile(member, __import__("io").BytesIO(data))
+    with pytest.raises(CommandError, match="已损坏"):
+        call_command("restore", str(tampered), verbosity=0)
+
+    # A member that would write outside the extraction directory.
+    escaping = tmp_path / "escaping.tar.gz"
+    with tarfile.open(escaping, "w:gz") as target:
+        info = tarfile.TarInfo("media/../../etc/evil")
+        info.size = 1
+        target.addfile(info, __import__("io").BytesIO(b"x"))
+    with pytest.raises(CommandError, match="不应出现"):
+        call_command("restore", str(escaping), verbosity=0)
+
+    with pytest.raises(CommandError, match="无法读取"):
+        call_command("restore", str(tmp_path / "missing.tar.gz"), verbosity=0)
+    assert row_counts() == counts and media_hashes(media) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_commands_move_a_portal_into_a_fresh_sqlite_database(media, tmp_path):
+    """backup from the database the tests use (PostgreSQL in CI), restore into a new SQLite file."""
+    make_data()
+    counts, files, _ = snapshot(media)
+    archive = tmp_path / "backup.tar.gz"
+
+    def manage(*args, database_url: str, media_root: Path) -> subprocess.CompletedProcess:
+        env = {
+            **__import__("os").environ,
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(media_root),
+            "DJANGO_SETTINGS_MODULE": "youthleague.settings",
+        }
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result
+
+    manage("backup", str(archive), database_url=database_url_of_the_tests(), media_root=media)
+    fresh_db = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    fresh_media = tmp_path / "fresh-media"
+    manage("migrate", "--noinput", database_url=fresh_db, media_root=fresh_media)
+    restored = manage("restore", str(archive), database_url=fresh_db, media_root=fresh_media)
+    assert "Restored" in restored.stdout
+    printed = manage(
+        "shell",
+        "-c",
+        "import json; from security.backup import row_counts; print(json.dumps(row_counts()))",
+        database_url=fresh_db,
+        media_root=fresh_media,
+    )
+    assert json.loads(printed.stdout.strip().splitlines()[-1]) == counts
+    assert media_hashes(fresh_media) == files

@@ -1,0 +1,427 @@
+"""The access rule of every URL of the portal, for tests/security/test_url_walk.py.
+
+The walker resolves every URL pattern of the project (the Django admin's own are tested
+apart, in test_admin_access.py), builds each URL from an object in secretary_b's subtree
+and requests it as anonymous, secretary_a, secretary_b, leader and staff. A pattern with
+no line in RULES fails the walk; so does a line for a pattern that no longer exists.
+
+One line per URL name, in RULES below:
+
+    "members:detail": read(obj="member"),
+    "members:update": write(obj="member", methods=GET_POST),
+    "members:delete": write(obj="member", methods=POST),
+    "reports:finalise": staff(obj="report", methods=POST),
+
+The helper is the view's access level; the walker checks that the view class declares
+the same ``access`` (accounts.access):
+
+    public()   no sign-in (Access.PUBLIC, or one of Django's public auth views)
+    read()     any signed-in role, leadership included (Access.READ)
+    own()      the signed-in user's own account, every role (Access.READ): password change
+    write()    staff and secretaries (Access.WRITE); leadership gets 403 on GET and POST
+    staff()    committee staff only (Access.STAFF)
+
+Keyword arguments:
+
+    obj="name"     the URL points at OBJECTS["name"], an object in secretary_b's subtree:
+                   secretary_a must get 404 on every method, everyone else the rule of the
+                   level. The URL kwargs default to {"pk": obj.pk}.
+    kwargs=fn      fn(obj) -> URL kwargs when they are not {"pk": obj.pk} (obj may be None)
+    methods=GET    the methods the view answers: GET, POST or GET_POST. Staff must get
+                   405 for the other one (class-based views).
+    scoped=False   the object is not in anyone's subtree (a campaign, an indicator): no 404
+                   for secretary_a, only the level's rule.
+    mine=True      the object belongs to whoever made it (secretary_b): everyone else,
+                   staff included, gets 404.
+    query=fn       fn(obj) -> dict added to the URL's query string (e.g. {"key": ...})
+    expect={...}   per-persona exceptions to the level's rule, with the reason in a comment:
+                   {"secretary_b": 404} for an object secretaries never see (a draft report).
+    data=fn        fn(obj) -> POST data; the default is an empty form, which a form view
+                   answers by re-showing itself (200).
+    ok=(...)       the statuses that count as success (default 200 and 302; a 302 to the
+                   login page never counts).
+
+OBJECTS names the objects rules point at: name -> builder(world) returning an object in
+secretary_b's subtree (world.district.sub_b / branch_b; world.secretary_b for ownership).
+Builders run on demand, once per test.
+
+EXPORTS lists every exporter of core.export_registry: identifier -> ExportRule(setup,
+queries). ``setup(world)`` creates rows on both sides and returns (inside, outside): texts
+that secretary_a's export must contain, and texts of secretary_b's subtree (or above
+secretary_a) that no export by secretary_a may contain. ``queries(world)`` gives list
+query strings to try, including ones that name secretary_b's objects.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+GET = frozenset({"get"})
+POST = frozenset({"post"})
+GET_POST = frozenset({"get", "post"})
+
+PUBLIC, READ, OWN, WRITE, STAFF = "public", "read", "own", "write", "staff"
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    obj: str | None = None
+    kwargs: Callable | None = None
+    methods: frozenset = GET
+    mine: bool = False
+    scoped: bool = True
+    query: Callable | None = None
+    expect: dict = field(default_factory=dict)
+    data: Callable | None = None
+    ok: tuple = (200, 302)
+
+
+def public(**kw) -> Rule:
+    return Rule(PUBLIC, **kw)
+
+
+def read(**kw) -> Rule:
+    return Rule(READ, **kw)
+
+
+def own(**kw) -> Rule:
+    return Rule(OWN, **kw)
+
+
+def write(**kw) -> Rule:
+    return Rule(WRITE, **kw)
+
+
+def staff(**kw) -> Rule:
+    return Rule(STAFF, **kw)
+
+
+# --- Objects in secretary_b's subtree ------------------------------------------
+
+
+def _export_job(world):
+    from core import services
+
+    job = services.export_request(user=world.secretary_b, exporter="organisations", params={})
+    return services.export_run(job_id=job.pk)
+
+
+def _factories():
+    from tests.activities import factories
+
+    return factories
+
+
+def _activity(world, status="draft", **fields):
+    return _factories().ActivityFactory(
+        organisation=world.district.branch_b, created_by=world.secretary_b, status=status, **fields
+    )
+
+
+def _activity_file(world):
+    from django.core.files.base import ContentFile
+
+    from activities.models import ActivityFile, FileKind
+
+    activity = world.obj("activity")
+    stored = ActivityFile(
+        activity=activity, kind=FileKind.PDF, original_name="乙支部活动通知.pdf", size=12, uploaded_by=world.secretary_b
+    )
+    stored.file.save("notice.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    stored.save()
+    return stored
+
+
+def _report(world, *, final: bool):
+    from django.db import transaction
+
+    from reports import services
+
+    # Queued inside the test's transaction, the jobs never start on commit: they run here.
+    with transaction.atomic():
+        report = services.report_start(organisation=world.district.sub_b, year=2024, half=1, user=world.staff)
+        services.report_queue_job(report=report)
+    services.report_run_job(report_id=report.pk)
+    report.refresh_from_db()
+    if final:
+        with transaction.atomic():
+            report = services.report_finalise(report=report, user=world.staff)
+        services.report_run_job(report_id=report.pk)
+        report.refresh_from_db()
+    return report
+
+
+def first_item_key(report) -> str:
+    from reports.content import ReportContent
+
+    return ReportContent.from_json(report.content).all_items()[0].key
+
+
+def _member(world, **fields):
+    from tests.factories import MemberFactory
+
+    return MemberFactory(organisation=world.district.branch_b, name="乙支部团员", **fields)
+
+
+def _transfer(world):
+    from members.choices import TransferReason
+    from members.models import Transfer
+
+    return Transfer.objects.create(
+        member=world.obj("member"),
+        from_organisation=world.district.branch_b,
+        to_organisation=world.district.sub_b,
+        reason=TransferReason.RELOCATION,
+        requested_by=world.secretary_b,
+    )
+
+
+def _recruitment(world):
+    from datetime import date
+
+    from members.choices import Category
+    from members.models import RecruitmentCase
+
+    applicant = _member(world, category=Category.YOUTH)
+    return RecruitmentCase.objects.create(
+        member=applicant, organisation=world.district.branch_b, applied_on=date(2024, 3, 1)
+    )
+
+
+def _cadre(world):
+    from datetime import date
+
+    from members.choices import CadreKind
+    from members.models import CadreAppointment
+
+    return CadreAppointment.objects.create(
+        member=world.obj("member"),
+        organisation=world.district.branch_b,
+        kind=CadreKind.PART_TIME,
+        position="书记",
+        started_on=date(2023, 1, 1),
+    )
+
+
+def _counsellor(world):
+    from datetime import date
+
+    from members.choices import CounsellorRole
+    from members.models import CounsellorAppointment
+
+    return CounsellorAppointment.objects.create(
+        member=world.obj("member"),
+        organisation=world.district.branch_b,
+        role=CounsellorRole.SQUADRON,
+        started_on=date(2023, 9, 1),
+    )
+
+
+def _cohort(world):
+    from branches.models import Kind
+    from members.models import SchoolCohort
+    from tests.factories import OrganisationFactory
+
+    school = OrganisationFactory(name="乙街道中学团委", kind=Kind.SCHOOL, parent=world.district.sub_b)
+    return SchoolCohort.objects.create(school=school, graduation_year=2025, student_count=300)
+
+
+def _member_import(world):
+    from members.models import MemberImport
+
+    return MemberImport.objects.create(
+        organisation=world.district.branch_b, uploaded_by=world.secretary_b, original_name="乙支部名册.xlsx"
+    )
+
+
+OBJECTS: dict[str, Callable] = {
+    "member": _member,
+    "transfer": _transfer,
+    "recruitment": _recruitment,
+    "cadre": _cadre,
+    "counsellor": _counsellor,
+    "cohort": _cohort,
+    "member_import": _member_import,
+    "organisation": lambda world: world.district.branch_b,
+    "export_job": _export_job,
+    "activity": _activity,
+    "activity_submitted": lambda world: _activity(world, status="submitted"),
+    "activity_file": _activity_file,
+    "campaign": lambda world: _factories().CampaignFactory(),
+    "indicator": lambda world: _factories().IndicatorFactory(),
+    "report": lambda world: _report(world, final=True),
+    "report_draft": lambda world: _report(world, final=False),
+}
+
+# Secretaries read finalised reports only: a draft is not found for them at all.
+DRAFT = {"secretary_b": 404}
+
+
+# --- Rules, one line per URL name ------------------------------------------------
+
+RULES: dict[str, Rule] = {
+    # accounts
+    "login": public(methods=GET_POST),
+    "logout": own(methods=POST),
+    "password_change": own(methods=GET_POST),
+    "password_change_done": own(),
+    "password_reset": public(methods=GET_POST),
+    "password_reset_done": public(),
+    "password_reset_confirm": public(methods=GET_POST, kwargs=lambda obj: {"uidb64": "MQ", "token": "bad-token"}),
+    "password_reset_complete": public(),
+    # core
+    "core:home": read(),
+    "core:healthz": public(ok=(200, 503)),
+    "core:export_list": read(),
+    "core:export_start": read(methods=POST, data=lambda obj: {"exporter": "organisations", "query": ""}),
+    "core:export_detail": read(obj="export_job", mine=True),
+    "core:export_status": read(obj="export_job", mine=True),
+    "core:export_download": read(obj="export_job", mine=True),
+    "core:export_retry": read(obj="export_job", mine=True, methods=POST),
+    "core:audit_list": staff(),
+    # branches
+    "branches:tree": read(),
+    "branches:create": staff(methods=GET_POST),
+    "branches:detail": read(obj="organisation"),
+    "branches:update": staff(obj="organisation", methods=GET_POST),
+    "branches:move": staff(obj="organisation", methods=GET_POST),
+    "branches:deactivate": staff(obj="organisation", methods=GET_POST),
+    "branches:reactivate": staff(obj="organisation", methods=GET_POST),
+    # activities
+    "activities:list": read(),
+    "activities:calendar": read(),
+    "activities:create": write(methods=GET_POST),
+    "activities:detail": read(obj="activity"),
+    "activities:update": write(obj="activity", methods=GET_POST),
+    "activities:submit": write(obj="activity", methods=POST),
+    "activities:withdraw": write(obj="activity_submitted", methods=POST),
+    "activities:approve": staff(obj="activity_submitted", methods=POST),
+    "activities:return": staff(obj="activity_submitted", methods=GET_POST),
+    "activities:delete": write(obj="activity", methods=GET_POST),
+    "activities:file": read(obj="activity_file"),
+    "activities:file_delete": write(obj="activity_file", methods=POST),
+    "activities:review": staff(),
+    "activities:review_bulk": staff(methods=POST),
+    "activities:campaigns": read(),
+    "activities:campaign_create": staff(methods=GET_POST),
+    "activities:campaign_update": staff(obj="campaign", scoped=False, methods=GET_POST),
+    "activities:indicators": read(),
+    "activities:indicator_create": staff(methods=GET_POST),
+    "activities:indicator_update": staff(obj="indicator", scoped=False, methods=GET_POST),
+    "activities:indicator_entry": write(methods=GET_POST),
+    "activities:indicator_summary": read(),
+    # reports
+    "reports:list": read(),
+    "reports:start": staff(methods=GET_POST),
+    "reports:detail": read(obj="report"),
+    "reports:print": read(obj="report"),
+    "reports:status": read(obj="report"),
+    "reports:download": read(obj="report", kwargs=lambda report: {"pk": report.pk, "fmt": "docx"}),
+    "reports:refresh": staff(obj="report", methods=POST),
+    "reports:finalise": staff(obj="report", methods=POST),
+    "reports:reopen": staff(obj="report", methods=POST),
+    "reports:item_action": staff(obj="report", methods=POST),
+    "reports:item_style": staff(obj="report", methods=POST),
+    "reports:item_edit": staff(
+        obj="report_draft", methods=GET_POST, expect=DRAFT, query=lambda report: {"key": first_item_key(report)}
+    ),
+    "reports:item_add": staff(obj="report_draft", methods=GET_POST, expect=DRAFT),
+    "reports:headings": staff(obj="report_draft", methods=GET_POST, expect=DRAFT),
+    # members
+    "members:list": read(),
+    "members:find": read(methods=POST),
+    "members:create": write(methods=GET_POST),
+    "members:detail": read(obj="member"),
+    "members:update": write(obj="member", methods=GET_POST),
+    "members:reveal_id": staff(obj="member", methods=POST),
+    "members:transfer_create": write(obj="member", methods=GET_POST),
+    "members:recruitment_start": write(obj="member", methods=GET_POST),
+    "members:cadre_create": write(obj="member", methods=GET_POST),
+    "members:counsellor_create": write(obj="member", methods=GET_POST),
+    "members:cadre_end": write(obj="cadre", methods=POST),
+    "members:counsellor_end": write(obj="counsellor", methods=POST),
+    "members:transfers": read(),
+    "members:transfer_accept": write(obj="transfer", methods=POST),
+    "members:transfer_reject": write(obj="transfer", methods=POST),
+    "members:transfer_cancel": write(obj="transfer", methods=POST),
+    "members:recruitment": read(),
+    "members:recruitment_advance": write(obj="recruitment", methods=POST),
+    "members:recruitment_stop": write(obj="recruitment", methods=POST),
+    "members:cohorts": read(),
+    "members:cohort_create": write(methods=GET_POST),
+    "members:cohort_update": write(obj="cohort", methods=GET_POST),
+    "members:ageing": read(),
+    "members:ageing_confirm": staff(methods=POST),
+    "members:import": write(methods=GET_POST),
+    "members:import_template": write(),
+    "members:import_detail": read(obj="member_import"),
+    "members:import_confirm": write(obj="member_import", methods=POST),
+    "members:import_discard": write(obj="member_import", methods=POST),
+    # security
+    "security:lockouts": staff(),
+    "security:lockout_release": staff(methods=POST),
+    "security:history": staff(),
+}
+
+
+# --- Exports: no row from outside the requester's scope ----------------------------
+
+
+@dataclass(frozen=True)
+class ExportRule:
+    setup: Callable
+    queries: Callable = field(default=lambda world: [""])
+
+
+def _organisations(world):
+    d = world.district
+    return [d.sub_a.name, d.branch_a.name], [d.root.name, d.sub_b.name, d.branch_b.name]
+
+
+def _activities(world):
+    from tests.activities.factories import ActivityFactory
+
+    d = world.district
+    ActivityFactory(organisation=d.branch_a, title="甲支部主题团日")
+    ActivityFactory(organisation=d.sub_a, title="甲街道志愿服务")
+    ActivityFactory(organisation=d.branch_b, title="乙支部主题团日")
+    ActivityFactory(organisation=d.root, title="区团委专题学习")
+    return ["甲支部主题团日", "甲街道志愿服务"], ["乙支部主题团日", "区团委专题学习", d.sub_b.name, d.branch_b.name]
+
+
+def _members(world):
+    from tests.factories import MemberFactory
+
+    d = world.district
+    MemberFactory(organisation=d.branch_a, name="甲支部张红")
+    MemberFactory(organisation=d.sub_a, name="甲街道李明")
+    MemberFactory(organisation=d.branch_b, name="乙支部王芳")
+    MemberFactory(organisation=d.root, name="区团委赵强")
+    return ["甲支部张红", "甲街道李明"], ["乙支部王芳", "区团委赵强"]
+
+
+EXPORTS: dict[str, ExportRule] = {
+    "members": ExportRule(
+        setup=_members,
+        queries=lambda world: ["", f"org={world.district.branch_b.pk}", f"org={world.district.root.pk}", "q=乙"],
+    ),
+    "activities": ExportRule(
+        setup=_activities,
+        queries=lambda world: [
+            "",
+            f"organisation={world.district.branch_b.pk}",
+            f"organisation={world.district.root.pk}",
+            "q=乙",
+        ],
+    ),
+    "organisations": ExportRule(
+        setup=_organisations,
+        queries=lambda world: [
+            "",
+            f"root={world.district.sub_b.pk}",
+            f"root={world.district.root.pk}",
+            "q=乙",
+            "kind=branch",
+        ],
+    ),
+}
