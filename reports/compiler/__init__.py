@@ -8,11 +8,12 @@ from branches.models import Organisation
 
 from ..content import ReportContent, Subsection
 from . import activities as activity_items
+from . import honours as honour_items
 from . import indicators as indicator_items
 from . import members as member_items
 from .context import DIMENSION_THEMES, CompileContext
 
-BUILDERS = (activity_items.build, indicator_items.build, member_items.build)
+BUILDERS = (activity_items.build, indicator_items.build, honour_items.build, member_items.build)
 
 
 def compile_report_content(*, organisation: Organisation, year: int, half: int) -> ReportContent:

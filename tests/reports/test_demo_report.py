@@ -18,7 +18,22 @@ def test_demo_report_for_2024_h1_holds_the_source_figures(settings):
     content = compile_report_content(organisation=root, year=2024, half=1)
     text = "\n".join(p.lead + p.text for p in paragraphs(content))
 
-    for expected in ("30余场", "4560名", "20余场", "11560名", "26场", "166期", "近40000次"):
+    for expected in (
+        "30余场",
+        "4560名",
+        "20余场",
+        "11560名",
+        "26场",
+        "166期",
+        "近40000次",
+        "1名团员荣获全国级“最美中学生”称号",
+        "“优秀少先队大队”",
+        "“优秀少先队中队”",
+        "“优秀少先队大队辅导员”",
+        "“优秀少先队员”",
+        "135名少先队员、47名少先队辅导员、45个少先队集体",
+        "“优秀少工委”",
+    ):
         assert expected in text, expected
     for heading in (
         "一、主要做法和成效",

@@ -234,6 +234,40 @@ def _member_import(world):
     )
 
 
+def _honours_factories():
+    from tests.honours import factories
+
+    return factories
+
+
+def _honour(world, **fields):
+    from honours.models import Status
+
+    return _honours_factories().HonourFactory(
+        organisation=world.district.branch_b,
+        recipient_name="乙支部获奖人",
+        status=fields.pop("status", Status.DRAFT),
+        **fields,
+    )
+
+
+def _honour_with_certificate(world):
+    from django.core.files.base import ContentFile
+
+    honour = _honour(world)
+    honour.certificate.save("certificate.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return honour
+
+
+def _batch(world, *, document: bool = False, status: str = "draft"):
+    from django.core.files.base import ContentFile
+
+    batch = _honours_factories().BatchFactory(organisation=world.district.sub_b, status=status)
+    if document:
+        batch.document.save("list.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    return batch
+
+
 def _obligation(world):
     from obligations.models import Obligation
 
@@ -273,6 +307,12 @@ def _reminder(world):
 
 
 OBJECTS: dict[str, Callable] = {
+    "honour": _honour,
+    "honour_submitted": lambda world: _honour(world, status="submitted"),
+    "honour_certificate": _honour_with_certificate,
+    "batch": _batch,
+    "batch_document": lambda world: _batch(world, document=True),
+    "batch_submitted": lambda world: _batch(world, status="submitted"),
     "member": _member,
     "transfer": _transfer,
     "recruitment": _recruitment,
@@ -296,6 +336,8 @@ OBJECTS: dict[str, Callable] = {
 
 # Secretaries read finalised reports only: a draft is not found for them at all.
 DRAFT = {"secretary_b": 404}
+# Reviewing is committee staff's: a secretary reaches the record but the action is refused.
+REVIEW = {"secretary_b": 403}
 
 
 # --- Rules, one line per URL name ------------------------------------------------
@@ -398,6 +440,35 @@ RULES: dict[str, Rule] = {
     "members:import_detail": read(obj="member_import"),
     "members:import_confirm": write(obj="member_import", methods=POST),
     "members:import_discard": write(obj="member_import", methods=POST),
+    # honours
+    "honours:list": read(),
+    "honours:summary": read(),
+    "honours:create": write(methods=GET_POST),
+    "honours:detail": read(obj="honour"),
+    "honours:update": write(obj="honour", methods=GET_POST),
+    "honours:submit": write(obj="honour", methods=POST),
+    "honours:withdraw": write(obj="honour_submitted", methods=POST),
+    # One action view per record; approving and returning are staff's, refused by the service.
+    "honours:approve": write(obj="honour_submitted", methods=POST, expect=REVIEW),
+    "honours:return": write(obj="honour_submitted", methods=POST, expect=REVIEW),
+    "honours:delete": write(obj="honour", methods=POST),
+    "honours:certificate": read(obj="honour_certificate"),
+    "honours:certificate_upload": write(obj="honour", methods=POST),
+    "honours:batch_list": read(),
+    "honours:batch_create": write(methods=GET_POST),
+    "honours:batch_template": write(),
+    "honours:batch_detail": read(obj="batch"),
+    "honours:batch_update": write(obj="batch", methods=GET_POST),
+    "honours:batch_pick": write(obj="batch", methods=GET_POST),
+    "honours:batch_count": write(obj="batch", methods=GET_POST),
+    "honours:batch_upload": write(obj="batch", methods=GET_POST),
+    "honours:batch_document": read(obj="batch_document"),
+    "honours:batch_remove": write(obj="batch", methods=POST),
+    "honours:batch_submit": write(obj="batch", methods=POST),
+    "honours:batch_withdraw": write(obj="batch_submitted", methods=POST),
+    "honours:batch_approve": write(obj="batch_submitted", methods=POST, expect=REVIEW),
+    "honours:batch_return": write(obj="batch_submitted", methods=POST, expect=REVIEW),
+    "honours:batch_delete": write(obj="batch", methods=POST),
     # obligations
     "obligations:compliance": read(),
     "obligations:cell": read(obj="organisation", kwargs=lambda org: {"pk": org.pk, "obligation": _obligation(None).pk}),
@@ -456,6 +527,15 @@ def _members(world):
     return ["甲支部张红", "甲街道李明"], ["乙支部王芳", "区团委赵强"]
 
 
+def _honours(world):
+    d = world.district
+    make = _honours_factories().HonourFactory
+    make(organisation=d.branch_a, recipient_name="甲支部获奖人")
+    make(organisation=d.branch_b, recipient_name="乙支部获奖人")
+    make(organisation=d.root, recipient_name="区团委获奖人")
+    return ["甲支部获奖人"], ["乙支部获奖人", "区团委获奖人"]
+
+
 def _compliance(world):
     from tests.activities.factories import ActivityFactory
 
@@ -475,6 +555,14 @@ EXPORTS: dict[str, ExportRule] = {
             f"organisation={world.district.root.pk}",
             "period=previous",
             "kind=branch",
+        ],
+    ),
+    "honours": ExportRule(
+        setup=_honours,
+        queries=lambda world: [
+            "",
+            f"organisation={world.district.branch_b.pk}",
+            f"organisation={world.district.root.pk}",
         ],
     ),
     "members": ExportRule(
