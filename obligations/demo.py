@@ -60,12 +60,14 @@ def _last_run(now: datetime) -> datetime:
 def _activity(rng, cell: selectors.Cell, status: str, today, reviewer) -> list[Activity]:
     ob, period = cell.obligation, cell.period
     kind = ob.activity_kinds[0]
-    needed = max(ob.min_count or 1, 1)
+    # What is still missing; a cadre obligation's minimum is per cadre (cell.required_*).
+    needed = max((cell.required_count or 1) - cell.approved_count, 1)
     hours_each = None
-    if ob.min_hours:
+    if cell.required_hours:
         # Enough sessions of 2 to 4 hours to reach the monthly minimum.
         needed = max(needed, 3)
-        hours_each = (ob.min_hours / needed + Decimal("0.5")).quantize(Decimal("0.5"))
+        missing = cell.required_hours - cell.approved_hours
+        hours_each = (missing / needed + Decimal("0.5")).quantize(Decimal("0.5"))
     last_day = min(period.end, today)
     span = (last_day - period.start).days
     made = []
@@ -81,8 +83,8 @@ def _activity(rng, cell: selectors.Cell, status: str, today, reviewer) -> list[A
                 start_date=day,
                 location=f"{cell.organisation.display_name}活动室",
                 summary=f"{cell.organisation.name}按照“{ob.name}”的要求开展。",
-                audience=Audience.CADRES if ob.min_hours else Audience.MEMBERS_YOUTH,
-                participants=rng.randint(6, 35),
+                audience=Audience.CADRES if ob.min_hours or ob.for_cadres else Audience.MEMBERS_YOUTH,
+                participants=rng.randint(1, 3) if ob.for_cadres else rng.randint(6, 35),
                 hours=hours_each if hours_each else (Decimal("1.5") if kind == "thematic_study" else None),
                 status=status,
                 submitted_at=logged,
@@ -96,7 +98,7 @@ def _activity(rng, cell: selectors.Cell, status: str, today, reviewer) -> list[A
 def _settle(rng, result: selectors.Compliance, mix, today, reviewer, activities: list, values: list) -> None:
     met_share, pending_share = mix
     for cell in result.cells.values():
-        if cell.met or cell.obligation.for_cadres:
+        if cell.met:
             continue
         draw = rng.random()
         if draw >= met_share + pending_share:

@@ -5,8 +5,9 @@ from django import forms
 from activities.models import ActivityKind, Indicator
 from branches.forms import OrganisationChoiceField, organisation_choices
 from branches.models import Kind
+from members.choices import CadreKind
 
-from .models import CadreKind, EmailStatus, Obligation, ReminderKind
+from .models import EmailStatus, Obligation, ReminderKind
 from .selectors import STATUS_CHOICES
 from .services.obligations import OBLIGATION_FIELDS
 

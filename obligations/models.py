@@ -29,6 +29,7 @@ from activities.models import ActivityKind
 from activities.periods import Period
 from branches.models import Kind
 from branches.scoping import ScopedQuerySet
+from members.choices import CadreKind
 
 
 def plain_number(value) -> str:
@@ -57,13 +58,6 @@ MAX_LEAD_DAYS = {
 class Target(models.TextChoices):
     ORGANISATIONS = "organisations", "团组织"
     CADRES = "cadres", "团干部"
-
-
-class CadreKind(models.TextChoices):
-    # The same values as members.choices.CadreKind, which cadre obligations are matched against.
-    FULL_TIME = "full_time", "专职"
-    PART_TIME = "part_time", "兼职"
-    SECONDED = "seconded", "挂职"
 
 
 _ACTIVITY_KIND_LABELS = dict(ActivityKind.choices)

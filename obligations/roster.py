@@ -1,36 +1,23 @@
-"""What the obligations need from the member roster, isolated in one module.
+"""What the obligations need from the member roster: cadres per organisation, members due to age out.
 
-Cadre obligations ("4+1") apply per current cadre appointment, and the ageing-out
-notices count members past 28. Both live in the members app (``members.CadreAppointment``,
-``members.selectors.members_due_to_age_out``), which is built on another branch. Until
-it is installed these return "no data" (``None``), and the callers say so on the page
-instead of treating it as zero cadres or nobody due.
+Cadre obligations ("4+1") apply per current cadre appointment; the ageing-out notices
+count the members the members app says are due (past 28, holding no post).
 """
 
 from collections.abc import Iterable
 from datetime import date
 
-from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count
+
+from members.models import CadreAppointment
+from members.selectors import members_due_to_age_out
 
 
-def roster_available() -> bool:
-    try:
-        apps.get_model("members", "CadreAppointment")
-    except LookupError:
-        return False
-    return True
-
-
-def cadre_counts(*, kinds: Iterable[str], on: date) -> dict[int, int] | None:
-    """Current cadres of ``kinds`` per organisation id on ``on`` (one GROUP BY), or None without a roster."""
-    try:
-        appointment = apps.get_model("members", "CadreAppointment")
-    except LookupError:
-        return None
+def cadre_counts(*, kinds: Iterable[str], on: date) -> dict[int, int]:
+    """Current cadres of ``kinds`` per organisation id on ``on`` (one GROUP BY)."""
     rows = (
-        appointment.objects.filter(kind__in=list(kinds), started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        CadreAppointment.objects.filter(kind__in=list(kinds))
+        .current(on)
         .order_by()
         .values("organisation_id")
         .annotate(n=Count("member_id", distinct=True))
@@ -38,11 +25,7 @@ def cadre_counts(*, kinds: Iterable[str], on: date) -> dict[int, int] | None:
     return {row["organisation_id"]: row["n"] for row in rows}
 
 
-def ageing_out_counts(*, on: date) -> dict[int, int] | None:
-    """Members due to age out on ``on`` per organisation id (one GROUP BY), or None without a roster."""
-    try:
-        from members.selectors import members_due_to_age_out
-    except ImportError:
-        return None
+def ageing_out_counts(*, on: date) -> dict[int, int]:
+    """Members due to age out on ``on`` per organisation id (one GROUP BY)."""
     rows = members_due_to_age_out(on=on).order_by().values("organisation_id").annotate(n=Count("id"))
     return {row["organisation_id"]: row["n"] for row in rows if row["n"]}

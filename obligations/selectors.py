@@ -167,7 +167,6 @@ class Compliance:
     periods: dict[int, Period]
     organisations: list[Organisation]
     cells: dict[tuple[int, int], Cell]
-    roster_missing: bool = False  # a cadre obligation is in play but no roster is installed
 
     def cell(self, organisation_id: int, obligation_id: int) -> Cell | None:
         return self.cells.get((organisation_id, obligation_id))
@@ -193,7 +192,7 @@ class Compliance:
         cells = {key: cell for key, cell in self.cells.items() if cell.status == status}
         keep = {org_id for org_id, _ in cells}
         orgs = [org for org in self.organisations if org.pk in keep]
-        return Compliance(self.today, self.obligations, self.periods, orgs, cells, self.roster_missing)
+        return Compliance(self.today, self.obligations, self.periods, orgs, cells)
 
 
 def _organisations(
@@ -283,10 +282,10 @@ def _indicator_values(
 
 
 def _cadre_counts(schedule: list[tuple[Obligation, Period]], today: date):
-    """(obligation id, period) → {organisation id: cadres}, or None without a roster. One query per
+    """(obligation id, period) → {organisation id: cadres}. One query per
     distinct (kinds, day): a handful whatever the size of the tree, never one per organisation."""
-    result: dict[tuple[int, Period], dict[int, int] | None] = {}
-    cache: dict[tuple, dict[int, int] | None] = {}
+    result: dict[tuple[int, Period], dict[int, int]] = {}
+    cache: dict[tuple, dict[int, int]] = {}
     for ob, period in schedule:
         if not ob.for_cadres:
             continue
@@ -306,10 +305,9 @@ def _evaluate(
     user,
     organisation: Organisation | None,
     subtree: bool,
-) -> tuple[dict[tuple[int, int, Period], Cell], bool]:
+) -> dict[tuple[int, int, Period], Cell]:
     """Every (organisation, obligation, period) of ``schedule`` that applies: the engine behind
-    :func:`compliance` and :func:`compliance_over`. Returns the cells and whether a cadre
-    obligation could not be evaluated for want of a roster."""
+    :func:`compliance` and :func:`compliance_over`."""
     distinct = sorted({period for _, period in schedule}, key=lambda p: (p.start, p.end))
     index = {period: i for i, period in enumerate(distinct)}
     activity_plan = [(ob, period) for ob, period in schedule if not ob.uses_indicator]
@@ -365,8 +363,7 @@ def _evaluate(
                         cell.pending_count += pending[0][i]
                         cell.pending_hours += pending[1].get(i, _ZERO)
             cells[(org_id, ob.pk, period)] = cell
-    roster_missing = any(count is None for count in cadres.values())
-    return cells, roster_missing
+    return cells
 
 
 def compliance(
@@ -401,7 +398,7 @@ def compliance(
     orgs = _organisations(user=user, organisation=organisation, subtree=subtree, kinds=organisation_kinds)
     if not in_force or not orgs:
         return Compliance(today, in_force, periods, [], {})
-    evaluated, roster_missing = _evaluate(
+    evaluated = _evaluate(
         orgs,
         [(ob, periods[ob.pk]) for ob in in_force],
         today=today,
@@ -411,9 +408,7 @@ def compliance(
     )
     cells = {(org_id, ob_id): cell for (org_id, ob_id, _), cell in evaluated.items()}
     with_cells = {org_id for org_id, _ in cells}
-    result = Compliance(
-        today, in_force, periods, [org for org in orgs if org.pk in with_cells], cells, roster_missing=roster_missing
-    )
+    result = Compliance(today, in_force, periods, [org for org in orgs if org.pk in with_cells], cells)
     if with_activities:
         _attach_activities(result, user=user, organisation=organisation, subtree=subtree)
     return result
@@ -465,7 +460,6 @@ class ComplianceOver:
     periods: dict[int, list[Period]]  # obligation id → its periods in the span
     organisations: list[Organisation]
     cells: dict[tuple[int, int, Period], Cell]
-    roster_missing: bool = False
 
     def tally(self, obligation: Obligation) -> Tally:
         result = Tally()
@@ -519,11 +513,9 @@ def compliance_over(
     orgs = _organisations(user=user, organisation=organisation, subtree=True, kinds=organisation_kinds)
     if not schedule or not orgs:
         return ComplianceOver(span, today, chosen, periods, [], {})
-    cells, roster_missing = _evaluate(orgs, schedule, today=today, user=user, organisation=organisation, subtree=True)
+    cells = _evaluate(orgs, schedule, today=today, user=user, organisation=organisation, subtree=True)
     with_cells = {org_id for org_id, _, _ in cells}
-    return ComplianceOver(
-        span, today, chosen, periods, [org for org in orgs if org.pk in with_cells], cells, roster_missing
-    )
+    return ComplianceOver(span, today, chosen, periods, [org for org in orgs if org.pk in with_cells], cells)
 
 
 def _attach_activities(result: Compliance, *, user, organisation, subtree) -> None:
@@ -623,7 +615,6 @@ class DueList:
     current: list[Cell]  # this period, not yet met, soonest deadline first
     overdue: list[Cell]  # last period, ended unmet
     terms: list[TermExpiry]
-    roster_missing: bool
 
     @property
     def total(self) -> int:
@@ -650,7 +641,6 @@ def due_list(*, user, organisation: Organisation | None = None, today: date | No
         current=sorted(current.unmet(), key=lambda c: (c.period.end, c.organisation.path, c.obligation.position)),
         overdue=sorted(previous.unmet(), key=lambda c: (c.organisation.path, c.obligation.position)),
         terms=terms,
-        roster_missing=current.roster_missing,
     )
 
 

@@ -99,7 +99,6 @@ class ComplianceCellView(AccessMixin, ScopedObjectMixin, TemplateView):
             obligation=obligation,
             period=obligation.period_containing(on),
             cell=result.cell(organisation.pk, obligation.pk),
-            roster_missing=result.roster_missing,
             history=history,
             previous_on=obligation.period_offset(on, -1).start,
             next_on=obligation.period_offset(on, 1).start,

@@ -238,34 +238,11 @@ def test_with_activities_lists_what_counted(district):
     assert [a.pk for a in _cell(result, district.branch_a, ob).activities] == [approved.pk, pending.pk]
 
 
-def test_cadre_obligations_wait_for_the_roster(district):
-    from obligations import roster
-
-    if roster.roster_available():
-        pytest.skip("the members app is installed: see test_cadre_obligation_scales_with_cadres")
-    ObligationFactory(
-        target=Target.CADRES,
-        cadre_kinds=["full_time"],
-        organisation_kinds=[],
-        activity_kinds=["grassroots_visit"],
-        frequency=Frequency.WEEK,
-        lead_days=2,
-    )
-    result = selectors.compliance(today=TODAY)
-    assert result.roster_missing and result.cells == {}
-
-
-def test_cadre_obligation_scales_with_cadres(district):
-    """Runs once members.CadreAppointment exists (the members branch)."""
-    from obligations import roster
-
-    if not roster.roster_available():
-        pytest.skip("members.CadreAppointment is not installed on this branch yet")
-    from django.apps import apps
+def test_a_cadre_obligation_applies_where_cadres_serve_and_scales_with_them(district):
+    from members.models import CadreAppointment
 
     from ..factories import MemberFactory
 
-    appointment = apps.get_model("members", "CadreAppointment")
     ob = ObligationFactory(
         target=Target.CADRES,
         cadre_kinds=["full_time"],
@@ -274,14 +251,29 @@ def test_cadre_obligation_scales_with_cadres(district):
         frequency=Frequency.WEEK,
         lead_days=2,
     )
-    members = [MemberFactory(organisation=district.sub_a, birth_date=date(1995, 1, 1 + i)) for i in range(2)]
-    for m in members:
-        appointment.objects.create(
-            member=m, organisation=district.sub_a, kind="full_time", position="副书记", started_on=date(2025, 1, 1)
+
+    def appoint(org, kind, ended_on=None):
+        CadreAppointment.objects.create(
+            member=MemberFactory(organisation=org),
+            organisation=org,
+            kind=kind,
+            position="副书记",
+            started_on=date(2025, 1, 1),
+            ended_on=ended_on,
         )
+
+    appoint(district.sub_a, "full_time")
+    appoint(district.sub_a, "full_time")
+    appoint(district.sub_a, "full_time", ended_on=date(2026, 10, 31))  # left before this week
+    appoint(district.sub_b, "part_time")  # 4+1 binds full-time cadres only
     ActivityFactory(organisation=district.sub_a, kind=ActivityKind.GRASSROOTS_VISIT, start_date=date(2026, 11, 17))
-    cell = _cell(selectors.compliance(today=TODAY), district.sub_a, ob)
-    assert (cell.cadres, cell.required_count, cell.met) == (2, 2, False)
+    result = selectors.compliance(today=TODAY)
+    assert {org_id for org_id, _ in result.cells} == {district.sub_a.pk}
+    cell = _cell(result, district.sub_a, ob)
+    assert (cell.cadres, cell.required_count, cell.approved_count, cell.met) == (2, 2, 1, False)
+    assert cell.held_display == "1/2 次"
+    ActivityFactory(organisation=district.sub_a, kind=ActivityKind.GRASSROOTS_VISIT, start_date=date(2026, 11, 19))
+    assert _cell(selectors.compliance(today=TODAY), district.sub_a, ob).met
 
 
 def test_the_number_of_queries_does_not_grow_with_the_tree(district):

@@ -279,19 +279,22 @@ def test_a_term_first_seen_inside_30_days_gets_one_notice(people):
     assert _keys() == {(ReminderKind.TERM_30, "乙社区团支部", "secretary_b", date(2026, 12, 10))}
 
 
-def test_ageing_out_notices_once_the_roster_exists(people):
-    from obligations import roster
+def test_ageing_out_notices_go_out_once_a_month(people):
+    from members.models import CadreAppointment
 
-    if not roster.roster_available():
-        pytest.skip("members.Member is not installed on this branch yet")
     from ..factories import MemberFactory
 
-    MemberFactory(organisation=people.branch_a, birth_date=date(1997, 1, 5))
-    MemberFactory(organisation=people.branch_a, birth_date=date(2001, 1, 5))
+    MemberFactory(organisation=people.branch_a, birth_date=date(1997, 1, 5))  # 29
+    MemberFactory(organisation=people.branch_a, birth_date=date(2001, 1, 5))  # 25
+    in_post = MemberFactory(organisation=people.branch_b, birth_date=date(1996, 3, 1))  # 30, but a cadre
+    CadreAppointment.objects.create(
+        member=in_post, organisation=people.branch_b, kind="part_time", position="书记", started_on=date(2024, 1, 1)
+    )
     reminders_reconcile(now=at("2026-11-25 08:30"))
     assert _keys() == {(ReminderKind.AGEING_OUT, "甲社区团支部", "secretary_a", date(2026, 11, 1))}
-    assert "1 名团员已满28周岁" in _inbox("secretary_a")[0]
+    assert "有 1 名团员已满28周岁" in _inbox("secretary_a")[0]
     assert reminders_reconcile(now=at("2026-11-26 08:30")).sent == 0
+    assert reminders_reconcile(now=at("2026-12-01 08:30")).sent == 1  # still due next month
 
 
 # --- Period boundaries, under frozen time (the run takes "now" from the clock) ----------------
