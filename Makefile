@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export DJANGO_SETTINGS_MODULE := youthleague.settings
 
-.PHONY: demo test install migrate lint format clean deploy-check
+.PHONY: demo test install migrate lint format clean deploy-check bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ demo: migrate
 test: install
 	$(BIN)/python -m pytest
 
+# The benchmarks (the Benchmarks issue builds the rest): the reminder run over the current database.
+bench: migrate
+	$(BIN)/python manage.py bench_reminders
 # Django's deployment checks against production settings (DEBUG off, HTTPS, HSTS, secure
 # cookies). The key is throwaway: only its strength is checked.
 deploy-check: install

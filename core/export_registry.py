@@ -11,8 +11,9 @@ def _exporters() -> tuple[type[BaseExporter], ...]:
     from branches.exporters import OrganisationExporter
     from honours.exporters import HonourExporter
     from members.exporters import MemberExporter
+    from obligations.exporters import ComplianceExporter
 
-    return (OrganisationExporter, MemberExporter, ActivityExporter, HonourExporter)
+    return (OrganisationExporter, MemberExporter, ActivityExporter, HonourExporter, ComplianceExporter)
 
 
 @cache

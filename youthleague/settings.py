@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "security.apps.SecurityConfig",
+    "obligations",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
+                "obligations.context_processors.inbox",
             ],
         },
     },
@@ -238,6 +240,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@youthleague.local")
+# Seconds an SMTP connection may block: a hung mail server must not stall the reminder run.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+# The portal's address as users reach it, for links in e-mails.
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 
 # --- Forms and messages ---------------------------------------------------
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
+    path("obligations/", include("obligations.urls")),
     path("security/", include("security.urls")),
     path("admin/", admin.site.urls),
     path("honours/", include("honours.urls")),

@@ -259,6 +259,44 @@ def _batch(world, status="draft"):
     return batch
 
 
+def _obligation(world):
+    from obligations.models import Obligation
+
+    return Obligation.objects.order_by("pk").first()  # the migration's defaults
+
+
+def _message(world):
+    from obligations.models import Message
+
+    return Message.objects.create(
+        recipient=world.secretary_b,
+        organisation=world.district.branch_b,
+        subject="【履职提醒】乙社区团支部：支委会尚未完成",
+        body="乙社区团支部：本月支委会尚未召开。",
+        link="/obligations/due/",
+    )
+
+
+def _reminder(world):
+    import uuid
+    from datetime import date
+
+    from obligations.models import EmailStatus, Reminder, ReminderKind
+
+    return Reminder.objects.create(
+        obligation=_obligation(world),
+        organisation=world.district.branch_b,
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+        kind=ReminderKind.UPCOMING,
+        recipient=world.secretary_b,
+        run_id=uuid.uuid4(),
+        email_status=EmailStatus.FAILED,
+        attempts=5,
+        last_error="SMTPRecipientsRefused",
+    )
+
+
 OBJECTS: dict[str, Callable] = {
     "honour": _honour,
     "honour_submitted": lambda world: _honour(world, status="submitted"),
@@ -280,6 +318,9 @@ OBJECTS: dict[str, Callable] = {
     "indicator": lambda world: _factories().IndicatorFactory(),
     "report": lambda world: _report(world, final=True),
     "report_draft": lambda world: _report(world, final=False),
+    "obligation": _obligation,
+    "message": _message,
+    "reminder": _reminder,
 }
 
 # Review steps sit in a view shared with the secretaries' own steps (Access.WRITE); the
@@ -418,6 +459,21 @@ RULES: dict[str, Rule] = {
     "honours:batch_approve": write(obj="batch", methods=POST, expect=REVIEW),
     "honours:batch_return": write(obj="batch_submitted", methods=POST, expect=REVIEW),
     "honours:batch_delete": write(obj="batch", methods=POST),
+    # obligations
+    "obligations:compliance": read(),
+    "obligations:cell": read(obj="organisation", kwargs=lambda org: {"pk": org.pk, "obligation": _obligation(None).pk}),
+    "obligations:due": read(),
+    "obligations:inbox": read(),
+    "obligations:inbox_read_all": read(methods=POST),
+    "obligations:message_read": read(obj="message", mine=True, methods=POST),
+    "obligations:message_open": read(obj="message", mine=True, methods=POST),
+    "obligations:list": read(),
+    "obligations:create": staff(methods=GET_POST),
+    "obligations:update": staff(obj="obligation", scoped=False, methods=GET_POST),
+    "obligations:schedule": staff(methods=GET_POST),
+    "obligations:run_now": staff(methods=POST),
+    "obligations:reminders": staff(),
+    "obligations:reminder_retry": staff(obj="reminder", methods=POST),
     # security
     "security:lockouts": staff(),
     "security:lockout_release": staff(methods=POST),
@@ -472,7 +528,27 @@ def _honours(world):
     return ["甲支部获奖人", "甲街道获奖人"], ["乙支部获奖人", "区团委获奖人", d.sub_b.name, d.branch_b.name]
 
 
+def _compliance(world):
+    from tests.activities.factories import ActivityFactory
+
+    d = world.district
+    # The default obligations apply: 支委会 for the branches, the monthly study for the committees.
+    ActivityFactory(organisation=d.branch_a, title="甲支部支委会", kind="committee_meeting")
+    ActivityFactory(organisation=d.branch_b, title="乙支部支委会", kind="committee_meeting")
+    return [d.sub_a.name, d.branch_a.name], [d.root.name, d.sub_b.name, d.branch_b.name]
+
+
 EXPORTS: dict[str, ExportRule] = {
+    "compliance": ExportRule(
+        setup=_compliance,
+        queries=lambda world: [
+            "",
+            f"organisation={world.district.branch_b.pk}",
+            f"organisation={world.district.root.pk}",
+            "period=previous",
+            "kind=branch",
+        ],
+    ),
     "honours": ExportRule(
         setup=_honours,
         queries=lambda world: [

@@ -11,6 +11,7 @@ from branches import demo as branches_demo
 from branches.models import Organisation
 from honours import demo as honours_demo
 from members import demo as members_demo
+from obligations import demo as obligations_demo
 from reports import demo as reports_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
@@ -22,6 +23,7 @@ PORTAL_APPS = [
     "activities",
     "honours",
     "reports",
+    "obligations",
     "django_celery_beat",
     "axes",
 ]
@@ -57,6 +59,7 @@ class Command(BaseCommand):
             activities = activities_demo.load(rng, tree)
             honours = honours_demo.load(rng, tree)
             reports = reports_demo.load(rng, tree)
+            obligations = obligations_demo.load(rng, tree)
         counts = {
             "organisations": len(tree.all),
             "users": len(users),
@@ -66,12 +69,15 @@ class Command(BaseCommand):
             "honours": honours,
             "plan items": reports.plan_items,
             "finalised reports": reports.reports,
+            "organisational-life records added for the compliance mix": obligations.activities,
+            "reminders sent": obligations.reminders,
         }
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
         # Later apps first: their rows point at the earlier apps' members, organisations and users.
+        obligations_demo.reset()
         reports_demo.reset()
         honours_demo.reset()
         members_demo.reset()  # transfers refer to users, members to organisations

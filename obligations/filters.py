@@ -1,0 +1,35 @@
+"""The compliance page's filters, shared by the page and its export so both show the same cells."""
+
+from django.http import QueryDict
+from django.utils import timezone
+
+from . import selectors
+from .forms import ComplianceFilterForm
+
+
+def compliance_for_query(*, user, query: QueryDict) -> tuple[ComplianceFilterForm, selectors.Compliance | None]:
+    """The filter form bound to ``query`` and the compliance it selects (None when the input is invalid).
+
+    Invalid input (an organisation outside the user's scope, a malformed date) gives the
+    form's errors and no figures, never a silently wider table.
+    """
+    form = ComplianceFilterForm(query or None, user=user)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
+    today = timezone.localdate()
+    period = data.get("period") or "current"
+    on = data.get("on") if period == "date" else today
+    offset = -1 if period == "previous" else 0
+    obligation = data.get("obligation")
+    kind = data.get("kind")
+    result = selectors.compliance(
+        user=user,
+        organisation=data.get("organisation"),
+        on=on,
+        offset=offset,
+        obligations=[obligation] if obligation else None,
+        organisation_kinds=[kind] if kind else None,
+        today=today,
+    )
+    return form, result.filtered(status=data.get("status") or "")

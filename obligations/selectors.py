@@ -1,0 +1,651 @@
+"""Compliance: the one place where "held vs due" is computed.
+
+The compliance page, the "what's due" panel, the export, the dashboards, the report and
+the reminders all call :func:`compliance`. For any subtree and any period it returns each
+(organisation, obligation) pair as met, due or overdue, with what counted.
+
+Rules:
+
+* An obligation is met by the organisation's own records: an activity counts for the
+  organisation that held it, never for its parent. A committee's 例会 or 专题学习 is the
+  committee's own; a branch's meeting does not meet it, and a committee's meeting does
+  not meet its branches' 支委会.
+* Approved activities count. Submitted ones (awaiting review) are shown as pending beside
+  them and do not count yet.
+* An activity counts in the period it starts in (as everywhere in the portal).
+* A period is demanded only when the obligation was in force for all of it, and only of
+  organisations that existed (active, established by the period's end).
+* Cadre obligations apply to each organisation with current cadres of the given kinds,
+  and their minimum is per cadre: two full-time cadres owe two grassroots days a week.
+* A period still running is "due" until met; one that has ended unmet is "overdue".
+
+Queries are a fixed number whatever the size of the tree: the obligations, the
+organisations, one GROUP BY over activities (approved and submitted counted separately,
+hours summed, one pair of conditional aggregates per distinct period), one GROUP BY over
+indicator values, and one over cadre appointments when a cadre obligation is in play.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Max, Q, Sum
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from accounts.models import Role, User
+from activities.models import Activity
+from activities.models import Status as ActivityStatus
+from activities.periods import Period, month_start
+from branches.models import Organisation
+
+from . import roster
+from .models import Message, Obligation, plain_number
+
+MET = "met"
+DUE = "due"
+OVERDUE = "overdue"
+STATUS_LABELS = {MET: "已完成", DUE: "待完成", OVERDUE: "逾期未完成"}
+STATUS_CHOICES = list(STATUS_LABELS.items())
+
+_ZERO = Decimal("0")
+
+
+@dataclass
+class Cell:
+    """One organisation's standing on one obligation in one period."""
+
+    organisation: Organisation
+    obligation: Obligation
+    period: Period
+    today: date
+    approved_count: int = 0
+    approved_hours: Decimal = _ZERO
+    pending_count: int = 0
+    pending_hours: Decimal = _ZERO
+    indicator_value: Decimal | None = None
+    cadres: int | None = None  # cadre obligations: how many cadres the minimum is multiplied by
+    activities: list[Activity] = field(default_factory=list)
+
+    @property
+    def multiplier(self) -> int:
+        return self.cadres if self.cadres is not None else 1
+
+    @property
+    def required_count(self) -> int | None:
+        return self.obligation.min_count * self.multiplier if self.obligation.min_count else None
+
+    @property
+    def required_hours(self) -> Decimal | None:
+        return self.obligation.min_hours * self.multiplier if self.obligation.min_hours else None
+
+    @property
+    def required_value(self) -> Decimal:
+        return self.obligation.indicator_min if self.obligation.indicator_min is not None else Decimal("1")
+
+    def _meets(self, count: int, hours: Decimal) -> bool:
+        if self.obligation.uses_indicator:
+            return self.indicator_value is not None and self.indicator_value >= self.required_value
+        required_count, required_hours = self.required_count, self.required_hours
+        return (required_count is None or count >= required_count) and (
+            required_hours is None or hours >= required_hours
+        )
+
+    # Read many times once the counts are in (the counts are filled before anyone asks).
+    @cached_property
+    def met(self) -> bool:
+        return self._meets(self.approved_count, self.approved_hours)
+
+    @cached_property
+    def pending_would_meet(self) -> bool:
+        """Not met yet, but would be once the records awaiting review are approved."""
+        return not self.met and self._meets(
+            self.approved_count + self.pending_count, self.approved_hours + self.pending_hours
+        )
+
+    @cached_property
+    def status(self) -> str:
+        if self.met:
+            return MET
+        return OVERDUE if self.period.end < self.today else DUE
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def days_left(self) -> int:
+        """Days from today to the period's last day (0 on the last day, negative once ended)."""
+        return (self.period.end - self.today).days
+
+    @property
+    def held_display(self) -> str:
+        if self.obligation.uses_indicator:
+            return "已填报" if self.indicator_value is not None else "未填报"
+        parts = []
+        if self.required_count is not None:
+            parts.append(f"{self.approved_count}/{self.required_count} 次")
+        if self.required_hours is not None:
+            parts.append(f"{plain_number(self.approved_hours)}/{plain_number(self.required_hours)} 小时")
+        return "，".join(parts)
+
+    @property
+    def pending_display(self) -> str:
+        if not self.pending_count:
+            return ""
+        hours = (
+            f"，{plain_number(self.pending_hours)} 小时"
+            if self.required_hours is not None and self.pending_hours
+            else ""
+        )
+        return f"待审核 {self.pending_count} 次{hours}"
+
+
+@dataclass
+class ObligationSummary:
+    obligation: Obligation
+    period: Period
+    met: int = 0
+    due: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.met + self.due + self.overdue
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.met / self.total) if self.total else None
+
+
+@dataclass
+class Compliance:
+    today: date
+    obligations: list[Obligation]
+    periods: dict[int, Period]
+    organisations: list[Organisation]
+    cells: dict[tuple[int, int], Cell]
+
+    def cell(self, organisation_id: int, obligation_id: int) -> Cell | None:
+        return self.cells.get((organisation_id, obligation_id))
+
+    def rows(self, organisations: Sequence[Organisation] | None = None) -> list[tuple[Organisation, list[Cell | None]]]:
+        orgs = self.organisations if organisations is None else organisations
+        return [(org, [self.cells.get((org.pk, ob.pk)) for ob in self.obligations]) for org in orgs]
+
+    def summaries(self) -> list[ObligationSummary]:
+        result = {ob.pk: ObligationSummary(ob, self.periods[ob.pk]) for ob in self.obligations}
+        for (_, obligation_id), cell in self.cells.items():
+            summary = result[obligation_id]
+            setattr(summary, cell.status, getattr(summary, cell.status) + 1)
+        return list(result.values())
+
+    def unmet(self) -> list[Cell]:
+        return [cell for cell in self.cells.values() if cell.status != MET]
+
+    def filtered(self, *, status: str = "") -> "Compliance":
+        """The same figures limited to cells of ``status`` and the organisations that have one."""
+        if not status:
+            return self
+        cells = {key: cell for key, cell in self.cells.items() if cell.status == status}
+        keep = {org_id for org_id, _ in cells}
+        orgs = [org for org in self.organisations if org.pk in keep]
+        return Compliance(self.today, self.obligations, self.periods, orgs, cells)
+
+
+def _organisations(
+    *, user, organisation: Organisation | None, subtree: bool, kinds: Iterable[str] | None
+) -> list[Organisation]:
+    qs = Organisation.objects.filter(active=True)
+    if user is not None:
+        qs = qs.visible_to(user)
+    if organisation is not None:
+        qs = qs.subtree_of(organisation) if subtree else qs.filter(pk=organisation.pk)
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    return list(qs.order_by("path"))
+
+
+def _activity_totals(
+    periods: list[Period],
+    hour_periods: set[int],
+    kinds: set[str],
+    *,
+    user,
+    organisation: Organisation | None,
+    subtree: bool,
+) -> dict[tuple[int, str, str], tuple[list[int], dict[int, Decimal]]]:
+    """(organisation id, kind, status) → (count per period, hours per period index): one GROUP BY.
+
+    Hours are summed only for the periods of obligations that set a minimum of hours.
+    """
+    if not periods or not kinds:
+        return {}
+    qs = Activity.objects.filter(
+        kind__in=sorted(kinds),
+        status__in=[ActivityStatus.APPROVED, ActivityStatus.SUBMITTED],
+        start_date__gte=min(p.start for p in periods),
+        start_date__lte=max(p.end for p in periods),
+    )
+    if user is not None:
+        qs = qs.visible_to(user)
+    if organisation is not None:
+        qs = qs.subtree_of(organisation) if subtree else qs.filter(organisation_id=organisation.pk)
+    aggregates = {}
+    for i, period in enumerate(periods):
+        within = Q(start_date__gte=period.start, start_date__lte=period.end)
+        aggregates[f"n{i}"] = Count("id", filter=within)
+        if i in hour_periods:
+            aggregates[f"h{i}"] = Sum(
+                "hours", filter=within, output_field=DecimalField(max_digits=12, decimal_places=1)
+            )
+    count_columns = [f"n{i}" for i in range(len(periods))]
+    hour_columns = [(i, f"h{i}") for i in sorted(hour_periods)]
+    result = {}
+    for row in qs.order_by().values("organisation_id", "kind", "status").annotate(**aggregates):
+        result[(row["organisation_id"], row["kind"], row["status"])] = (
+            [row[c] for c in count_columns],
+            {i: Decimal(row[c] or 0) for i, c in hour_columns},
+        )
+    return result
+
+
+def _indicator_values(
+    periods: list[Period], indicator_ids: set[int], *, user, organisation: Organisation | None, subtree: bool
+) -> dict[tuple[int, int], list[Decimal | None]]:
+    """(organisation id, indicator id) → [largest value entered per period]: one GROUP BY."""
+    from activities.models import IndicatorValue
+
+    if not periods or not indicator_ids:
+        return {}
+    qs = IndicatorValue.objects.filter(
+        indicator_id__in=sorted(indicator_ids),
+        month__gte=month_start(min(p.start for p in periods)),
+        month__lte=max(p.end for p in periods),
+    )
+    if user is not None:
+        qs = qs.visible_to(user)
+    if organisation is not None:
+        qs = (
+            qs.filter(organisation__path__startswith=organisation.path)
+            if subtree
+            else qs.filter(organisation_id=organisation.pk)
+        )
+    aggregates = {
+        f"v{i}": Max("value", filter=Q(month__gte=month_start(p.start), month__lte=p.end))
+        for i, p in enumerate(periods)
+    }
+    rows = qs.order_by().values("organisation_id", "indicator_id").annotate(**aggregates)
+    return {(row["organisation_id"], row["indicator_id"]): [row[f"v{i}"] for i in range(len(periods))] for row in rows}
+
+
+def _cadre_counts(schedule: list[tuple[Obligation, Period]], today: date):
+    """(obligation id, period) → {organisation id: cadres}. One query per
+    distinct (kinds, day): a handful whatever the size of the tree, never one per organisation."""
+    result: dict[tuple[int, Period], dict[int, int]] = {}
+    cache: dict[tuple, dict[int, int]] = {}
+    for ob, period in schedule:
+        if not ob.for_cadres:
+            continue
+        on = min(period.end, today)
+        key = (tuple(sorted(ob.cadre_kinds)), on)
+        if key not in cache:
+            cache[key] = roster.cadre_counts(kinds=key[0], on=on)
+        result[(ob.pk, period)] = cache[key]
+    return result
+
+
+def _evaluate(
+    orgs: list[Organisation],
+    schedule: list[tuple[Obligation, Period]],
+    *,
+    today: date,
+    user,
+    organisation: Organisation | None,
+    subtree: bool,
+) -> dict[tuple[int, int, Period], Cell]:
+    """Every (organisation, obligation, period) of ``schedule`` that applies: the engine behind
+    :func:`compliance` and :func:`compliance_over`."""
+    distinct = sorted({period for _, period in schedule}, key=lambda p: (p.start, p.end))
+    index = {period: i for i, period in enumerate(distinct)}
+    activity_plan = [(ob, period) for ob, period in schedule if not ob.uses_indicator]
+    indicator_plan = [(ob, period) for ob, period in schedule if ob.uses_indicator]
+    totals = _activity_totals(
+        distinct if activity_plan else [],
+        {index[period] for ob, period in activity_plan if ob.min_hours},
+        {kind for ob, _ in activity_plan for kind in ob.activity_kinds},
+        user=user,
+        organisation=organisation,
+        subtree=subtree,
+    )
+    values = _indicator_values(
+        distinct if indicator_plan else [],
+        {ob.indicator_id for ob, _ in indicator_plan},
+        user=user,
+        organisation=organisation,
+        subtree=subtree,
+    )
+    cadres = _cadre_counts(schedule, today)
+
+    # What each (obligation, period) needs, worked out once rather than once per organisation.
+    plans = [
+        (ob, period, index[period], ob.uses_indicator, ob.for_cadres, tuple(ob.activity_kinds))
+        for ob, period in schedule
+    ]
+    approved_status, pending_status = ActivityStatus.APPROVED.value, ActivityStatus.SUBMITTED.value
+    cells: dict[tuple[int, int, Period], Cell] = {}
+    for org in orgs:
+        org_id = org.pk
+        for ob, period, i, uses_indicator, for_cadres, kinds in plans:
+            if org.established_on and org.established_on > period.end:
+                continue
+            if not ob.applies_to(org):
+                continue
+            cell = Cell(org, ob, period, today)
+            if for_cadres:
+                counts = cadres.get((ob.pk, period))
+                if not counts or not counts.get(org_id):
+                    continue
+                cell.cadres = counts[org_id]
+            if uses_indicator:
+                entered = values.get((org_id, ob.indicator_id))
+                cell.indicator_value = entered[i] if entered else None
+            else:
+                for kind in kinds:
+                    approved = totals.get((org_id, kind, approved_status))
+                    if approved:
+                        cell.approved_count += approved[0][i]
+                        cell.approved_hours += approved[1].get(i, _ZERO)
+                    pending = totals.get((org_id, kind, pending_status))
+                    if pending:
+                        cell.pending_count += pending[0][i]
+                        cell.pending_hours += pending[1].get(i, _ZERO)
+            cells[(org_id, ob.pk, period)] = cell
+    return cells
+
+
+def compliance(
+    *,
+    user=None,
+    organisation: Organisation | None = None,
+    subtree: bool = True,
+    on: date | None = None,
+    offset: int = 0,
+    obligations: Iterable[Obligation] | None = None,
+    organisation_kinds: Iterable[str] | None = None,
+    today: date | None = None,
+    with_activities: bool = False,
+) -> Compliance:
+    """Each (organisation, obligation) pair under ``organisation`` (or in ``user``'s scope).
+
+    Each obligation is evaluated over its own period: the one containing ``on`` (default:
+    today in Asia/Shanghai), moved ``offset`` periods (-1: the previous one). ``today``
+    decides whether an unmet period is still due or already overdue.
+    """
+    today = today or timezone.localdate()
+    on = on or today
+    if obligations is None:
+        obligations = Obligation.objects.enabled().select_related("indicator")
+    in_force: list[Obligation] = []
+    periods: dict[int, Period] = {}
+    for ob in obligations:
+        period = ob.period_offset(on, offset)
+        if ob.in_force(period):
+            in_force.append(ob)
+            periods[ob.pk] = period
+    orgs = _organisations(user=user, organisation=organisation, subtree=subtree, kinds=organisation_kinds)
+    if not in_force or not orgs:
+        return Compliance(today, in_force, periods, [], {})
+    evaluated = _evaluate(
+        orgs,
+        [(ob, periods[ob.pk]) for ob in in_force],
+        today=today,
+        user=user,
+        organisation=organisation,
+        subtree=subtree,
+    )
+    cells = {(org_id, ob_id): cell for (org_id, ob_id, _), cell in evaluated.items()}
+    with_cells = {org_id for org_id, _ in cells}
+    result = Compliance(today, in_force, periods, [org for org in orgs if org.pk in with_cells], cells)
+    if with_activities:
+        _attach_activities(result, user=user, organisation=organisation, subtree=subtree)
+    return result
+
+
+# --- Over a reporting period (the half-year report, its annex, the dashboards) -------------------
+
+
+def periods_within(obligation: Obligation, span: Period) -> list[Period]:
+    """The obligation's periods that end inside ``span`` and that it was in force for, in order.
+
+    A week that began in the previous half year but ends in this one belongs to this one;
+    a year belongs to the half year in which it ends.
+    """
+    found = []
+    period = obligation.period_containing(span.end)
+    while period.end >= span.start:
+        if period.end <= span.end and obligation.in_force(period):
+            found.append(period)
+        period = obligation.period_containing(period.start - timedelta(days=1))
+    return found[::-1]
+
+
+@dataclass
+class Tally:
+    """Held against due for one obligation (or one organisation and obligation) over a span."""
+
+    demanded: int = 0  # (organisation, period) pairs the obligation applied to
+    met: int = 0
+    overdue: int = 0
+    due: int = 0  # periods still running
+
+    def add(self, cell: Cell) -> None:
+        self.demanded += 1
+        setattr(self, cell.status, getattr(self, cell.status) + 1)
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.demanded:
+            return None
+        return (Decimal(100 * self.met) / self.demanded).quantize(Decimal("0.1"))
+
+
+@dataclass
+class ComplianceOver:
+    span: Period
+    today: date
+    obligations: list[Obligation]
+    periods: dict[int, list[Period]]  # obligation id → its periods in the span
+    organisations: list[Organisation]
+    cells: dict[tuple[int, int, Period], Cell]
+
+    def tally(self, obligation: Obligation) -> Tally:
+        result = Tally()
+        for (_, ob_id, _), cell in self.cells.items():
+            if ob_id == obligation.pk:
+                result.add(cell)
+        return result
+
+    def tallies(self) -> list[tuple[Obligation, Tally]]:
+        by_ob = {ob.pk: Tally() for ob in self.obligations}
+        for (_, ob_id, _), cell in self.cells.items():
+            by_ob[ob_id].add(cell)
+        return [(ob, by_ob[ob.pk]) for ob in self.obligations]
+
+    def by_organisation(self) -> list[tuple[Organisation, list[Tally | None]]]:
+        """Per organisation, a tally per obligation (None where it does not apply)."""
+        table: dict[int, dict[int, Tally]] = defaultdict(dict)
+        for (org_id, ob_id, _), cell in self.cells.items():
+            table[org_id].setdefault(ob_id, Tally()).add(cell)
+        return [(org, [table[org.pk].get(ob.pk) for ob in self.obligations]) for org in self.organisations]
+
+
+def compliance_over(
+    *,
+    span: Period,
+    user=None,
+    organisation: Organisation | None = None,
+    obligations: Iterable[Obligation] | None = None,
+    organisation_kinds: Iterable[str] | None = None,
+    today: date | None = None,
+) -> ComplianceOver:
+    """Held vs due over a reporting span (a half year, a year).
+
+    Every period of every obligation that ends in ``span`` and has begun by ``today``, for
+    every organisation under ``organisation``: the same rules and the same fixed number of
+    GROUP BY queries as :func:`compliance`, one aggregate pair per period.
+    """
+    today = today or timezone.localdate()
+    if obligations is None:
+        obligations = Obligation.objects.enabled().select_related("indicator")
+    schedule: list[tuple[Obligation, Period]] = []
+    periods: dict[int, list[Period]] = {}
+    chosen: list[Obligation] = []
+    for ob in obligations:
+        # A period that has not begun is not owed yet; one still running counts as due.
+        found = [period for period in periods_within(ob, span) if period.start <= today]
+        if found:
+            chosen.append(ob)
+            periods[ob.pk] = found
+            schedule += [(ob, period) for period in found]
+    orgs = _organisations(user=user, organisation=organisation, subtree=True, kinds=organisation_kinds)
+    if not schedule or not orgs:
+        return ComplianceOver(span, today, chosen, periods, [], {})
+    cells = _evaluate(orgs, schedule, today=today, user=user, organisation=organisation, subtree=True)
+    with_cells = {org_id for org_id, _, _ in cells}
+    return ComplianceOver(span, today, chosen, periods, [org for org in orgs if org.pk in with_cells], cells)
+
+
+def _attach_activities(result: Compliance, *, user, organisation, subtree) -> None:
+    """Fill each activity-based cell's ``activities`` (approved and submitted): one query."""
+    cells = [cell for cell in result.cells.values() if not cell.obligation.uses_indicator]
+    if not cells:
+        return
+    kinds = {kind for cell in cells for kind in cell.obligation.activity_kinds}
+    qs = Activity.objects.filter(
+        organisation_id__in={cell.organisation.pk for cell in cells},
+        kind__in=sorted(kinds),
+        status__in=[ActivityStatus.APPROVED, ActivityStatus.SUBMITTED],
+        start_date__gte=min(cell.period.start for cell in cells),
+        start_date__lte=max(cell.period.end for cell in cells),
+    )
+    if user is not None:
+        qs = qs.visible_to(user)
+    by_org: dict[int, list[Activity]] = defaultdict(list)
+    for activity in qs.order_by("start_date", "id"):
+        by_org[activity.organisation_id].append(activity)
+    for cell in cells:
+        cell.activities = [
+            a
+            for a in by_org.get(cell.organisation.pk, [])
+            if a.kind in cell.obligation.activity_kinds and cell.period.start <= a.start_date <= cell.period.end
+        ]
+
+
+# --- Who receives reminders ------------------------------------------------------------
+
+
+@dataclass
+class Contacts:
+    """Who is told about an organisation: its secretaries, else the nearest ancestor's.
+
+    * An organisation's own reminders go to the secretary accounts bound to it; without
+      one, to the nearest ancestor's (a secretary acts for the whole subtree under them).
+      With none up to the root, there is no recipient: the reminder is not sent and the
+      compliance page marks the organisation as having no secretary account.
+    * The root (the district committee) is run by committee staff: its reminders go to staff.
+    * Overdue notices also go to the parent committee: the secretaries bound to the parent,
+      or committee staff when the parent is the root.
+    """
+
+    by_path: dict[str, list[User]]
+    staff: list[User]
+
+    def own(self, organisation: Organisation) -> list[User]:
+        steplen = Organisation.steplen
+        for length in range(len(organisation.path), 0, -steplen):
+            users = self.by_path.get(organisation.path[:length])
+            if users:
+                return users
+        return self.staff if organisation.depth == 1 else []
+
+    def parent(self, organisation: Organisation) -> list[User]:
+        if organisation.depth <= 1:
+            return []
+        parent_path = organisation.path[: -Organisation.steplen]
+        bound = self.by_path.get(parent_path, [])
+        if organisation.depth == 2:
+            return [*bound, *(u for u in self.staff if u not in bound)]
+        return bound
+
+
+def reminder_contacts() -> Contacts:
+    """Secretary accounts by the path of their organisation, and committee staff (two queries)."""
+    by_path: dict[str, list[User]] = defaultdict(list)
+    secretaries = (
+        User.objects.filter(role=Role.SECRETARY, is_active=True, is_superuser=False, organisation__isnull=False)
+        .select_related("organisation")
+        .only("id", "username", "email", "first_name", "last_name", "role", "organisation__path")
+        .order_by("id")
+    )
+    for user in secretaries:
+        by_path[user.organisation.path].append(user)
+    staff = list(
+        User.objects.filter(role=Role.STAFF, is_active=True)
+        .only("id", "username", "email", "first_name", "last_name", "role")
+        .order_by("id")
+    )
+    return Contacts(dict(by_path), staff)
+
+
+# --- The "what's due" panel ---------------------------------------------------------------
+
+
+@dataclass
+class TermExpiry:
+    organisation: Organisation
+    days_left: int
+
+
+@dataclass
+class DueList:
+    today: date
+    current: list[Cell]  # this period, not yet met, soonest deadline first
+    overdue: list[Cell]  # last period, ended unmet
+    terms: list[TermExpiry]
+
+    @property
+    def total(self) -> int:
+        return len(self.current) + len(self.overdue) + len(self.terms)
+
+
+TERM_NOTICE_DAYS = 90
+
+
+def due_list(*, user, organisation: Organisation | None = None, today: date | None = None) -> DueList:
+    """What a secretary (or staff, for a subtree) still has to do: a fixed number of queries."""
+    today = today or timezone.localdate()
+    obligations = list(Obligation.objects.enabled().select_related("indicator"))
+    current = compliance(user=user, organisation=organisation, obligations=obligations, today=today)
+    previous = compliance(user=user, organisation=organisation, obligations=obligations, today=today, offset=-1)
+    horizon = today + timedelta(days=TERM_NOTICE_DAYS)
+    terms_qs = Organisation.objects.filter(active=True, term_ends_on__gte=today, term_ends_on__lte=horizon)
+    terms_qs = terms_qs.visible_to(user)
+    if organisation is not None:
+        terms_qs = terms_qs.subtree_of(organisation)
+    terms = [TermExpiry(org, (org.term_ends_on - today).days) for org in terms_qs.order_by("term_ends_on", "path")]
+    return DueList(
+        today=today,
+        current=sorted(current.unmet(), key=lambda c: (c.period.end, c.organisation.path, c.obligation.position)),
+        overdue=sorted(previous.unmet(), key=lambda c: (c.organisation.path, c.obligation.position)),
+        terms=terms,
+    )
+
+
+# --- Inbox -----------------------------------------------------------------------------------
+
+
+def unread_count(*, user) -> int:
+    return Message.objects.filter(recipient=user, read_at__isnull=True).count()

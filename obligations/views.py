@@ -1,0 +1,344 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from branches.models import Organisation
+
+from . import selectors, services
+from .filters import compliance_for_query
+from .forms import DueFilterForm, ObligationForm, ReminderFilterForm, ScheduleForm
+from .models import EmailStatus, Message, Obligation, Reminder
+
+COMPLIANCE_PAGE_SIZE = 50
+HISTORY_PERIODS = 6
+
+
+def _query_without(request, *keys: str) -> str:
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Compliance ---------------------------------------------------------------------------
+
+
+class ComplianceView(AccessMixin, TemplateView):
+    """Organisations × obligations for the chosen period, in the user's scope."""
+
+    access = Access.READ
+    template_name = "obligations/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form, result = compliance_for_query(user=self.request.user, query=self.request.GET)
+        ctx.update(form=form, result=result, query=_query_without(self.request, "page"))
+        if result is None:
+            return ctx
+        page = Paginator(result.organisations, COMPLIANCE_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        parents = Organisation.objects.in_bulk(
+            {org.parent_path for org in page.object_list if org.depth > 1}, field_name="path"
+        )
+        rows = []
+        for org, cells in result.rows(page.object_list):
+            parent = parents.get(org.parent_path)
+            rows.append({"organisation": org, "parent": parent, "cells": cells})
+        ctx.update(page_obj=page, rows=rows, summaries=result.summaries())
+        return ctx
+
+
+class ComplianceCellView(AccessMixin, ScopedObjectMixin, TemplateView):
+    """One organisation and one obligation: the activities that count, and the last periods."""
+
+    access = Access.READ
+    model = Organisation
+    template_name = "obligations/compliance_cell.html"
+
+    def _on(self) -> date:
+        try:
+            return date.fromisoformat(self.request.GET.get("on", ""))
+        except ValueError:
+            return timezone.localdate()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        organisation = self.get_object()
+        obligation = get_object_or_404(Obligation.objects.select_related("indicator"), pk=self.kwargs["obligation"])
+        on = self._on()
+        today = timezone.localdate()
+        common = dict(
+            user=self.request.user, organisation=organisation, subtree=False, obligations=[obligation], today=today
+        )
+        result = selectors.compliance(on=on, with_activities=True, **common)
+        history = []
+        for offset in range(1, HISTORY_PERIODS + 1):
+            past = selectors.compliance(on=on, offset=-offset, **common).cell(organisation.pk, obligation.pk)
+            history.append((obligation.period_offset(on, -offset), past))
+        ctx.update(
+            organisation=organisation,
+            obligation=obligation,
+            period=obligation.period_containing(on),
+            cell=result.cell(organisation.pk, obligation.pk),
+            history=history,
+            previous_on=obligation.period_offset(on, -1).start,
+            next_on=obligation.period_offset(on, 1).start,
+            today=today,
+        )
+        if self.request.user.is_committee_staff:
+            ctx["reminders"] = list(
+                Reminder.objects.filter(organisation=organisation, obligation=obligation)
+                .select_related("recipient")
+                .order_by("-period_start", "kind", "id")[:50]
+            )
+        return ctx
+
+
+class DueView(AccessMixin, TemplateView):
+    """What's due: this period's unmet obligations, last period's overdue ones, terms ending soon."""
+
+    access = Access.READ
+    template_name = "obligations/due.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = DueFilterForm(self.request.GET or None, user=self.request.user)
+        organisation = form.cleaned_data.get("organisation") if form.is_bound and form.is_valid() else None
+        if form.is_bound and not form.is_valid():
+            ctx.update(form=form, due=None)
+            return ctx
+        ctx.update(form=form, due=selectors.due_list(user=self.request.user, organisation=organisation))
+        return ctx
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+
+
+class InboxView(AccessMixin, ListView):
+    access = Access.READ
+    template_name = "obligations/inbox.html"
+    context_object_name = "inbox"
+    paginate_by = 30
+
+    def get_queryset(self):
+        qs = Message.objects.visible_to(self.request.user).select_related("organisation")
+        if self.request.GET.get("unread"):
+            qs = qs.unread()
+        return qs.order_by("-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["only_unread"] = bool(self.request.GET.get("unread"))
+        ctx["query"] = _query_without(self.request, "page")
+        return ctx
+
+
+class _MessageAction(AccessMixin, ScopedObjectMixin, View):
+    access = Access.READ  # one's own inbox: every role, leadership included, keeps it
+    model = Message
+    http_method_names = ["post"]
+
+    def _back(self) -> str:
+        url = self.request.POST.get("next", "")
+        if url and url_has_allowed_host_and_scheme(url, {self.request.get_host()}, self.request.is_secure()):
+            return url
+        return reverse("obligations:inbox")
+
+
+class MessageReadView(_MessageAction):
+    def post(self, request, *args, **kwargs):
+        services.message_mark_read(message=self.get_object(), user=request.user)
+        return HttpResponseRedirect(self._back())
+
+
+class MessageOpenView(_MessageAction):
+    """Mark read and follow the message's link (a POST, so reading never happens on a GET)."""
+
+    def post(self, request, *args, **kwargs):
+        message = services.message_mark_read(message=self.get_object(), user=request.user)
+        link = message.link
+        if link and url_has_allowed_host_and_scheme(link, {request.get_host()}, request.is_secure()):
+            return HttpResponseRedirect(link)
+        return HttpResponseRedirect(reverse("obligations:inbox"))
+
+
+class InboxReadAllView(AccessMixin, View):
+    access = Access.READ
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        count = services.message_mark_all_read(user=request.user)
+        messages.success(request, f"已将 {count} 条消息标记为已读。" if count else "没有未读消息。")
+        return HttpResponseRedirect(reverse("obligations:inbox"))
+
+
+# --- Obligations (staff manage them) -------------------------------------------------------------
+
+
+class ObligationListView(AccessMixin, ListView):
+    access = Access.READ
+    template_name = "obligations/obligation_list.html"
+    context_object_name = "obligations"
+
+    def get_queryset(self):
+        return Obligation.objects.select_related("indicator").order_by("-active", "position", "id")
+
+
+class ObligationCreateView(AccessMixin, FormView):
+    access = Access.STAFF
+    form_class = ObligationForm
+    template_name = "obligations/obligation_form.html"
+
+    def get_initial(self):
+        return {"active_from": timezone.localdate(), "lead_days": 7, "active": True, "remind": True, "position": 100}
+
+    def form_valid(self, form):
+        try:
+            obligation = services.obligation_create(user=self.request.user, **form.service_fields())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已添加履职要求「{obligation.name}」。")
+        return HttpResponseRedirect(reverse("obligations:list"))
+
+
+class ObligationUpdateView(AccessMixin, FormView):
+    access = Access.STAFF
+    form_class = ObligationForm
+    template_name = "obligations/obligation_form.html"
+
+    def get_object(self) -> Obligation:
+        if not hasattr(self, "_object"):
+            self._object = get_object_or_404(Obligation, pk=self.kwargs["pk"])
+        return self._object
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_object()}
+
+    def get_context_data(self, **kwargs):
+        obligation = self.get_object()
+        history = obligation.history.select_related("history_user").order_by("-history_date")[:20]
+        return super().get_context_data(obligation=obligation, history=history, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            obligation = services.obligation_update(
+                obligation=self.get_object(), user=self.request.user, **form.service_fields()
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已保存履职要求「{obligation.name}」。")
+        return HttpResponseRedirect(reverse("obligations:list"))
+
+
+# --- The reminder run: its time, its ledger ----------------------------------------------------------
+
+
+class ScheduleView(AccessMixin, FormView):
+    access = Access.STAFF
+    form_class = ScheduleForm
+    template_name = "obligations/schedule.html"
+
+    def get_initial(self):
+        schedule = services.reminder_schedule()
+        return {"at": schedule.at, "enabled": schedule.enabled}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(schedule=services.reminder_schedule(), **kwargs)
+
+    def form_valid(self, form):
+        schedule = services.reminder_schedule_update(
+            user=self.request.user, at=form.cleaned_data["at"], enabled=form.cleaned_data["enabled"]
+        )
+        if schedule.enabled:
+            messages.success(self.request, f"已设为每天 {schedule.at:%H:%M}（北京时间）检查并发送提醒。")
+        else:
+            messages.warning(self.request, "已停用每日提醒。")
+        return HttpResponseRedirect(reverse("obligations:schedule"))
+
+
+class RunNowView(AccessMixin, View):
+    access = Access.STAFF
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            services.reminders_queue_run()
+        messages.info(request, "已提交提醒检查，稍后可在提醒记录中查看结果。")
+        return HttpResponseRedirect(reverse("obligations:reminders"))
+
+
+class ReminderListView(AccessMixin, ListView):
+    access = Access.STAFF
+    template_name = "obligations/reminder_list.html"
+    context_object_name = "reminders"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.form = ReminderFilterForm(self.request.GET or None, user=self.request.user)
+        qs = Reminder.objects.visible_to(self.request.user)
+        if self.form.is_bound:
+            if not self.form.is_valid():
+                return Reminder.objects.none()
+            data = self.form.cleaned_data
+            if data.get("kind"):
+                qs = qs.filter(kind=data["kind"])
+            if data.get("email_status"):
+                qs = qs.filter(email_status=data["email_status"])
+            if data.get("organisation"):
+                qs = qs.filter(organisation__path__startswith=data["organisation"].path)
+        self.filtered = qs
+        return qs.select_related("obligation", "organisation", "recipient").order_by("-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        counts = {
+            row["email_status"]: row["n"]
+            for row in self.filtered.order_by().values("email_status").annotate(n=Count("id"))
+        }
+        ctx.update(
+            form=self.form,
+            status_counts=[(status, label, counts.get(status, 0)) for status, label in EmailStatus.choices],
+            query=_query_without(self.request, "page"),
+            schedule=services.reminder_schedule(),
+            max_attempts=services.reminders.MAX_EMAIL_ATTEMPTS,
+        )
+        return ctx
+
+
+class ReminderRetryView(AccessMixin, ScopedObjectMixin, View):
+    access = Access.STAFF
+    model = Reminder
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        reminder = self.get_object()
+        try:
+            with transaction.atomic():
+                services.reminder_retry(reminder=reminder)
+                services.reminders_queue_run()
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.info(request, "已重新排队发送这条提醒的邮件。")
+        return HttpResponseRedirect(reverse("obligations:reminders"))

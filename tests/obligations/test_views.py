@@ -1,0 +1,398 @@
+"""The pages: compliance, a cell, what's due, the inbox, obligations, the schedule, the ledger, the export."""
+
+import io
+import re
+from datetime import date, time
+
+import openpyxl
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
+
+from activities.models import ActivityKind, Status
+from branches.models import Kind
+from obligations.models import EmailStatus, Message, Obligation, Reminder
+from obligations.services import reminders_reconcile
+from obligations.services.schedule import REMINDER_TASK
+
+from ..activities.factories import ActivityFactory
+from .conftest import at
+from .factories import ObligationFactory
+
+pytestmark = pytest.mark.usefixtures("no_default_obligations")
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(at("2026-11-25 10:00"), tick=True):
+        yield
+
+
+@pytest.fixture
+def meeting(district):
+    """支委会 monthly for branches: branch_a held one (approved), branch_b none."""
+    ob = ObligationFactory(name="支委会", active_from=date(2026, 11, 1))
+    ActivityFactory(
+        title="十一月支委会",
+        organisation=district.branch_a,
+        kind=ActivityKind.COMMITTEE_MEETING,
+        start_date=date(2026, 11, 5),
+    )
+    return ob
+
+
+@pytest.fixture
+def messages(district, secretary_a, secretary_b, meeting):
+    """Two reminders for secretary_a (团小组会, then 团课), three for secretary_b (支委会 too)."""
+    ObligationFactory(name="团小组会", activity_kinds=[ActivityKind.GROUP_MEETING], active_from=date(2026, 11, 1))
+    reminders_reconcile(now=at("2026-11-25 08:30"))
+    ObligationFactory(name="团课", activity_kinds=[ActivityKind.LEAGUE_LECTURE], active_from=date(2026, 11, 1))
+    reminders_reconcile(now=at("2026-11-25 09:00"))
+    return {
+        "a": list(Message.objects.filter(recipient=secretary_a).order_by("id")),
+        "b": list(Message.objects.filter(recipient=secretary_b).order_by("id")),
+    }
+
+
+# --- Compliance page ---------------------------------------------------------------------------
+
+
+def test_staff_see_the_whole_district_with_what_counted(staff_client, meeting, district):
+    response = staff_client.get(reverse("obligations:compliance"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "甲社区团支部" in html and "乙社区团支部" in html
+    assert 'data-status="met"' in html and 'data-status="due"' in html
+    assert "1/1 次" in html and "0/1 次" in html
+    summary = response.context["summaries"][0]
+    assert (summary.met, summary.due, summary.percent) == (1, 1, 50)
+
+
+def test_a_secretary_sees_only_their_subtree(secretary_a_client, meeting):
+    html = secretary_a_client.get(reverse("obligations:compliance")).content.decode()
+    assert "甲社区团支部" in html and "乙社区团支部" not in html
+
+
+def test_a_secretary_cannot_widen_the_table_through_the_filters(secretary_a_client, meeting, district):
+    response = secretary_a_client.get(reverse("obligations:compliance"), {"organisation": district.sub_b.pk})
+    assert response.status_code == 200
+    assert response.context["result"] is None and "乙社区团支部" not in response.content.decode()
+
+
+def test_past_periods_and_status_filter(staff_client, meeting, district):
+    ActivityFactory(organisation=district.branch_b, kind=ActivityKind.COMMITTEE_MEETING, start_date=date(2026, 12, 2))
+    response = staff_client.get(reverse("obligations:compliance"), {"period": "previous"})
+    # October was before the obligation came into force: nothing was owed.
+    assert response.context["result"].cells == {}
+    response = staff_client.get(
+        reverse("obligations:compliance"), {"period": "date", "on": "2026-11-10", "status": "due"}
+    )
+    orgs = [row["organisation"].name for row in response.context["rows"]]
+    assert orgs == ["乙社区团支部"]
+    bad = staff_client.get(reverse("obligations:compliance"), {"period": "date"})
+    assert bad.context["result"] is None and "请选择日期" in bad.content.decode()
+
+
+def test_compliance_page_queries_do_not_grow_with_the_tree(staff_client, meeting, district):
+    from ..factories import OrganisationFactory
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff_client.get(reverse("obligations:compliance")).status_code == 200
+        return len(ctx)
+
+    before = count()
+    for i in range(25):
+        OrganisationFactory(name=f"新团支部{i}", kind=Kind.BRANCH, parent=district.sub_b)
+    assert count() == before
+
+
+def test_compliance_page_refusals(client, leader_client, staff_client, meeting):
+    url = reverse("obligations:compliance")
+    assert client.get(url).status_code == 302 and "/login/" in client.get(url)["Location"]
+    assert leader_client.get(url).status_code == 200
+    assert staff_client.post(url).status_code == 405
+
+
+# --- One cell ----------------------------------------------------------------------------------------
+
+
+def test_a_cell_lists_the_activities_and_the_last_periods(staff_client, meeting, district):
+    ActivityFactory(
+        title="待审支委会",
+        organisation=district.branch_a,
+        kind=ActivityKind.COMMITTEE_MEETING,
+        start_date=date(2026, 11, 20),
+        status=Status.SUBMITTED,
+    )
+    url = reverse("obligations:cell", args=[district.branch_a.pk, meeting.pk])
+    response = staff_client.get(url, {"on": "2026-11-01"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "十一月支委会" in html and "待审支委会" in html and "已完成" in html
+    assert len(response.context["history"]) == 6
+
+
+def test_a_secretary_gets_404_for_another_subtrees_cell(secretary_a_client, meeting, district):
+    url = reverse("obligations:cell", args=[district.branch_b.pk, meeting.pk])
+    assert secretary_a_client.get(url).status_code == 404
+    assert secretary_a_client.post(url).status_code == 404
+    own = reverse("obligations:cell", args=[district.branch_a.pk, meeting.pk])
+    assert secretary_a_client.get(own).status_code == 200
+    assert secretary_a_client.post(own).status_code == 405
+
+
+def test_an_unknown_obligation_is_404(staff_client, district):
+    assert staff_client.get(reverse("obligations:cell", args=[district.branch_a.pk, 99999])).status_code == 404
+
+
+# --- What's due ------------------------------------------------------------------------------------
+
+
+def test_whats_due_lists_the_secretarys_open_items(secretary_b_client, meeting, district):
+    district.branch_b.term_ends_on = date(2027, 1, 31)
+    district.branch_b.save()
+    response = secretary_b_client.get(reverse("obligations:due"))
+    due = response.context["due"]
+    assert [(c.organisation.name, c.obligation.name) for c in due.current] == [("乙社区团支部", "支委会")]
+    assert [t.organisation.name for t in due.terms] == ["乙社区团支部"]
+    html = response.content.decode()
+    assert "还剩 5 天" in html and "即将换届" in html
+
+
+def test_whats_due_is_empty_when_all_is_done(secretary_a_client, meeting):
+    response = secretary_a_client.get(reverse("obligations:due"))
+    assert response.context["due"].total == 0 and "目前没有待办事项" in response.content.decode()
+
+
+def test_whats_due_refuses_another_subtree_as_filter(secretary_a_client, meeting, district):
+    response = secretary_a_client.get(reverse("obligations:due"), {"organisation": district.sub_b.pk})
+    assert response.context["due"] is None
+
+
+# --- Inbox -------------------------------------------------------------------------------------------
+
+
+def test_the_inbox_lists_own_messages_and_the_badge_counts_unread(secretary_a_client, messages):
+    response = secretary_a_client.get(reverse("obligations:inbox"))
+    html = response.content.decode()
+    assert [m.pk for m in response.context["inbox"]] == [m.pk for m in reversed(messages["a"])]
+    assert re.search(r'id="inbox-unread">2<', html)
+    assert "乙社区团支部" not in html
+
+
+def test_the_badge_costs_one_query(secretary_a_client, messages):
+    with CaptureQueriesContext(connection) as ctx:
+        secretary_a_client.get(reverse("obligations:list"))
+    counting = [q["sql"] for q in ctx.captured_queries if "obligations_message" in q["sql"]]
+    assert len(counting) == 1 and "COUNT" in counting[0].upper()
+
+
+def test_mark_read_one_and_all(secretary_a_client, messages):
+    first, second = messages["a"]
+    response = secretary_a_client.post(reverse("obligations:message_read", args=[first.pk]))
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.read_at is not None and second.read_at is None
+    html = secretary_a_client.get(reverse("obligations:inbox")).content.decode()
+    assert re.search(r'id="inbox-unread">1<', html)
+    secretary_a_client.post(reverse("obligations:inbox_read_all"))
+    assert not Message.objects.filter(recipient=first.recipient, read_at__isnull=True).exists()
+    assert 'id="inbox-unread"' not in secretary_a_client.get(reverse("obligations:inbox")).content.decode()
+
+
+def test_open_marks_read_and_follows_the_link(secretary_a_client, messages):
+    message = messages["a"][0]
+    response = secretary_a_client.post(reverse("obligations:message_open", args=[message.pk]))
+    assert response.status_code == 302 and response["Location"] == message.link
+    assert secretary_a_client.get(response["Location"]).status_code == 200
+    message.refresh_from_db()
+    assert message.read_at is not None
+
+
+def test_another_users_message_is_404_and_stays_unread(secretary_a_client, staff_client, messages):
+    other = messages["b"][0]
+    for name in ("obligations:message_read", "obligations:message_open"):
+        assert secretary_a_client.post(reverse(name, args=[other.pk])).status_code == 404
+        assert staff_client.post(reverse(name, args=[other.pk])).status_code == 404
+    other.refresh_from_db()
+    assert other.read_at is None
+
+
+def test_inbox_actions_are_post_only(secretary_a_client, messages):
+    message = messages["a"][0]
+    assert secretary_a_client.get(reverse("obligations:message_read", args=[message.pk])).status_code == 405
+    assert secretary_a_client.get(reverse("obligations:inbox_read_all")).status_code == 405
+    message.refresh_from_db()
+    assert message.read_at is None
+
+
+def test_a_foreign_next_url_is_not_followed(secretary_a_client, messages):
+    message = messages["a"][0]
+    response = secretary_a_client.post(
+        reverse("obligations:message_read", args=[message.pk]), {"next": "https://evil.example.com/"}
+    )
+    assert response["Location"] == reverse("obligations:inbox")
+
+
+# --- Obligations -------------------------------------------------------------------------------------
+
+
+def _form(**overrides) -> dict:
+    data = {
+        "name": "每月主题团日",
+        "description": "",
+        "target": "organisations",
+        "organisation_kinds": ["branch"],
+        "activity_kinds": ["theme_day"],
+        "frequency": "month",
+        "min_count": "1",
+        "lead_days": "5",
+        "active_from": "2026-12-01",
+        "active": "on",
+        "remind": "on",
+        "position": "100",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_staff_add_an_obligation(staff_client, staff):
+    response = staff_client.post(reverse("obligations:create"), _form())
+    assert response.status_code == 302
+    ob = Obligation.objects.get(name="每月主题团日")
+    assert (ob.organisation_kinds, ob.activity_kinds, ob.lead_days) == (["branch"], ["theme_day"], 5)
+    assert ob.history.get().history_user == staff
+
+
+def test_an_invalid_obligation_is_shown_again_with_the_errors(staff_client):
+    response = staff_client.post(
+        reverse("obligations:create"),
+        _form(organisation_kinds=None, activity_kinds=None, min_count="", lead_days="40"),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"organisation_kinds", "activity_kinds", "min_count", "lead_days"} <= set(errors)
+    assert "请选择适用的组织类型" in response.content.decode()
+    assert response.context["form"]["name"].value() == "每月主题团日"
+    assert not Obligation.objects.exists()
+
+
+def test_staff_change_an_obligation(staff_client, meeting):
+    url = reverse("obligations:update", args=[meeting.pk])
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, _form(name="支委会（每月）", activity_kinds=["committee_meeting"], active=None))
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.name == "支委会（每月）" and not meeting.active
+
+
+@pytest.mark.parametrize("persona", ["secretary_a_client", "leader_client"])
+def test_only_staff_manage_obligations(persona, request, meeting):
+    client = request.getfixturevalue(persona)
+    for url in (reverse("obligations:create"), reverse("obligations:update", args=[meeting.pk])):
+        assert client.get(url).status_code == 403
+        assert client.post(url, _form()).status_code == 403
+    assert client.get(reverse("obligations:list")).status_code == 200
+    assert Obligation.objects.count() == 1
+
+
+# --- Schedule and ledger -------------------------------------------------------------------------------
+
+
+def test_the_schedule_defaults_to_0830_beijing_and_staff_change_it(staff_client, staff):
+    task = PeriodicTask.objects.get(task=REMINDER_TASK)
+    assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("8", "30", "Asia/Shanghai")
+    page = staff_client.get(reverse("obligations:schedule"))
+    assert page.context["form"].initial["at"] == time(8, 30)
+    response = staff_client.post(reverse("obligations:schedule"), {"at": "07:45", "enabled": "on"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone), task.enabled) == (
+        "7",
+        "45",
+        "Asia/Shanghai",
+        True,
+    )
+    staff_client.post(reverse("obligations:schedule"), {"at": "07:45"})
+    task.refresh_from_db()
+    assert not task.enabled
+
+
+def test_a_bad_time_is_refused(staff_client):
+    response = staff_client.post(reverse("obligations:schedule"), {"at": "25:99", "enabled": "on"})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert PeriodicTask.objects.get(task=REMINDER_TASK).crontab.hour == "8"
+
+
+@pytest.mark.parametrize("persona", ["secretary_a_client", "leader_client"])
+def test_only_staff_see_the_schedule_and_the_ledger(persona, request):
+    client = request.getfixturevalue(persona)
+    assert client.get(reverse("obligations:schedule")).status_code == 403
+    assert client.post(reverse("obligations:schedule"), {"at": "06:00", "enabled": "on"}).status_code == 403
+    assert client.post(reverse("obligations:run_now")).status_code == 403
+    assert client.get(reverse("obligations:reminders")).status_code == 403
+    assert PeriodicTask.objects.get(task=REMINDER_TASK).crontab.hour == "8"
+
+
+def test_run_now_queues_the_task_after_commit(staff_client, django_capture_on_commit_callbacks, monkeypatch):
+    queued = []
+    from obligations import tasks
+
+    monkeypatch.setattr(tasks.reconcile_reminders, "delay", lambda *a, **k: queued.append((a, k)))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = staff_client.post(reverse("obligations:run_now"))
+    assert response.status_code == 302 and len(callbacks) == 1 and queued == [((), {})]
+    assert staff_client.get(reverse("obligations:run_now")).status_code == 405
+
+
+def test_the_ledger_shows_failures_and_staff_retry_them(staff_client, messages, secretary_a):
+    row = Reminder.objects.filter(recipient=secretary_a).first()
+    Reminder.objects.filter(pk=row.pk).update(
+        email_status=EmailStatus.FAILED, sent_at=None, attempts=5, last_error="SMTPRecipientsRefused: 550"
+    )
+    response = staff_client.get(reverse("obligations:reminders"), {"email_status": "failed"})
+    assert [r.pk for r in response.context["reminders"]] == [row.pk]
+    assert "已停止重试" in response.content.decode()
+    staff_client.post(reverse("obligations:reminder_retry", args=[row.pk]))
+    row.refresh_from_db()
+    assert row.attempts == 0
+    inbox_only = Reminder.objects.exclude(pk=row.pk).first()  # the test users have no e-mail address
+    assert inbox_only.email_status == EmailStatus.NO_ADDRESS
+    response = staff_client.post(reverse("obligations:reminder_retry", args=[inbox_only.pk]), follow=True)
+    assert "只有发送失败的提醒邮件可以重试" in response.content.decode()
+
+
+def test_the_ledger_filter_refuses_nothing_outside_staff_scope(staff_client, messages, district):
+    response = staff_client.get(reverse("obligations:reminders"), {"organisation": district.sub_b.pk})
+    assert {r.organisation.name for r in response.context["reminders"]} == {"乙社区团支部"}
+
+
+# --- Export ------------------------------------------------------------------------------------------
+
+
+def _rows(content: bytes, sheet: int = 0) -> list[tuple]:
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return list(book.worksheets[sheet].iter_rows(values_only=True))
+
+
+def test_the_compliance_export_matches_the_page(staff_client, meeting, district):
+    response = staff_client.post(reverse("core:export_start"), {"exporter": "compliance", "query": ""})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    rows = _rows(response.content)
+    assert rows[0][:5] == ("组织", "上级组织", "组织类型", "履职要求", "周期")
+    table = {(r[0], r[3]): r for r in rows[1:]}
+    assert table[("甲社区团支部", "支委会")][9] == 1 and table[("甲社区团支部", "支委会")][14] == "已完成"
+    assert table[("乙社区团支部", "支委会")][9] == 0 and table[("乙社区团支部", "支委会")][14] == "待完成"
+    assert _rows(response.content, 1)[1][:6] == ("支委会", "2026年11月", 2, 1, 1, 0)
+
+
+def test_a_secretarys_export_holds_only_their_subtree(secretary_a_client, meeting, district):
+    for query in ("", f"organisation={district.sub_b.pk}"):
+        response = secretary_a_client.post(reverse("core:export_start"), {"exporter": "compliance", "query": query})
+        names = {r[0] for r in _rows(response.content)[1:]}
+        assert "乙社区团支部" not in names
