@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Q, QuerySet, Sum
 
 from branches.models import Kind, Organisation
+from branches.scoping import Scope
 
 from .models import (
     COLLECTIVE_KINDS,
@@ -276,8 +277,6 @@ def honour_list(*, user, filters: HonourFilters) -> QuerySet:
 
 def batch_list(*, user, q: str = "", status: str = "", level: str = "") -> QuerySet:
     """Lists ``user`` sees, each with the recipients they may see (named rows and counts summed)."""
-    from branches.scoping import Scope
-
     scope = Scope.of(user)
     in_scope = Q() if scope.everything else Q(honours__organisation__path__startswith=scope.path or "\x00")
     qs = CommendationBatch.objects.visible_to(user)

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from branches.models import Organisation
 from branches.scoping import Scope
-from core.audit import audit_record
+from core.audit import audit_record, mask_id_numbers
 from core.models import AuditAction
 from core.uploads import XLSX, validate_upload
 from core.xlsx import SheetData, TemplateColumn, read_sheet, write_template
@@ -177,7 +177,7 @@ def plan_import(sheet: SheetData, *, batch: CommendationBatch, user) -> tuple[Im
         if not kind_text:
             problems.add(Col.KIND, f"获奖对象类别不能为空（{KIND_LABELS}）。")
         elif kind is None and kind_text != COLLECTIVE_ALIAS:
-            problems.add(Col.KIND, f"无法识别的获奖对象类别“{kind_text[:20]}”（应为{KIND_LABELS}）。")
+            problems.add(Col.KIND, f"无法识别的获奖对象类别“{_echo(kind_text, 20)}”（应为{KIND_LABELS}）。")
 
         id_hash = None
         id_text = cell(Col.ID_NUMBER) or ""
@@ -235,7 +235,7 @@ def plan_import(sheet: SheetData, *, batch: CommendationBatch, user) -> tuple[Im
         elif name and (kind in COLLECTIVE_KINDS or kind_text == COLLECTIVE_ALIAS):
             org = orgs.get(name)
             if name in orgs and org is None:
-                problems.add(Col.NAME, f"“{name[:30]}”对应多个组织，请填写组织全称。")
+                problems.add(Col.NAME, f"“{_echo(name)}”对应多个组织，请填写组织全称。")
         if kind_text == COLLECTIVE_ALIAS:
             if org is None:
                 problems.add(Col.KIND, "未关联到组织架构中的组织，请写明“团组织集体”或“少先队集体”。")
@@ -307,14 +307,19 @@ def plan_import(sheet: SheetData, *, batch: CommendationBatch, user) -> tuple[Im
     return report, honours
 
 
+def _echo(text: str, limit: int = 30) -> str:
+    """A cell quoted back in a message: shortened, and an ID number typed in the wrong column masked."""
+    return mask_id_numbers(text)[:limit]
+
+
 def _find_org(text: str, orgs: dict, batch: CommendationBatch, problems: _RowProblems, column: str):
     if text not in orgs:
         problems.add(
-            column, f"未找到组织“{text[:30]}”（须为{batch.organisation.name}或其下级组织，且在您的管理范围内）。"
+            column, f"未找到组织“{_echo(text)}”（须为{batch.organisation.name}或其下级组织，且在您的管理范围内）。"
         )
         return None
     if orgs[text] is None:
-        problems.add(column, f"“{text[:30]}”对应多个组织，请填写组织全称。")
+        problems.add(column, f"“{_echo(text)}”对应多个组织，请填写组织全称。")
         return None
     return orgs[text]
 

@@ -261,3 +261,11 @@ def test_pick_refuses_a_member_for_a_collective_kind(staff_client, setting):
     )
     assert response.status_code == 200 and "选择成员时" in response.content.decode()
     assert not Honour.objects.exists()
+
+
+def test_an_id_number_typed_in_the_wrong_column_is_not_echoed(secretary_a_client, setting):
+    rows = [{"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "韦小红", "所属组织": setting["id_a"]}]
+    response = upload(secretary_a_client, setting["batch"], xlsx(rows))
+    problems = response.context["report"].problems
+    assert [(p.row, p.column) for p in problems] == [(2, "所属组织")]
+    assert setting["id_a"] not in response.content.decode() and "********" in problems[0].message
