@@ -56,7 +56,7 @@ class Item:
     stale: bool = False  # an edited item whose figures changed, or whose data is gone
     stale_reason: str = ""
     heading: str = ""  # plan items: the (一) heading
-    obligation_id: int | None = None  # plan items linked to an obligation
+    obligation_ids: list[int] = field(default_factory=list)  # plan items: the obligations enforcing them
 
     def render(self) -> str:
         values = {name: figure.render() for name, figure in self.figures.items()}

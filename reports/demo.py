@@ -85,6 +85,16 @@ def load(rng, tree, *, finalise_year: int = 2026, finalise_half: int = 1) -> Dem
                 PlanItem(organisation=district, year=year, half=half, position=position, heading=heading, body=body)
             )
     PlanItem.objects.bulk_create(rows)
+    _link_obligations(
+        rows[0],
+        [
+            "monthly_thematic_study",
+            "monthly_study_hours",
+            "four_plus_one",
+            "directly_managed_regular_meeting",
+            "school_work_meeting",
+        ],
+    )
 
     staff = User.objects.filter(role=Role.STAFF).order_by("pk").first()
     report = services.report_start(organisation=district, year=finalise_year, half=finalise_half, user=staff)
@@ -95,6 +105,13 @@ def load(rng, tree, *, finalise_year: int = 2026, finalise_half: int = 1) -> Dem
     # Render the files now rather than waiting for a worker: the demo starts complete.
     services.report_run_job(report_id=report.pk)
     return DemoReports(plan_items=len(rows), reports=1)
+
+
+def _link_obligations(plan_item: PlanItem, codes: list[str]) -> None:
+    """The plan's hard targets are the obligations the reminders enforce."""
+    from obligations.models import Obligation
+
+    plan_item.obligations.set(Obligation.objects.filter(code__in=codes))
 
 
 def reset() -> None:

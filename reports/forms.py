@@ -20,6 +20,18 @@ class StartReportForm(forms.Form):
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 
 
+def _obligations_field() -> forms.ModelMultipleChoiceField:
+    from obligations.models import Obligation
+
+    return forms.ModelMultipleChoiceField(
+        label="由以下考核事项督促落实",
+        queryset=Obligation.objects.enabled().order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="计划中的硬性要求关联到考核事项后，提醒按考核事项发送；没有合适的可先新建考核事项。",
+    )
+
+
 class ItemForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
     heading = forms.CharField(label="标题", required=False, max_length=100)
@@ -27,7 +39,9 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args, with_heading: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if not with_heading:
+        if with_heading:
+            self.fields["obligations"] = _obligations_field()
+        else:
             del self.fields["heading"]
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
@@ -45,6 +59,7 @@ class AddItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        self.fields["obligations"] = _obligations_field()
 
 
 class StyleForm(forms.Form):

@@ -131,6 +131,13 @@ class PlanItem(models.Model):
     position = models.PositiveSmallIntegerField("顺序", default=0)
     heading = models.CharField("标题", max_length=100)
     body = models.TextField("内容")
+    obligations = models.ManyToManyField(
+        "obligations.Obligation",
+        verbose_name="关联考核事项",
+        blank=True,
+        related_name="plan_items",
+        help_text="计划中的硬性要求（如每月一场专题学习、每季度例会）由这些考核事项督促落实。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

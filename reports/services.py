@@ -79,15 +79,30 @@ def report_compile(*, report: Report, user=None) -> Report:
 def plan_items_for(report: Report) -> list[Item]:
     """Section 三: the work plan for the half after the report's."""
     year, half = (report.year, 2) if report.half == 1 else (report.year + 1, 1)
-    rows = PlanItem.objects.filter(organisation=report.organisation, year=year, half=half).order_by("position", "id")
-    return [Item(key=f"plan:{row.pk}", template=row.body, heading=row.heading, source="plan") for row in rows]
+    rows = (
+        PlanItem.objects.filter(organisation=report.organisation, year=year, half=half)
+        .prefetch_related("obligations")
+        .order_by("position", "id")
+    )
+    return [
+        Item(
+            key=f"plan:{row.pk}",
+            template=row.body,
+            heading=row.heading,
+            source="plan",
+            obligation_ids=[ob.pk for ob in row.obligations.all()],
+        )
+        for row in rows
+    ]
 
 
 # --- Editing (drafts only) ---------------------------------------------------------------
 
 
 @transaction.atomic
-def report_edit_item(*, report: Report, key: str, template: str, heading: str | None = None) -> Report:
+def report_edit_item(
+    *, report: Report, key: str, template: str, heading: str | None = None, obligations=None
+) -> Report:
     """Reword an item. Placeholders ``{name}`` keep its figures linked; confirming clears 'stale'."""
     report = _locked(report.pk)
     _require_draft(report)
@@ -102,8 +117,11 @@ def report_edit_item(*, report: Report, key: str, template: str, heading: str | 
     if unknown:
         raise ValidationError(f"文中引用了不存在的数据：{'、'.join('{' + n + '}' for n in sorted(unknown))}。")
     if item.source == "plan":
-        plan_item_update(plan_item_id=int(key.split(":")[1]), body=template, heading=heading)
-        item.template, item.heading = template, (heading if heading is not None else item.heading)
+        row = plan_item_update(
+            plan_item_id=int(key.split(":")[1]), body=template, heading=heading, obligations=obligations
+        )
+        item.template, item.heading = template, row.heading
+        item.obligation_ids = list(row.obligations.values_list("pk", flat=True))
         return _save_content(report, content)
     item.template = template
     if heading is not None:
@@ -165,7 +183,7 @@ def report_edit_heading(
 
 
 @transaction.atomic
-def report_add_item(*, report: Report, section: str, text: str, heading: str = "") -> Report:
+def report_add_item(*, report: Report, section: str, text: str, heading: str = "", obligations=()) -> Report:
     """Add a problem, a plan item (kept in the work plan) or an item under a dimension."""
     report = _locked(report.pk)
     _require_draft(report)
@@ -193,7 +211,16 @@ def report_add_item(*, report: Report, section: str, text: str, heading: str = "
         )
         row.full_clean()
         row.save()
-        content.plan.append(Item(key=f"plan:{row.pk}", template=text, heading=row.heading, source="plan"))
+        row.obligations.set(obligations)
+        content.plan.append(
+            Item(
+                key=f"plan:{row.pk}",
+                template=text,
+                heading=row.heading,
+                source="plan",
+                obligation_ids=[ob.pk for ob in obligations],
+            )
+        )
         return _save_content(report, content)
     item = Item(key=f"staff:{uuid.uuid4().hex[:12]}", template=text, source="staff", edited=True)
     if section == "problems":
@@ -240,13 +267,16 @@ def report_move_item(*, report: Report, key: str, offset: int) -> Report:
     return _save_content(report, content)
 
 
-def plan_item_update(*, plan_item_id: int, body: str, heading: str | None = None) -> PlanItem:
+def plan_item_update(*, plan_item_id: int, body: str, heading: str | None = None, obligations=None) -> PlanItem:
+    """Reword a work-plan item; ``obligations`` (when given) are the ones that enforce it."""
     row = PlanItem.objects.get(pk=plan_item_id)
     row.body = body
     if heading is not None:
         row.heading = heading.strip()
     row.full_clean()
     row.save()
+    if obligations is not None:
+        row.obligations.set(obligations)
     return row
 
 

@@ -86,6 +86,11 @@ class ReportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
             ctx["blocks"] = layout(content)
             ctx["opening_runs"] = opening_runs(content)
             ctx["stale_count"] = len(content.stale_items())
+            ids = {pk for item in content.plan for pk in item.obligation_ids}
+            if ids:
+                from obligations.models import Obligation
+
+                ctx["obligation_names"] = dict(Obligation.objects.filter(pk__in=ids).values_list("pk", "name"))
         ctx["editable"] = self.request.user.is_committee_staff and not report.is_final
         ctx["style_labels"] = STYLE_LABELS
         ctx["versions"] = (
@@ -249,7 +254,12 @@ class ReportItemEditView(_ReportForm):
         item = self.get_item()
         kwargs = super().get_form_kwargs()
         kwargs["with_heading"] = item.source == "plan"
-        kwargs["initial"] = {"key": item.key, "template": item.template, "heading": item.heading}
+        kwargs["initial"] = {
+            "key": item.key,
+            "template": item.template,
+            "heading": item.heading,
+            "obligations": item.obligation_ids,
+        }
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -263,6 +273,7 @@ class ReportItemEditView(_ReportForm):
                 key=form.cleaned_data["key"],
                 template=form.cleaned_data["template"],
                 heading=form.cleaned_data.get("heading"),
+                obligations=form.cleaned_data.get("obligations"),
             )
         except ValidationError as exc:
             form.add_error("template", exc)

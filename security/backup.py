@@ -39,23 +39,6 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 # Recreated by migrate (content types, permissions) or worthless in a backup (sessions).
 EXCLUDED = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
-# Rows that migrations and running services create by themselves: a database holding
-# only these still counts as empty for a restore.
-SELF_CREATED = frozenset(
-    {
-        "django_celery_beat.periodictask",
-        "django_celery_beat.periodictasks",
-        "django_celery_beat.intervalschedule",
-        "django_celery_beat.crontabschedule",
-        "django_celery_beat.solarschedule",
-        "django_celery_beat.clockedschedule",
-        "core.heartbeat",
-        "axes.accessattempt",
-        "axes.accesslog",
-        "axes.accessfailurelog",
-        "admin.logentry",
-    }
-)
 BATCH = 1000
 
 Log = Callable[[str], None]
@@ -215,12 +198,16 @@ def _sha256_file(path: Path) -> str:
 
 
 def database_is_empty(using: str = DEFAULT_DB_ALIAS) -> bool:
-    """True when no model holds rows except those migrations and services create themselves."""
-    return not any(
-        model._base_manager.using(using).exists()
-        for model in backup_models()
-        if model._meta.label_lower not in SELF_CREATED
-    )
+    """True when the database holds no portal data yet: no user account and no organisation.
+
+    Migrations seed some tables (the standard indicators, the heartbeat schedule), so
+    "empty" cannot mean every table is; but every portal in use has users and a tree.
+    The restore replaces the seeded rows with the backup's own.
+    """
+    from accounts.models import User
+    from branches.models import Organisation
+
+    return not (User.objects.using(using).exists() or Organisation.objects.using(using).exists())
 
 
 def backup_restore(

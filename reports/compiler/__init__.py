@@ -11,9 +11,16 @@ from . import activities as activity_items
 from . import honours as honour_items
 from . import indicators as indicator_items
 from . import members as member_items
+from . import obligations as obligation_items
 from .context import DIMENSION_THEMES, CompileContext
 
-BUILDERS = (activity_items.build, indicator_items.build, honour_items.build, member_items.build)
+BUILDERS = (
+    activity_items.build,
+    indicator_items.build,
+    honour_items.build,
+    member_items.build,
+    obligation_items.build,
+)
 
 
 def compile_report_content(*, organisation: Organisation, year: int, half: int) -> ReportContent:

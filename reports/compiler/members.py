@@ -47,10 +47,16 @@ def build(ctx: CompileContext) -> BuildResult:
                 link=recruitment_link,
             ),
         }
-        text = (
-            f"严格落实发展团员相关规定，{ctx.half_word}发展团员{{admitted}}名，收到入团申请{{applied}}份，"
-            "期末有入团积极分子{activists}名、发展对象{candidates}名"
-        )
+        clauses = [
+            ("admitted", f"{ctx.half_word}发展团员{{admitted}}名"),
+            ("applied", "收到入团申请{applied}份"),
+            ("activists", "期末有入团积极分子{activists}名"),
+            ("candidates", "发展对象{candidates}名"),
+        ]
+        # Zero figures are left out of the sentence (and of the item), not written as 0名.
+        kept = [(name, words) for name, words in clauses if figs[name].value]
+        figs = {name: figs[name] for name, _ in kept}
+        text = "严格落实发展团员相关规定，" + "，".join(words for _, words in kept)
         result.achievements.append((Dimension.GOVERN_STRICTLY, Item("members:recruitment", text, figs)))
 
     graduation_year = ctx.year if ctx.half == 1 else ctx.year + 1

@@ -24,8 +24,80 @@ def annex_sheets(*, report, content: ReportContent):
 
 
 def _extra_sheets(org, period):
-    # Members, honours and obligations add their tables here.
-    return ()
+    yield _honours_sheet(org, period)
+    yield _compliance_sheet(org, period)
+    yield _recruitment_sheet(org, period)
+
+
+def _honours_sheet(org, period) -> Sheet:
+    from honours.models import Direction, RecipientKind
+    from honours.selectors import honour_summary
+
+    summary = honour_summary(organisation=org, start=period.start, end=period.end)
+
+    def rows():
+        for direction, label in Direction.choices:
+            for row in summary.table(direction=direction):
+                yield (label, row["label"], *row["cells"], row["total"])
+
+    header = ["类别", "级别", *[label for _, label in RecipientKind.choices], "合计"]
+    return Sheet("表彰", header, rows(), widths=[8, 14, *[10] * len(RecipientKind.choices), 8])
+
+
+def _compliance_sheet(org, period) -> Sheet:
+    from obligations.selectors import compliance_over
+
+    over = compliance_over(span=period, organisation=org)
+
+    def cell(tally):
+        return "" if tally is None else f"{tally.met}/{tally.demanded}"
+
+    def rows():
+        for obligation, tally in over.tallies():
+            yield (
+                "（全部组织）",
+                obligation.name,
+                tally.demanded,
+                tally.met,
+                tally.overdue,
+                tally.due,
+                float(tally.percent) if tally.percent is not None else None,
+            )
+        for organisation, tallies in over.by_organisation():
+            for obligation, tally in zip(over.obligations, tallies, strict=True):
+                if tally is not None:
+                    yield (
+                        organisation.name,
+                        obligation.name,
+                        tally.demanded,
+                        tally.met,
+                        tally.overdue,
+                        tally.due,
+                        float(tally.percent) if tally.percent is not None else None,
+                    )
+
+    header = ["组织", "考核事项", "应开展（周期）", "按期完成", "逾期未完成", "进行中", "完成率（%）"]
+    return Sheet("组织生活", header, rows(), widths=[36, 24, 12, 10, 10, 8, 10])
+
+
+def _recruitment_sheet(org, period) -> Sheet:
+    from members.choices import Stage
+    from members.selectors import cohort_ratios, recruitment_figures
+
+    figures = recruitment_figures(start=period.start, end=period.end, organisation=org)
+    graduation_year = period.end.year
+
+    def rows():
+        yield ("发展团员", "递交入团申请", figures.applied)
+        yield ("发展团员", "接收为团员", figures.admitted)
+        yield ("发展团员", "终止", figures.stopped)
+        for stage, n in figures.in_progress.items():
+            yield ("期末在培养", Stage(stage).label, n)
+        for ratio in cohort_ratios(organisation=org, graduation_year=graduation_year):
+            percent = float(ratio.percent) if ratio.percent is not None else None
+            yield (f"{graduation_year}届毕业班团青比", str(ratio.cohort), percent)
+
+    return Sheet("发展团员", ["类别", "项目", "数值"], rows(), widths=[18, 36, 10])
 
 
 def render_annex(*, report, content: ReportContent) -> bytes:

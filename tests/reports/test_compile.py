@@ -278,3 +278,28 @@ def test_finalised_report_does_not_move_and_reopening_makes_a_new_version(
     assert final.content == before and Report.objects.count() == 2
     with pytest.raises(Exception, match="更新的版本"):
         services.report_reopen(report=final, user=staff)
+
+
+def test_plan_items_point_to_the_obligations_that_enforce_them(draft, staff_client):
+    from django.urls import reverse
+
+    from obligations.models import Obligation
+
+    study = Obligation.objects.get(code="monthly_thematic_study")
+    url = reverse("reports:item_add", args=[draft.pk])
+    staff_client.post(
+        url, {"section": "plan", "heading": "从严治团", "text": "每月开展一场专题学习活动。", "obligations": [study.pk]}
+    )
+    row = PlanItem.objects.get()
+    assert list(row.obligations.all()) == [study]
+    item = content_of(draft).plan[0]
+    assert item.obligation_ids == [study.pk]
+    page = staff_client.get(reverse("reports:detail", args=[draft.pk])).content.decode()
+    assert f"考核：{study.name}" in page
+
+    meeting = Obligation.objects.get(code="directly_managed_regular_meeting")
+    staff_client.post(
+        reverse("reports:item_edit", args=[draft.pk]),
+        {"key": item.key, "heading": "从严治团", "template": "每季度召开例会。", "obligations": [meeting.pk]},
+    )
+    assert list(row.obligations.all()) == [meeting]

@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date
 
 import docx
 import openpyxl
@@ -191,3 +192,22 @@ def test_compile_report_command(district, tmp_path, fmt):
         assert "按主题活动" in openpyxl.load_workbook(io.BytesIO(data)).sheetnames
     else:
         assert "覆盖2100名团员青年" in data.decode()
+
+
+def test_annex_has_every_table_and_honour_totals_match_the_summary(final, district):
+    from honours.models import Level, RecipientKind
+    from honours.selectors import honour_summary
+
+    from ..honours.factories import HonourFactory
+
+    HonourFactory(organisation=district.branch_a, level=Level.CITY, recipient_kind=RecipientKind.YOUNG_PIONEER)
+    reopened = services.report_reopen(report=final, user=final.finalised_by)
+    services.report_compile(report=reopened)
+    services.report_render(report=reopened)
+    workbook = openpyxl.load_workbook(reopened.xlsx_file.open("rb"))
+    for sheet in ("报告数据", "按维度和月份", "按主题活动", "按组织", "表彰", "组织生活", "发展团员", "指标"):
+        assert sheet in workbook.sheetnames, sheet
+    rows = list(workbook["表彰"].iter_rows(min_row=2, values_only=True))
+    city = next(r for r in rows if r[0] == "获得表彰" and r[1] == "市级")
+    summary = honour_summary(organisation=district.root, start=date(2024, 1, 1), end=date(2024, 6, 30))
+    assert city[-1] == summary.count(level=Level.CITY, direction="received") == 1

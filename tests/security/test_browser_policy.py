@@ -42,9 +42,13 @@ def test_csp_header_allows_no_inline_script(client):
 def test_no_template_carries_inline_code_or_style(pattern):
     templates = project_templates()
     assert len(templates) > 10
+    # E-mail bodies are not served under the CSP, and mail clients need inline styles;
+    # scripts and event handlers stay forbidden there too.
+    emails = ROOT / "templates" / "emails"
     offenders = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in templates
+        if not (pattern is STYLE_ATTRIBUTE and path.is_relative_to(emails))
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if pattern.search(line)
     ]

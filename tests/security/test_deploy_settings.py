@@ -9,20 +9,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def production_env() -> dict[str, str]:
+    """Throwaway production secrets: only their presence and strength are checked."""
+    from cryptography.fernet import Fernet
+
+    return {
+        "DJANGO_SETTINGS_MODULE": "youthleague.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.cn",
+        "MEMBER_ID_KEY": Fernet.generate_key().decode(),
+        "MEMBER_ID_HASH_KEY": secrets.token_urlsafe(48),
+    }
+
+
 # Set by the browser tests' conftest for this process only; no deployment has it.
 TEST_ONLY = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def deploy_check(**overrides: str | None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in overrides and k not in TEST_ONLY}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "youthleague.settings",
-            "DEBUG": "0",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "portal.example.cn",
-        }
-    )
+    env.update(production_env())
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)
@@ -56,12 +63,6 @@ def test_production_settings_are_strict():
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
         "s.SECURE_HSTS_SECONDS >= 31536000, s.ALLOWED_HOSTS)"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "youthleague.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "portal.example.cn",
-    }
+    env = {**os.environ, **production_env()}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False True True True True ['portal.example.cn']", result.stderr

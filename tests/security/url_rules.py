@@ -234,37 +234,28 @@ def _member_import(world):
     )
 
 
-def _honours_factories():
-    from tests.honours import factories
-
-    return factories
-
-
-def _honour(world, **fields):
-    from honours.models import Status
-
-    return _honours_factories().HonourFactory(
-        organisation=world.district.branch_b,
-        recipient_name="乙支部获奖人",
-        status=fields.pop("status", Status.DRAFT),
-        **fields,
-    )
-
-
-def _honour_with_certificate(world):
+def _honour(world, status="draft", **fields):
     from django.core.files.base import ContentFile
 
-    honour = _honour(world)
-    honour.certificate.save("certificate.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    from tests.honours.factories import HonourFactory
+
+    honour = HonourFactory(organisation=world.district.branch_b, recipient_name="乙支部获奖人", status=status, **fields)
+    honour.certificate.save("certificate.pdf", ContentFile(b"%PDF-1.4 certificate"), save=False)
+    honour.certificate_name = "证书.pdf"
+    honour.save()
     return honour
 
 
-def _batch(world, *, document: bool = False, status: str = "draft"):
+def _batch(world, status="draft"):
     from django.core.files.base import ContentFile
 
-    batch = _honours_factories().BatchFactory(organisation=world.district.sub_b, status=status)
-    if document:
-        batch.document.save("list.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    from tests.honours.factories import BatchFactory, HonourFactory
+
+    batch = BatchFactory(organisation=world.district.sub_b, status=status)
+    HonourFactory(batch=batch, organisation=world.district.branch_b, recipient_name="乙名单获奖人")
+    batch.document.save("document.pdf", ContentFile(b"%PDF-1.4 document"), save=False)
+    batch.document_name = "表彰文件.pdf"
+    batch.save()
     return batch
 
 
@@ -309,9 +300,7 @@ def _reminder(world):
 OBJECTS: dict[str, Callable] = {
     "honour": _honour,
     "honour_submitted": lambda world: _honour(world, status="submitted"),
-    "honour_certificate": _honour_with_certificate,
     "batch": _batch,
-    "batch_document": lambda world: _batch(world, document=True),
     "batch_submitted": lambda world: _batch(world, status="submitted"),
     "member": _member,
     "transfer": _transfer,
@@ -334,10 +323,12 @@ OBJECTS: dict[str, Callable] = {
     "reminder": _reminder,
 }
 
+# Review steps sit in a view shared with the secretaries' own steps (Access.WRITE); the
+# review service itself refuses anyone but staff.
+REVIEW = {"secretary_b": 403}
+
 # Secretaries read finalised reports only: a draft is not found for them at all.
 DRAFT = {"secretary_b": 404}
-# Reviewing is committee staff's: a secretary reaches the record but the action is refused.
-REVIEW = {"secretary_b": 403}
 
 
 # --- Rules, one line per URL name ------------------------------------------------
@@ -448,11 +439,10 @@ RULES: dict[str, Rule] = {
     "honours:update": write(obj="honour", methods=GET_POST),
     "honours:submit": write(obj="honour", methods=POST),
     "honours:withdraw": write(obj="honour_submitted", methods=POST),
-    # One action view per record; approving and returning are staff's, refused by the service.
-    "honours:approve": write(obj="honour_submitted", methods=POST, expect=REVIEW),
+    "honours:approve": write(obj="honour", methods=POST, expect=REVIEW),
     "honours:return": write(obj="honour_submitted", methods=POST, expect=REVIEW),
     "honours:delete": write(obj="honour", methods=POST),
-    "honours:certificate": read(obj="honour_certificate"),
+    "honours:certificate": read(obj="honour"),
     "honours:certificate_upload": write(obj="honour", methods=POST),
     "honours:batch_list": read(),
     "honours:batch_create": write(methods=GET_POST),
@@ -462,11 +452,11 @@ RULES: dict[str, Rule] = {
     "honours:batch_pick": write(obj="batch", methods=GET_POST),
     "honours:batch_count": write(obj="batch", methods=GET_POST),
     "honours:batch_upload": write(obj="batch", methods=GET_POST),
-    "honours:batch_document": read(obj="batch_document"),
+    "honours:batch_document": read(obj="batch"),
     "honours:batch_remove": write(obj="batch", methods=POST),
     "honours:batch_submit": write(obj="batch", methods=POST),
     "honours:batch_withdraw": write(obj="batch_submitted", methods=POST),
-    "honours:batch_approve": write(obj="batch_submitted", methods=POST, expect=REVIEW),
+    "honours:batch_approve": write(obj="batch", methods=POST, expect=REVIEW),
     "honours:batch_return": write(obj="batch_submitted", methods=POST, expect=REVIEW),
     "honours:batch_delete": write(obj="batch", methods=POST),
     # obligations
@@ -528,12 +518,14 @@ def _members(world):
 
 
 def _honours(world):
+    from tests.honours.factories import HonourFactory
+
     d = world.district
-    make = _honours_factories().HonourFactory
-    make(organisation=d.branch_a, recipient_name="甲支部获奖人")
-    make(organisation=d.branch_b, recipient_name="乙支部获奖人")
-    make(organisation=d.root, recipient_name="区团委获奖人")
-    return ["甲支部获奖人"], ["乙支部获奖人", "区团委获奖人"]
+    HonourFactory(organisation=d.branch_a, recipient_name="甲支部获奖人")
+    HonourFactory(organisation=d.sub_a, recipient_name="甲街道获奖人")
+    HonourFactory(organisation=d.branch_b, recipient_name="乙支部获奖人")
+    HonourFactory(organisation=d.root, recipient_name="区团委获奖人")
+    return ["甲支部获奖人", "甲街道获奖人"], ["乙支部获奖人", "区团委获奖人", d.sub_b.name, d.branch_b.name]
 
 
 def _compliance(world):
@@ -563,6 +555,7 @@ EXPORTS: dict[str, ExportRule] = {
             "",
             f"organisation={world.district.branch_b.pk}",
             f"organisation={world.district.root.pk}",
+            "q=乙",
         ],
     ),
     "members": ExportRule(
