@@ -132,6 +132,16 @@ class Cell:
         return "，".join(parts)
 
     @property
+    def progress_display(self) -> str:
+        """What has been done so far, as a sentence fragment for pages and reminders."""
+        if self.obligation.uses_indicator:
+            name = self.obligation.indicator.name
+            if self.indicator_value is None:
+                return f"月度数据“{name}”未填报"
+            return f"月度数据“{name}”填报 {plain_number(self.indicator_value)}"
+        return f"已审核通过 {self.held_display}"
+
+    @property
     def pending_display(self) -> str:
         if not self.pending_count:
             return ""

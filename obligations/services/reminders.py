@@ -139,7 +139,7 @@ def _obligation_text(cell: selectors.Cell, kind: str, today: date) -> tuple[str,
         lines = [
             f"{org.name}：",
             f"按照{rule}的要求，{period.label}（{_date(period.start)}至{_date(period.end)}）须按时完成。",
-            f"截至{_date(today)}，已审核通过：{cell.held_display}。{pending}{cadres}",
+            f"截至{_date(today)}，{cell.progress_display}。{pending}{cadres}",
             f"{when}。请及时开展，并在平台填报活动记录、提交审核。",
         ]
     else:
@@ -147,7 +147,7 @@ def _obligation_text(cell: selectors.Cell, kind: str, today: date) -> tuple[str,
         lines = [
             f"{org.name}：",
             f"按照{rule}的要求，{period.label}（{_date(period.start)}至{_date(period.end)}）已经结束，"
-            f"该项要求未按时完成（已审核通过：{cell.held_display}）。{pending}{cadres}",
+            f"该项要求未按时完成（{cell.progress_display}）。{pending}{cadres}",
             "请尽快补充填报或向上级团组织说明情况。本通知同时发送给上级团组织。",
         ]
     if ob.description:

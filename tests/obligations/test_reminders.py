@@ -407,3 +407,24 @@ def test_the_recipients_of_staff_reminders_are_staff_accounts_only(people, leade
     ObligationFactory(organisation_kinds=[Kind.DISTRICT])
     reminders_reconcile(now=at("2026-11-25 08:30"))
     assert set(Reminder.objects.values_list("recipient__role", flat=True)) == {Role.STAFF}
+
+
+def test_an_indicator_obligation_is_reminded_in_terms_of_the_monthly_figure(people):
+    from activities.models import Indicator, IndicatorValue
+
+    registration = Indicator.objects.get(code="registration_done")
+    ObligationFactory(
+        name="团籍注册",
+        activity_kinds=[],
+        min_count=None,
+        indicator=registration,
+        indicator_min=1,
+        frequency=Frequency.YEAR,
+        lead_days=30,
+        active_from=date(2026, 1, 1),
+    )
+    IndicatorValue.objects.create(indicator=registration, organisation=people.branch_b, month=date(2026, 9, 1), value=1)
+    reminders_reconcile(now=at("2026-12-02 08:30"))
+    assert _keys() == {(ReminderKind.UPCOMING, "甲社区团支部", "secretary_a", date(2026, 1, 1))}
+    body = Message.objects.get().body
+    assert "月度数据“完成年度团籍注册的组织”未填报" in body and "已审核通过" not in body
