@@ -43,7 +43,10 @@ def _bump() -> None:
 def mark_changed() -> None:
     """Announce that rows the figures read from have changed."""
     _bump()
-    transaction.on_commit(_bump)
+    connection = transaction.get_connection()
+    # One bump at commit is enough however many rows the transaction writes.
+    if not (connection.in_atomic_block and any(func is _bump for _, func, _ in connection.run_on_commit)):
+        transaction.on_commit(_bump)
 
 
 def cached_figures(key: str, build: Callable[[], T]) -> T:

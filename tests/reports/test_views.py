@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from activities import selectors
 from activities.periods import Period
+from core import freshness
 from core.models import AuditEvent
 from reports import services
 from reports.models import JobStatus, Report
@@ -49,7 +50,8 @@ def test_staff_start_queues_compiling_after_commit(staff_client, district, djang
         )
     report = Report.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:detail", args=[report.pk])
-    assert report.job_status == JobStatus.QUEUED and len(callbacks) == 1
+    queued = [c for c in callbacks if c is not freshness._bump]  # the dashboards' cache version is the other
+    assert report.job_status == JobStatus.QUEUED and len(queued) == 1
     services.report_run_job(report_id=report.pk)
     report.refresh_from_db()
     assert report.job_status == JobStatus.DONE and report.docx_file and report.xlsx_file
