@@ -191,7 +191,7 @@ def _draft(org) -> tuple[Report, ReportContent]:
 
 
 def test_journey_3_the_report(journey, open_page, screenshot, tmp_path, monkeypatch):
-    root = Organisation.get_root_nodes().get()
+    root = Organisation.objects.get_root_nodes().get()
     # The compile and the rendering run in a real worker, as in production.
     monkeypatch.setenv("MEDIA_ROOT", str(journey.media_root))
     with celery_processes(beat=False, log_dir=tmp_path):
@@ -217,7 +217,9 @@ def test_journey_3_the_report(journey, open_page, screenshot, tmp_path, monkeypa
         report, content = _draft(root)
         assert content.find(edited.key).template == new_template
         edited_text = content.find(edited.key).render()
-        assert edited_text in page.locator("article.report-paper").inner_text()
+        paper = page.locator("article.report-paper").inner_text()
+        assert edited_text in paper
+        assert " 。" not in paper  # an item's sentence runs straight into its full stop
 
         # One figure's style: an approximate figure (30余场) written exactly instead.
         switched, name = next(
