@@ -36,6 +36,9 @@ class ActivityFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     q = django_filters.CharFilter(label="关键词", method="filter_q")
+    own = django_filters.BooleanFilter(
+        label="仅所选组织本级（不含下级）", method="filter_own", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Activity
@@ -47,6 +50,9 @@ class ActivityFilter(django_filters.FilterSet):
         self.filters["organisation"].queryset = organisation_choices(user, active_only=False)
         self.filters["campaign"].queryset = Campaign.objects.order_by("-start_date", "name")
         for name, field in self.form.fields.items():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.update({"class": "form-check-input", "id": f"filter_{name}"})
+                continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
             field.widget.attrs.setdefault("id", f"filter_{name}")
@@ -57,6 +63,12 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_to(self, qs, name, value):
         return qs.filter(start_date__lte=value)
+
+    def filter_own(self, qs, name, value):
+        organisation = self.form.cleaned_data.get("organisation")
+        if value and organisation is not None:
+            return qs.filter(organisation=organisation)
+        return qs
 
     def filter_q(self, qs, name, value):
         value = value.strip()

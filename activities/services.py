@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organisation
+from core.freshness import mark_changed
 from core.uploads import IMAGE, PDF, validate_upload
 
 from . import rules
@@ -218,6 +219,7 @@ def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: st
         default_user=reviewer,
         default_change_reason="批量审核",
     )
+    mark_changed()  # bulk_update sends no post_save
     return len(targets)
 
 

@@ -11,9 +11,16 @@ def _exporters() -> tuple[type[BaseExporter], ...]:
     from branches.exporters import OrganisationExporter
     from honours.exporters import HonourExporter
     from members.exporters import MemberExporter
-    from obligations.exporters import ComplianceExporter
+    from obligations.exporters import ComplianceExporter, ReminderExporter
 
-    return (OrganisationExporter, MemberExporter, ActivityExporter, HonourExporter, ComplianceExporter)
+    return (
+        OrganisationExporter,
+        MemberExporter,
+        ActivityExporter,
+        HonourExporter,
+        ComplianceExporter,
+        ReminderExporter,
+    )
 
 
 @cache

@@ -4,7 +4,6 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("exports/", views.ExportJobListView.as_view(), name="export_list"),
     path("exports/start/", views.ExportStartView.as_view(), name="export_start"),

@@ -10,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
-from branches import selectors as branch_selectors
 
 from . import export_registry, services
 from .filters import AuditEventFilter
@@ -23,18 +22,6 @@ from .models import AuditEvent, ExportJob, ExportStatus
 def healthz(request):
     healthy, report = health_report()
     return JsonResponse({"status": "ok" if healthy else "fail", **report}, status=200 if healthy else 503)
-
-
-class HomeView(AccessMixin, TemplateView):
-    access = Access.READ
-    template_name = "core/home.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        ctx["roots"] = branch_selectors.scope_roots(user)
-        ctx["counts"] = branch_selectors.organisation_counts_by_kind(user=user)
-        return ctx
 
 
 class ExportStartView(AccessMixin, View):

@@ -103,6 +103,16 @@ class HonourSummary:
     def total(self) -> int:
         return self.count()
 
+    @property
+    def all_recipients(self) -> int:
+        """Every recipient honoured, the reporting body's own titles included: what the honours
+        list shows for the same period and subtree."""
+        return self.total + sum(h.recipient_count for h in self.own)
+
+    def recipients_at(self, level: str) -> int:
+        """Every recipient honoured at ``level``, the reporting body's own titles included."""
+        return self.count(level=level) + sum(h.recipient_count for h in self.own if h.level == level)
+
     def persons(self, **kwargs) -> int:
         return self.count(kinds=PERSON_KINDS, **kwargs)
 
@@ -273,6 +283,11 @@ def honour_list(*, user, filters: HonourFilters) -> QuerySet:
     if filters.with_certificate:
         qs = qs.exclude(certificate="")
     return qs.select_related("organisation", "batch", "recipient_organisation").order_by("-counted_on", "-pk")
+
+
+def recipients_of(qs: QuerySet) -> int:
+    """Recipients in a filtered honour list: named rows count one, bare counts their number."""
+    return qs.order_by().aggregate(n=Sum("recipient_count"))["n"] or 0
 
 
 def batch_list(*, user, q: str = "", status: str = "", level: str = "") -> QuerySet:

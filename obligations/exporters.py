@@ -1,9 +1,12 @@
 from django.http import QueryDict
+from django.utils import timezone
 
 from accounts.access import Access, check_access
 from core.exporters import Sheet, SheetExporter
 
+from . import selectors
 from .filters import compliance_for_query
+from .forms import ReminderFilterForm
 
 
 def _query(params: dict) -> QueryDict:
@@ -92,4 +95,60 @@ class ComplianceExporter(SheetExporter):
                 for s in result.summaries()
             ],
             widths=[30, 24, 10, 10, 10, 12, 12],
+        )
+
+
+class ReminderExporter(SheetExporter):
+    """The reminder ledger as filtered on its page, in the user's scope."""
+
+    identifier = "reminders"
+    verbose_name = "提醒记录"
+
+    def queryset(self, *, user, params: dict):
+        form = ReminderFilterForm(_query(params), user=user)
+        if not form.is_valid():
+            return selectors.reminders_for(user=user).none()
+        return selectors.reminders_for(user=user, filters=form.filters())
+
+    def estimate(self, *, user, params: dict) -> int:
+        return self.queryset(user=user, params=params).count()
+
+    def sheets(self, *, user, params: dict):
+        qs = (
+            self.queryset(user=user, params=params)
+            .select_related("obligation", "organisation", "recipient")
+            .order_by("-created_at", "-id")
+        )
+
+        def rows():
+            for r in qs.iterator(chunk_size=2000):
+                yield (
+                    timezone.localtime(r.created_at).replace(tzinfo=None),
+                    r.get_kind_display(),
+                    r.obligation.name if r.obligation_id else "",
+                    r.organisation.name,
+                    r.period_start,
+                    r.period_end,
+                    r.recipient.get_full_name() or r.recipient.username,
+                    r.get_email_status_display(),
+                    r.attempts,
+                    r.last_error,
+                )
+
+        yield Sheet(
+            title="提醒记录",
+            header=[
+                "生成时间",
+                "提醒类型",
+                "履职要求",
+                "组织",
+                "周期开始",
+                "周期结束",
+                "接收人",
+                "邮件状态",
+                "发送次数",
+                "最近错误",
+            ],
+            rows=rows(),
+            widths=[18, 12, 24, 36, 12, 12, 14, 10, 8, 30],
         )

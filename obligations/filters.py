@@ -26,10 +26,11 @@ def compliance_for_query(*, user, query: QueryDict) -> tuple[ComplianceFilterFor
     result = selectors.compliance(
         user=user,
         organisation=data.get("organisation"),
+        subtree=not (data.get("own") and data.get("organisation")),
         on=on,
         offset=offset,
         obligations=[obligation] if obligation else None,
         organisation_kinds=[kind] if kind else None,
         today=today,
     )
-    return form, result.filtered(status=data.get("status") or "")
+    return form, result.filtered(status=data.get("status") or "", ends_by=data.get("ends_by"))

@@ -7,6 +7,7 @@ from branches.forms import OrganisationChoiceField, organisation_choices
 from branches.models import Kind
 from members.choices import CadreKind
 
+from . import selectors
 from .models import EmailStatus, Obligation, ReminderKind
 from .selectors import STATUS_CHOICES
 from .services.obligations import OBLIGATION_FIELDS
@@ -78,12 +79,17 @@ class ComplianceFilterForm(forms.Form):
     period = forms.ChoiceField(label="周期", required=False, choices=PERIOD_CHOICES, initial="current")
     on = forms.DateField(label="日期", required=False, widget=_date_widget())
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *STATUS_CHOICES])
+    ends_by = forms.DateField(label="周期截止不晚于", required=False, widget=_date_widget())
+    own = forms.BooleanField(label="仅本组织（不含下级）", required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisation_choices(user)
         self.fields["obligation"].queryset = Obligation.objects.enabled()
         for name, field in self.fields.items():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.update({"class": "form-check-input", "id": f"filter_{name}"})
+                continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
             field.widget.attrs.setdefault("id", f"filter_{name}")
@@ -126,10 +132,23 @@ class ReminderFilterForm(forms.Form):
     organisation = OrganisationChoiceField(
         label="组织（含下级）", queryset=None, required=False, empty_label="（全部）"
     )
+    created_from = forms.DateField(label="生成日期自", required=False, widget=_date_widget())
+    created_to = forms.DateField(label="至", required=False, widget=_date_widget())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisation_choices(user, active_only=False)
         for name, field in self.fields.items():
-            field.widget.attrs.setdefault("class", "form-select")
+            css = "form-control" if isinstance(field.widget, forms.DateInput) else "form-select"
+            field.widget.attrs.setdefault("class", css)
             field.widget.attrs.setdefault("id", f"filter_{name}")
+
+    def filters(self):
+        data = self.cleaned_data
+        return selectors.ReminderFilters(
+            kind=data.get("kind") or "",
+            email_status=data.get("email_status") or "",
+            organisation=data.get("organisation"),
+            created_from=data.get("created_from"),
+            created_to=data.get("created_to"),
+        )

@@ -28,10 +28,10 @@ indicator values, and one over cadre appointments when a cadre obligation is in 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Max, Q, Sum
+from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -42,7 +42,7 @@ from activities.periods import Period, month_start
 from branches.models import Organisation
 
 from . import roster
-from .models import Message, Obligation, plain_number
+from .models import Message, Obligation, Reminder, plain_number
 
 MET = "met"
 DUE = "due"
@@ -195,11 +195,34 @@ class Compliance:
     def unmet(self) -> list[Cell]:
         return [cell for cell in self.cells.values() if cell.status != MET]
 
-    def filtered(self, *, status: str = "") -> "Compliance":
-        """The same figures limited to cells of ``status`` and the organisations that have one."""
-        if not status:
+    def total(self) -> "Tally":
+        """Every (organisation, obligation) cell counted together: the page's 合计 and the dashboards' rate."""
+        result = Tally()
+        for cell in self.cells.values():
+            result.add(cell)
+        return result
+
+    def behind(self, limit: int) -> list[tuple[Organisation, "Tally"]]:
+        """The organisations with the most unmet obligations (their own, not their subtree's), worst first."""
+        by_org: dict[int, Tally] = defaultdict(Tally)
+        for (org_id, _), cell in self.cells.items():
+            by_org[org_id].add(cell)
+        ranked = sorted(
+            ((org, by_org[org.pk]) for org in self.organisations if by_org[org.pk].unmet),
+            key=lambda pair: (-pair[1].unmet, -pair[1].overdue, pair[0].path),
+        )
+        return ranked[:limit]
+
+    def filtered(self, *, status: str = "", ends_by: date | None = None) -> "Compliance":
+        """The same figures limited to cells of ``status`` whose period ends by ``ends_by``, and
+        the organisations that have one."""
+        if not status and ends_by is None:
             return self
-        cells = {key: cell for key, cell in self.cells.items() if cell.status == status}
+        cells = {
+            key: cell
+            for key, cell in self.cells.items()
+            if (not status or cell.status == status) and (ends_by is None or cell.period.end <= ends_by)
+        }
         keep = {org_id for org_id, _ in cells}
         orgs = [org for org in self.organisations if org.pk in keep]
         return Compliance(self.today, self.obligations, self.periods, orgs, cells)
@@ -456,6 +479,10 @@ class Tally:
         setattr(self, cell.status, getattr(self, cell.status) + 1)
 
     @property
+    def unmet(self) -> int:
+        return self.due + self.overdue
+
+    @property
     def percent(self) -> Decimal | None:
         if not self.demanded:
             return None
@@ -652,6 +679,39 @@ def due_list(*, user, organisation: Organisation | None = None, today: date | No
         overdue=sorted(previous.unmet(), key=lambda c: (c.organisation.path, c.obligation.position)),
         terms=terms,
     )
+
+
+# --- Reminders sent ----------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderFilters:
+    kind: str = ""
+    email_status: str = ""
+    organisation: Organisation | None = None  # a subtree
+    created_from: date | None = None  # dates in Asia/Shanghai, inclusive
+    created_to: date | None = None
+
+
+def reminders_for(*, user, filters: ReminderFilters | None = None) -> QuerySet:
+    """The reminder ledger rows ``user`` reaches, filtered: the list, its export and the dashboards."""
+    filters = filters or ReminderFilters()
+    qs = Reminder.objects.visible_to(user)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.email_status:
+        qs = qs.filter(email_status=filters.email_status)
+    if filters.organisation is not None:
+        qs = qs.filter(organisation__path__startswith=filters.organisation.path)
+    if filters.created_from:
+        qs = qs.filter(created_at__gte=_day_start(filters.created_from))
+    if filters.created_to:
+        qs = qs.filter(created_at__lt=_day_start(filters.created_to + timedelta(days=1)))
+    return qs
+
+
+def _day_start(day: date):
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 # --- Inbox -----------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ class ComplianceView(AccessMixin, TemplateView):
         for org, cells in result.rows(page.object_list):
             parent = parents.get(org.parent_path)
             rows.append({"organisation": org, "parent": parent, "cells": cells})
-        ctx.update(page_obj=page, rows=rows, summaries=result.summaries())
+        ctx.update(page_obj=page, rows=rows, summaries=result.summaries(), total=result.total())
         return ctx
 
 
@@ -289,24 +289,20 @@ class RunNowView(AccessMixin, View):
 
 
 class ReminderListView(AccessMixin, ListView):
-    access = Access.STAFF
+    """The reminder ledger in the user's scope: staff retry failed e-mails, others read."""
+
+    access = Access.READ
     template_name = "obligations/reminder_list.html"
     context_object_name = "reminders"
     paginate_by = 50
 
     def get_queryset(self):
         self.form = ReminderFilterForm(self.request.GET or None, user=self.request.user)
-        qs = Reminder.objects.visible_to(self.request.user)
-        if self.form.is_bound:
-            if not self.form.is_valid():
-                return Reminder.objects.none()
-            data = self.form.cleaned_data
-            if data.get("kind"):
-                qs = qs.filter(kind=data["kind"])
-            if data.get("email_status"):
-                qs = qs.filter(email_status=data["email_status"])
-            if data.get("organisation"):
-                qs = qs.filter(organisation__path__startswith=data["organisation"].path)
+        if self.form.is_bound and not self.form.is_valid():
+            qs = Reminder.objects.none()
+        else:
+            filters = self.form.filters() if self.form.is_bound else selectors.ReminderFilters()
+            qs = selectors.reminders_for(user=self.request.user, filters=filters)
         self.filtered = qs
         return qs.select_related("obligation", "organisation", "recipient").order_by("-created_at", "-id")
 

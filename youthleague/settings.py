@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "activities",
     "honours",
     "reports",
+    "dashboards",
     # --- security (issue #9) ---
     "axes",
     "csp",
@@ -180,6 +181,10 @@ else:
         }
     }
 
+# Cached figures (the dashboards) are dropped on every write (core.freshness); this expiry
+# is only the backstop for a write that bypassed the signals.
+FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "300"))
+
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
@@ -202,7 +207,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # --- Language and time ----------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("dashboards.urls")),
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("org/", include("branches.urls")),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Organisation
+from core.freshness import mark_changed
 from members.models import Member
 
 from .. import rules
@@ -62,6 +63,7 @@ def _sync_recipients(batch: CommendationBatch, user, reason: str) -> int:
             default_user=user,
             default_change_reason=reason,
         )
+        mark_changed()  # bulk_update sends no post_save
     return len(honours)
 
 
@@ -105,6 +107,7 @@ def batch_update(*, batch: CommendationBatch, user, document=None, remove_docume
             raise ValidationError({"organisation": "名单中已有获奖对象不属于新选的组织及其下级，不能更改所属组织。"})
         # Bare counts belonged to the list's organisation: they move with it.
         batch.honours.filter(recipient_name="", organisation=old_org).update(organisation=batch.organisation)
+        mark_changed()
     if checked is not None:
         batch.document_name = original
     elif remove_document:
@@ -153,6 +156,7 @@ def write_recipients(batch: CommendationBatch, honours: Sequence[Honour], *, use
             bulk_create_with_history(
                 list(honours), Honour, batch_size=500, default_user=user, default_change_reason=reason
             )
+            mark_changed()
     except IntegrityError as exc:
         raise ValidationError("名单中已有相同的获奖对象（同一称号），未写入任何数据。") from exc
 

@@ -37,7 +37,13 @@ class HonourListView(AccessMixin, TemplateView):
         page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        ctx.update(form=form, page_obj=page, honours=page.object_list, query=query.urlencode())
+        ctx.update(
+            form=form,
+            page_obj=page,
+            honours=page.object_list,
+            recipients=selectors.recipients_of(qs),
+            query=query.urlencode(),
+        )
         return ctx
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
+from core.freshness import mark_changed
 
 from ..ages import today
 from ..choices import Status
@@ -34,4 +35,5 @@ def members_age_out(*, member_ids: list[int], by: User, on: date | None = None) 
         default_user=by,
         default_change_reason="超龄离团",
     )
+    mark_changed()  # bulk_update sends no post_save
     return len(members)

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from branches.models import Organisation
 from core.audit import audit_record
+from core.freshness import mark_changed
 from core.models import AuditAction
 from core.uploads import XLSX, validate_upload
 from core.xlsx import MAX_ROWS, SheetData, TemplateColumn, read_sheet, write_template
@@ -527,6 +528,7 @@ def _write(to_create: Iterable[Member], to_update: Iterable[Member], *, by) -> N
             default_user=user,
             default_change_reason=CHANGE_REASON,
         )
+    mark_changed()  # bulk writes send no post_save
 
 
 # --- Housekeeping ------------------------------------------------------------------------

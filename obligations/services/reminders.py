@@ -38,6 +38,7 @@ from django.utils import timezone
 from accounts.models import User
 from activities.periods import Period, period_containing
 from branches.models import Organisation
+from core.freshness import mark_changed
 
 from .. import roster, selectors
 from ..models import EmailStatus, Message, Obligation, Reminder, ReminderKind
@@ -312,6 +313,8 @@ def _claim(candidates: list[Candidate], *, run_id: uuid.UUID, now: datetime) -> 
                 )
             )
         Message.objects.bulk_create(messages, batch_size=500)
+        if mine:
+            mark_changed()  # bulk_create sends no post_save
     return mine
 
 

@@ -205,5 +205,5 @@ def test_campaign_pages(staff_client, secretary_a_client, leader_client, distric
 
 
 def test_nav_links_to_the_app(staff_client, district):
-    html = staff_client.get(reverse("core:home")).content.decode()
+    html = staff_client.get(reverse("dashboards:home")).content.decode()
     assert reverse("activities:list") in html and reverse("activities:review") in html

@@ -65,7 +65,7 @@ def test_the_scanner_catches_what_it_looks_for():
 
 
 def test_pages_render_without_inline_script(staff_client, district):
-    for name in ("core:home", "branches:tree", "core:audit_list", "security:history", "security:lockouts"):
+    for name in ("dashboards:home", "branches:tree", "core:audit_list", "security:history", "security:lockouts"):
         html = staff_client.get(reverse(name)).content.decode()
         assert not INLINE_SCRIPT.search(html), name
         assert not EVENT_HANDLER.search(html), name
@@ -73,7 +73,7 @@ def test_pages_render_without_inline_script(staff_client, district):
 
 def test_session_expires_after_inactivity_not_while_in_use(client, secretary_a):
     client.force_login(secretary_a)
-    home = reverse("core:home")
+    home = reverse("dashboards:home")
     age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
     now = timezone.now()
     # Used every (age - 1 minute): each request pushes the expiry forward.

@@ -37,7 +37,7 @@ def test_four_failures_do_not_lock(client, secretary_a):
     for _ in range(4):
         assert attempt(client, "secretary_a", "wrong-password").status_code == 200
     response = attempt(client, "secretary_a", PASSWORD)
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert response.status_code == 302 and response["Location"] == reverse("dashboards:home")
 
 
 def test_the_lock_is_on_the_pair_not_the_user_or_the_address(client, secretary_a, secretary_b):

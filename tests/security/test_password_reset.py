@@ -54,7 +54,7 @@ def test_a_user_resets_a_forgotten_password_by_email(client, secretary_a):
     assert secretary_a.check_password(NEW_PASSWORD)
 
     signed_in = client.post(reverse("login"), {"username": "secretary_a", "password": NEW_PASSWORD})
-    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("core:home")
+    assert signed_in.status_code == 302 and signed_in["Location"] == reverse("dashboards:home")
 
     # The link works once.
     client.logout()

@@ -51,7 +51,7 @@ WALKED = walk()
 
 def test_the_walk_finds_the_projects_urls():
     names = {w.name for w in WALKED}
-    assert {"login", "core:home", "branches:detail", "core:export_download"} <= names
+    assert {"login", "dashboards:home", "branches:detail", "core:export_download"} <= names
     assert not any(name.startswith("admin:") for name in names)
 
 
@@ -215,6 +215,6 @@ def test_a_view_without_access_fails_the_walk():
     from django.urls import path
     from django.views.generic import TemplateView
 
-    plain = Walked("core:home", "", path("", TemplateView.as_view(), name="home"))
+    plain = Walked("dashboards:home", "", path("", TemplateView.as_view(), name="home"))
     with pytest.raises(AssertionError, match="AccessMixin"):
-        check_view_declares_access(plain, RULES["core:home"])
+        check_view_declares_access(plain, RULES["dashboards:home"])

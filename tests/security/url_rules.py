@@ -52,8 +52,10 @@ secretary_a) that no export by secretary_a may contain. ``queries(world)`` gives
 query strings to try, including ones that name secretary_b's objects.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 GET = frozenset({"get"})
 POST = frozenset({"post"})
@@ -344,7 +346,7 @@ RULES: dict[str, Rule] = {
     "password_reset_confirm": public(methods=GET_POST, kwargs=lambda obj: {"uidb64": "MQ", "token": "bad-token"}),
     "password_reset_complete": public(),
     # core
-    "core:home": read(),
+    "dashboards:home": read(),
     "core:healthz": public(ok=(200, 503)),
     "core:export_list": read(),
     "core:export_start": read(methods=POST, data=lambda obj: {"exporter": "organisations", "query": ""}),
@@ -472,7 +474,7 @@ RULES: dict[str, Rule] = {
     "obligations:update": staff(obj="obligation", scoped=False, methods=GET_POST),
     "obligations:schedule": staff(methods=GET_POST),
     "obligations:run_now": staff(methods=POST),
-    "obligations:reminders": staff(),
+    "obligations:reminders": read(),
     "obligations:reminder_retry": staff(obj="reminder", methods=POST),
     # security
     "security:lockouts": staff(),
@@ -538,6 +540,22 @@ def _compliance(world):
     return [d.sub_a.name, d.branch_a.name], [d.root.name, d.sub_b.name, d.branch_b.name]
 
 
+def _reminders(world):
+    from obligations.models import Reminder, ReminderKind
+
+    d = world.district
+    for org in (d.branch_a, d.sub_a, d.branch_b, d.root):
+        Reminder.objects.create(
+            organisation=org,
+            period_start=date(2024, 1, 1),
+            period_end=date(2024, 3, 31),
+            kind=ReminderKind.TERM_90,
+            recipient=world.staff,
+            run_id=uuid.uuid4(),
+        )
+    return [d.sub_a.name, d.branch_a.name], [d.root.name, d.sub_b.name, d.branch_b.name]
+
+
 EXPORTS: dict[str, ExportRule] = {
     "compliance": ExportRule(
         setup=_compliance,
@@ -570,6 +588,10 @@ EXPORTS: dict[str, ExportRule] = {
             f"organisation={world.district.root.pk}",
             "q=乙",
         ],
+    ),
+    "reminders": ExportRule(
+        setup=_reminders,
+        queries=lambda world: ["", f"organisation={world.district.branch_b.pk}", "created_from=2024-01-01"],
     ),
     "organisations": ExportRule(
         setup=_organisations,

@@ -1,0 +1,66 @@
+"""When the figures last changed, so that cached aggregates (the dashboards) are never stale.
+
+Every save or delete of a model the figures read from bumps one version number in the
+cache; cached figures are keyed by it, so the next request after a write computes afresh.
+Bulk writes that skip Django's signals (``bulk_create``, ``QuerySet.update``) call
+:func:`mark_changed` themselves. The bump happens at once and again when the transaction
+commits: at once so that nothing computed inside the writing transaction outlives it, on
+commit so that a request which read the old rows while the write was in flight cannot
+keep them cached under the new version. Cached figures also expire after
+``FIGURES_CACHE_SECONDS`` as a backstop for a write nobody announced.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "figures:version"
+# The apps whose rows the figures are computed from.
+WATCHED_APPS = frozenset({"activities", "branches", "honours", "members", "obligations", "reports"})
+
+T = TypeVar("T")
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return int(version)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # the key is missing (evicted, or a cold cache)
+        cache.add(VERSION_KEY, 1, timeout=None)
+
+
+def mark_changed() -> None:
+    """Announce that rows the figures read from have changed."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def cached_figures(key: str, build: Callable[[], T]) -> T:
+    """``build()`` cached under ``key`` until the data changes (or the backstop expiry passes)."""
+    full_key = f"figures:{data_version()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        cache.set(full_key, value, timeout=settings.FIGURES_CACHE_SECONDS)
+    return value
+
+
+def _on_write(sender, **kwargs) -> None:
+    if sender._meta.app_label in WATCHED_APPS:
+        mark_changed()
+
+
+def connect() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_write, dispatch_uid=f"figures-freshness-{signal!r}")

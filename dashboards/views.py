@@ -1,0 +1,40 @@
+from django.views.generic import TemplateView
+
+from accounts.access import Access, AccessMixin
+from branches import selectors as branch_selectors
+from obligations.models import Message
+from reports.models import Report, ReportStatus
+
+from .boards import board_for, role_of
+
+INBOX_PREVIEW = 5
+
+
+class DashboardView(AccessMixin, TemplateView):
+    """The home page: the signed-in role's dashboard."""
+
+    access = Access.READ
+
+    def get_template_names(self):
+        return [f"dashboards/{role_of(self.request.user) or 'none'}.html"]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["board"] = board_for(user)
+        ctx["roots"] = branch_selectors.scope_roots(user)
+        role = role_of(user)
+        if role == "secretary":
+            # Per person, and read/unread changes with every click: never cached.
+            ctx["messages_preview"] = list(
+                Message.objects.visible_to(user).select_related("organisation").order_by("-created_at")[:INBOX_PREVIEW]
+            )
+        if role in ("leader", "staff"):
+            ctx["latest_report"] = (
+                Report.objects.visible_to(user)
+                .filter(status=ReportStatus.FINAL)
+                .select_related("organisation")
+                .order_by("-year", "-half", "-finalised_at", "-version")
+                .first()
+            )
+        return ctx
