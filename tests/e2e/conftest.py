@@ -116,11 +116,18 @@ def demo_server(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     from django.core.cache import cache
     from django.core.management import call_command
-    from django.test.utils import override_settings
+    from django.db import DEFAULT_DB_ALIAS, connection
+    from django.test.utils import override_settings, setup_databases, teardown_databases
     from pytest_django.live_server_helper import LiveServer
 
     media_root = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root)):
+        created = None
+        if not Path(str(connection.settings_dict["NAME"])).name.startswith("test_"):
+            # pytest-django creates the test database only if some test of the session asks for
+            # it (by marker or fixture); the journeys do not, so when they run on their own the
+            # connection still points at DATABASE_URL's database. Never load into or flush that.
+            created = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
         with override_settings(DEBUG=True):  # load_demo refuses otherwise
             call_command("load_demo", "--reset")
         cache.clear()  # figures cached by an earlier run must not outlive its data
@@ -133,10 +140,12 @@ def demo_server(django_db_setup, django_db_blocker, tmp_path_factory):
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+            if created:
+                teardown_databases(created, verbosity=0)
 
 
 @pytest.fixture
 def journey(demo_server, django_db_blocker):
-    """The shared demo server, with database access for the test's own checks."""
+    """The shared demo server, and database access for the test's own checks (committed)."""
     with django_db_blocker.unblock():
         yield demo_server

@@ -6,7 +6,10 @@ to test-artifacts/.
 """
 
 import io
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
@@ -14,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 import docx
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -32,7 +34,7 @@ from reports.content import ReportContent
 from reports.models import Report
 from reports.numbers import Style
 
-from ..celery_processes import celery_processes
+from .. import celery_processes as workers
 from .conftest import login, photo_file
 
 pytestmark = pytest.mark.e2e
@@ -108,9 +110,12 @@ def test_journey_1_logging_review_and_the_dashboard(journey, open_page, screensh
     staff.locator("h1").get_by_text("已通过").wait_for()
     activity.refresh_from_db()
     assert activity.status == Status.APPROVED
-    assert dashboard_figure(staff, journey, "month_activities") == before + 1
+    after = dashboard_figure(staff, journey, "month_activities")
+    assert after == before + 1
     staff.locator('a[data-figure="month_activities"]').click()
     staff.get_by_role("link", name=title).wait_for()
+    # The figure's link is the list behind it: the same count, filtered the same way.
+    assert _digits(re.search(r"已通过\s*([\d,]+)\s*条", staff.locator("main").inner_text()).group(1)) == after
     screenshot(staff, "journey-1-dashboard-list")
 
 
@@ -194,7 +199,7 @@ def test_journey_3_the_report(journey, open_page, screenshot, tmp_path, monkeypa
     root = Organisation.objects.get_root_nodes().get()
     # The compile and the rendering run in a real worker, as in production.
     monkeypatch.setenv("MEDIA_ROOT", str(journey.media_root))
-    with celery_processes(beat=False, log_dir=tmp_path):
+    with workers.celery_processes(beat=False, log_dir=tmp_path):
         page = open_page("desktop")
         login(page, journey, "staff")
         page.goto(f"{journey.url}/reports/")
@@ -286,9 +291,17 @@ def test_journey_3_the_report(journey, open_page, screenshot, tmp_path, monkeypa
 
 
 def _send_reminders(now: datetime) -> int:
-    out = io.StringIO()
-    call_command("send_reminders", "--now", now.isoformat(), stdout=out)
-    return int(re.search(r"^sent=(\d+) ", out.getvalue(), re.M).group(1))
+    """``manage.py send_reminders --now``, as cron would run it, against the test database."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "send_reminders", "--now", now.isoformat()],
+        cwd=workers.ROOT,
+        env={**os.environ, "DATABASE_URL": workers.test_database_url()},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return int(re.search(r"^sent=(\d+) ", result.stdout, re.M).group(1))
 
 
 def _badge(page) -> int:
