@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from branches.models import Kind, Organisation
 from branches.scoping import Scope
@@ -285,9 +285,11 @@ def honour_list(*, user, filters: HonourFilters) -> QuerySet:
     return qs.select_related("organisation", "batch", "recipient_organisation").order_by("-counted_on", "-pk")
 
 
-def recipients_of(qs: QuerySet) -> int:
-    """Recipients in a filtered honour list: named rows count one, bare counts their number."""
-    return qs.order_by().aggregate(n=Sum("recipient_count"))["n"] or 0
+def list_totals(qs: QuerySet) -> tuple[int, int]:
+    """Records and recipients in a filtered honour list (named rows count one recipient, bare
+    counts their number), in one query."""
+    row = qs.order_by().aggregate(records=Count("id"), recipients=Sum("recipient_count"))
+    return row["records"], row["recipients"] or 0
 
 
 def batch_list(*, user, q: str = "", status: str = "", level: str = "") -> QuerySet:

@@ -34,14 +34,17 @@ class HonourListView(AccessMixin, TemplateView):
         else:
             filters = form.filters() if form.is_bound else selectors.HonourFilters()
             qs = selectors.honour_list(user=user, filters=filters)
-        page = Paginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        records, recipients = selectors.list_totals(qs)
+        paginator = Paginator(qs, self.paginate_by)
+        paginator.count = records  # counted above with the recipients, in the same query
+        page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx.update(
             form=form,
             page_obj=page,
             honours=page.object_list,
-            recipients=selectors.recipients_of(qs),
+            recipients=recipients,
             query=query.urlencode(),
         )
         return ctx

@@ -42,6 +42,20 @@ def test_demo_dashboards(settings):
     assert found["half_honours"].value == summary.all_recipients
     assert found["trend_activities"].value > 0
 
+    leader = {f.key: f for f in figures_of(board_for(users["leader"])) if f.key}
+    span = figures.to_date(half, today)
+    last = figures.same_span_last_year(span)
+    now, before = (activity_selectors.activity_totals(user=users["leader"], period=p) for p in (span, last))
+    assert (leader["half_activities"].value, leader["half_activities"].previous) == (now.count, before.count)
+    assert (leader["half_participants"].value, leader["half_participants"].previous) == (now.persons, before.persons)
+
+    for name in ("secretary_a", "secretary_b"):
+        board = {f.key: f for f in figures_of(board_for(users[name])) if f.key}
+        due = obligation_selectors.due_list(user=users[name], today=today)
+        assert (board["due_now"].value, board["overdue_last"].value) == (len(due.current), len(due.overdue))
+        mine = activity_selectors.activity_totals(organisation=users[name].organisation, period=month)
+        assert board["month_activities"].value == mine.count
+
     for name in ("staff", "leader", "secretary_a", "secretary_b"):
         client = Client()
         client.force_login(users[name])

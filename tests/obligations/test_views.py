@@ -330,13 +330,38 @@ def test_a_bad_time_is_refused(staff_client):
 
 
 @pytest.mark.parametrize("persona", ["secretary_a_client", "leader_client"])
-def test_only_staff_see_the_schedule_and_the_ledger(persona, request):
+def test_only_staff_manage_the_schedule(persona, request):
     client = request.getfixturevalue(persona)
     assert client.get(reverse("obligations:schedule")).status_code == 403
     assert client.post(reverse("obligations:schedule"), {"at": "06:00", "enabled": "on"}).status_code == 403
     assert client.post(reverse("obligations:run_now")).status_code == 403
-    assert client.get(reverse("obligations:reminders")).status_code == 403
     assert PeriodicTask.objects.get(task=REMINDER_TASK).crontab.hour == "8"
+
+
+def test_the_ledger_is_read_in_scope_and_only_staff_retry(district, staff, secretary_a_client, leader_client):
+    import uuid
+
+    from obligations.models import EmailStatus, Reminder, ReminderKind
+
+    for org in (district.branch_a, district.branch_b):
+        Reminder.objects.create(
+            organisation=org,
+            period_start=date(2024, 1, 1),
+            period_end=date(2024, 3, 31),
+            kind=ReminderKind.TERM_30,
+            recipient=staff,
+            run_id=uuid.uuid4(),
+            email_status=EmailStatus.FAILED,
+            attempts=1,
+        )
+    mine = secretary_a_client.get(reverse("obligations:reminders"))
+    assert [r.organisation for r in mine.context["reminders"]] == [district.branch_a]
+    html = mine.content.decode()
+    assert district.branch_b.name not in html and "重试" not in html and "立即检查一次" not in html
+    everything = leader_client.get(reverse("obligations:reminders"))
+    assert everything.context["page_obj"].paginator.count == 2 and "重试" not in everything.content.decode()
+    dated = leader_client.get(reverse("obligations:reminders"), {"created_from": "2999-01-01"})
+    assert dated.context["page_obj"].paginator.count == 0
 
 
 def test_run_now_queues_the_task_after_commit(staff_client, django_capture_on_commit_callbacks, monkeypatch):
