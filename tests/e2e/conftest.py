@@ -116,7 +116,7 @@ def demo_server(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     from django.core.cache import cache
     from django.core.management import call_command
-    from django.db import DEFAULT_DB_ALIAS, connection
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
     from django.test.utils import override_settings, setup_databases, teardown_databases
     from pytest_django.live_server_helper import LiveServer
 
@@ -140,6 +140,9 @@ def demo_server(django_db_setup, django_db_blocker, tmp_path_factory):
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+            # This fixture's connection is not the one pytest-django closes before dropping the
+            # test database (a "being accessed by other users" warning otherwise).
+            connections.close_all()
             if created:
                 teardown_databases(created, verbosity=0)
 
