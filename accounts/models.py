@@ -31,6 +31,10 @@ class User(AbstractUser):
         verbose_name = "用户"
         verbose_name_plural = "用户"
 
+    def get_full_name(self) -> str:
+        # Chinese names are written surname first, with no space: 李明, not "明 李".
+        return f"{self.last_name}{self.first_name}".strip()
+
     @property
     def is_committee_staff(self) -> bool:
         return self.is_active and (self.is_superuser or self.role == Role.STAFF)

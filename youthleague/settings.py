@@ -130,21 +130,25 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if CI and not DATABASE_URL:
     raise ImproperlyConfigured("CI=true requires DATABASE_URL: no silent fallback to SQLite.")
 
+# The web server, the worker and beat write to SQLite at once: WAL lets readers proceed
+# during a write, IMMEDIATE takes the write lock up front so two writers queue on the busy
+# timeout instead of failing with "locked".
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A SQLite file named by URL (a test's worker subprocess) gets the same locking.
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "youthleague.sqlite3",
-            # The web server, the worker and beat write at once: WAL lets readers
-            # proceed during a write, IMMEDIATE takes the write lock up front so two
-            # writers queue on the busy timeout instead of failing with "locked".
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            "OPTIONS": SQLITE_OPTIONS,
             # A file, not :memory:, so a worker subprocess in the tests can open it.
             "TEST": {"NAME": str(VAR_DIR / "test_youthleague.sqlite3")},
         }

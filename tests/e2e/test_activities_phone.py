@@ -1,23 +1,12 @@
 """A branch secretary logs an activity on a phone, with a photo; staff approve it."""
 
-import io
-
 import pytest
-from PIL import Image
 
 from activities.models import Activity, Status
 
-from .conftest import login
+from .conftest import login, photo_file
 
 pytestmark = pytest.mark.e2e
-
-
-def _photo(tmp_path):
-    path = tmp_path / "现场.jpg"
-    out = io.BytesIO()
-    Image.new("RGB", (800, 600), (30, 120, 200)).save(out, format="JPEG")
-    path.write_bytes(out.getvalue())
-    return path
 
 
 def test_secretary_logs_on_a_phone_and_staff_approve(
@@ -41,7 +30,7 @@ def test_secretary_logs_on_a_phone_and_staff_approve(
     page.fill("#id_participants", "18")
     page.fill("#id_person_times", "18")
     page.fill("#id_summary", "清理社区公共区域垃圾。")
-    page.set_input_files("#id_photos", str(_photo(tmp_path)))
+    page.set_input_files("#id_photos", str(photo_file(tmp_path)))
     screenshot(page, "activity_phone_form")
     page.click("button[name=submit]")
     page.wait_for_selector("text=待审核")
