@@ -28,21 +28,20 @@ indicator values, and one over cadre appointments when a cadre obligation is in 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Max, Q, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from accounts.models import Role, User
 from activities.models import Activity
 from activities.models import Status as ActivityStatus
 from activities.periods import Period, month_start
 from branches.models import Organisation
 
-from . import roster
-from .models import Message, Obligation, Reminder, plain_number
+from .. import roster
+from ..models import Obligation, plain_number
 
 MET = "met"
 DUE = "due"
@@ -447,24 +446,6 @@ def compliance(
     return result
 
 
-# --- Over a reporting period (the half-year report, its annex, the dashboards) -------------------
-
-
-def periods_within(obligation: Obligation, span: Period) -> list[Period]:
-    """The obligation's periods that end inside ``span`` and that it was in force for, in order.
-
-    A week that began in the previous half year but ends in this one belongs to this one;
-    a year belongs to the half year in which it ends.
-    """
-    found = []
-    period = obligation.period_containing(span.end)
-    while period.end >= span.start:
-        if period.end <= span.end and obligation.in_force(period):
-            found.append(period)
-        period = obligation.period_containing(period.start - timedelta(days=1))
-    return found[::-1]
-
-
 @dataclass
 class Tally:
     """Held against due for one obligation (or one organisation and obligation) over a span."""
@@ -487,72 +468,6 @@ class Tally:
         if not self.demanded:
             return None
         return (Decimal(100 * self.met) / self.demanded).quantize(Decimal("0.1"))
-
-
-@dataclass
-class ComplianceOver:
-    span: Period
-    today: date
-    obligations: list[Obligation]
-    periods: dict[int, list[Period]]  # obligation id → its periods in the span
-    organisations: list[Organisation]
-    cells: dict[tuple[int, int, Period], Cell]
-
-    def tally(self, obligation: Obligation) -> Tally:
-        result = Tally()
-        for (_, ob_id, _), cell in self.cells.items():
-            if ob_id == obligation.pk:
-                result.add(cell)
-        return result
-
-    def tallies(self) -> list[tuple[Obligation, Tally]]:
-        by_ob = {ob.pk: Tally() for ob in self.obligations}
-        for (_, ob_id, _), cell in self.cells.items():
-            by_ob[ob_id].add(cell)
-        return [(ob, by_ob[ob.pk]) for ob in self.obligations]
-
-    def by_organisation(self) -> list[tuple[Organisation, list[Tally | None]]]:
-        """Per organisation, a tally per obligation (None where it does not apply)."""
-        table: dict[int, dict[int, Tally]] = defaultdict(dict)
-        for (org_id, ob_id, _), cell in self.cells.items():
-            table[org_id].setdefault(ob_id, Tally()).add(cell)
-        return [(org, [table[org.pk].get(ob.pk) for ob in self.obligations]) for org in self.organisations]
-
-
-def compliance_over(
-    *,
-    span: Period,
-    user=None,
-    organisation: Organisation | None = None,
-    obligations: Iterable[Obligation] | None = None,
-    organisation_kinds: Iterable[str] | None = None,
-    today: date | None = None,
-) -> ComplianceOver:
-    """Held vs due over a reporting span (a half year, a year).
-
-    Every period of every obligation that ends in ``span`` and has begun by ``today``, for
-    every organisation under ``organisation``: the same rules and the same fixed number of
-    GROUP BY queries as :func:`compliance`, one aggregate pair per period.
-    """
-    today = today or timezone.localdate()
-    if obligations is None:
-        obligations = Obligation.objects.enabled().select_related("indicator")
-    schedule: list[tuple[Obligation, Period]] = []
-    periods: dict[int, list[Period]] = {}
-    chosen: list[Obligation] = []
-    for ob in obligations:
-        # A period that has not begun is not owed yet; one still running counts as due.
-        found = [period for period in periods_within(ob, span) if period.start <= today]
-        if found:
-            chosen.append(ob)
-            periods[ob.pk] = found
-            schedule += [(ob, period) for period in found]
-    orgs = _organisations(user=user, organisation=organisation, subtree=True, kinds=organisation_kinds)
-    if not schedule or not orgs:
-        return ComplianceOver(span, today, chosen, periods, [], {})
-    cells = _evaluate(orgs, schedule, today=today, user=user, organisation=organisation, subtree=True)
-    with_cells = {org_id for org_id, _, _ in cells}
-    return ComplianceOver(span, today, chosen, periods, [org for org in orgs if org.pk in with_cells], cells)
 
 
 def _attach_activities(result: Compliance, *, user, organisation, subtree) -> None:
@@ -579,143 +494,3 @@ def _attach_activities(result: Compliance, *, user, organisation, subtree) -> No
             for a in by_org.get(cell.organisation.pk, [])
             if a.kind in cell.obligation.activity_kinds and cell.period.start <= a.start_date <= cell.period.end
         ]
-
-
-# --- Who receives reminders ------------------------------------------------------------
-
-
-@dataclass
-class Contacts:
-    """Who is told about an organisation: its secretaries, else the nearest ancestor's.
-
-    * An organisation's own reminders go to the secretary accounts bound to it; without
-      one, to the nearest ancestor's (a secretary acts for the whole subtree under them).
-      With none up to the root, there is no recipient: the reminder is not sent and the
-      compliance page marks the organisation as having no secretary account.
-    * The root (the district committee) is run by committee staff: its reminders go to staff.
-    * Overdue notices also go to the parent committee: the secretaries bound to the parent,
-      or committee staff when the parent is the root.
-    """
-
-    by_path: dict[str, list[User]]
-    staff: list[User]
-
-    def own(self, organisation: Organisation) -> list[User]:
-        steplen = Organisation.steplen
-        for length in range(len(organisation.path), 0, -steplen):
-            users = self.by_path.get(organisation.path[:length])
-            if users:
-                return users
-        return self.staff if organisation.depth == 1 else []
-
-    def parent(self, organisation: Organisation) -> list[User]:
-        if organisation.depth <= 1:
-            return []
-        parent_path = organisation.path[: -Organisation.steplen]
-        bound = self.by_path.get(parent_path, [])
-        if organisation.depth == 2:
-            return [*bound, *(u for u in self.staff if u not in bound)]
-        return bound
-
-
-def reminder_contacts() -> Contacts:
-    """Secretary accounts by the path of their organisation, and committee staff (two queries)."""
-    by_path: dict[str, list[User]] = defaultdict(list)
-    secretaries = (
-        User.objects.filter(role=Role.SECRETARY, is_active=True, is_superuser=False, organisation__isnull=False)
-        .select_related("organisation")
-        .only("id", "username", "email", "first_name", "last_name", "role", "organisation__path")
-        .order_by("id")
-    )
-    for user in secretaries:
-        by_path[user.organisation.path].append(user)
-    staff = list(
-        User.objects.filter(role=Role.STAFF, is_active=True)
-        .only("id", "username", "email", "first_name", "last_name", "role")
-        .order_by("id")
-    )
-    return Contacts(dict(by_path), staff)
-
-
-# --- The "what's due" panel ---------------------------------------------------------------
-
-
-@dataclass
-class TermExpiry:
-    organisation: Organisation
-    days_left: int
-
-
-@dataclass
-class DueList:
-    today: date
-    current: list[Cell]  # this period, not yet met, soonest deadline first
-    overdue: list[Cell]  # last period, ended unmet
-    terms: list[TermExpiry]
-
-    @property
-    def total(self) -> int:
-        return len(self.current) + len(self.overdue) + len(self.terms)
-
-
-TERM_NOTICE_DAYS = 90
-
-
-def due_list(*, user, organisation: Organisation | None = None, today: date | None = None) -> DueList:
-    """What a secretary (or staff, for a subtree) still has to do: a fixed number of queries."""
-    today = today or timezone.localdate()
-    obligations = list(Obligation.objects.enabled().select_related("indicator"))
-    current = compliance(user=user, organisation=organisation, obligations=obligations, today=today)
-    previous = compliance(user=user, organisation=organisation, obligations=obligations, today=today, offset=-1)
-    horizon = today + timedelta(days=TERM_NOTICE_DAYS)
-    terms_qs = Organisation.objects.filter(active=True, term_ends_on__gte=today, term_ends_on__lte=horizon)
-    terms_qs = terms_qs.visible_to(user)
-    if organisation is not None:
-        terms_qs = terms_qs.subtree_of(organisation)
-    terms = [TermExpiry(org, (org.term_ends_on - today).days) for org in terms_qs.order_by("term_ends_on", "path")]
-    return DueList(
-        today=today,
-        current=sorted(current.unmet(), key=lambda c: (c.period.end, c.organisation.path, c.obligation.position)),
-        overdue=sorted(previous.unmet(), key=lambda c: (c.organisation.path, c.obligation.position)),
-        terms=terms,
-    )
-
-
-# --- Reminders sent ----------------------------------------------------------------------------
-
-
-@dataclass
-class ReminderFilters:
-    kind: str = ""
-    email_status: str = ""
-    organisation: Organisation | None = None  # a subtree
-    created_from: date | None = None  # dates in Asia/Shanghai, inclusive
-    created_to: date | None = None
-
-
-def reminders_for(*, user, filters: ReminderFilters | None = None) -> QuerySet:
-    """The reminder ledger rows ``user`` reaches, filtered: the list, its export and the dashboards."""
-    filters = filters or ReminderFilters()
-    qs = Reminder.objects.visible_to(user)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.email_status:
-        qs = qs.filter(email_status=filters.email_status)
-    if filters.organisation is not None:
-        qs = qs.filter(organisation__path__startswith=filters.organisation.path)
-    if filters.created_from:
-        qs = qs.filter(created_at__gte=_day_start(filters.created_from))
-    if filters.created_to:
-        qs = qs.filter(created_at__lt=_day_start(filters.created_to + timedelta(days=1)))
-    return qs
-
-
-def _day_start(day: date):
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-# --- Inbox -----------------------------------------------------------------------------------
-
-
-def unread_count(*, user) -> int:
-    return Message.objects.filter(recipient=user, read_at__isnull=True).count()

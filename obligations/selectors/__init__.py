@@ -1,0 +1,44 @@
+"""Reads of the obligations app. Compliance (held vs due) is computed in :mod:`.compliance` and
+nowhere else; the other modules build on it."""
+
+from .compliance import (
+    DUE,
+    MET,
+    OVERDUE,
+    STATUS_CHOICES,
+    STATUS_LABELS,
+    Cell,
+    Compliance,
+    ObligationSummary,
+    Tally,
+    compliance,
+)
+from .contacts import Contacts, reminder_contacts
+from .due import TERM_NOTICE_DAYS, DueList, TermExpiry, due_list
+from .ledger import ReminderFilters, reminders_for, unread_count
+from .over import ComplianceOver, compliance_over, periods_within
+
+__all__ = [
+    "DUE",
+    "MET",
+    "OVERDUE",
+    "STATUS_CHOICES",
+    "STATUS_LABELS",
+    "TERM_NOTICE_DAYS",
+    "Cell",
+    "Compliance",
+    "ComplianceOver",
+    "Contacts",
+    "DueList",
+    "ObligationSummary",
+    "ReminderFilters",
+    "Tally",
+    "TermExpiry",
+    "compliance",
+    "compliance_over",
+    "due_list",
+    "periods_within",
+    "reminder_contacts",
+    "reminders_for",
+    "unread_count",
+]
