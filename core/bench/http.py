@@ -202,19 +202,24 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
     def warm(self, path: str, session: str, times: int) -> int:
-        """Request ``path`` a few times so every worker has loaded its code; returns the last status."""
-        status = 0
-        for _ in range(times):
+        """Request ``path`` ``times`` times at once so every worker has loaded its code and
+        templates; returns the last status."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def once(_i) -> int:
             request = urllib.request.Request(  # noqa: S310 - our own server
                 self.base_url + path, headers={"Cookie": f"sessionid={session}", "X-Forwarded-Proto": "https"}
             )
             try:
-                with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310
                     response.read()
-                    status = response.status
+                    return response.status
             except urllib.error.HTTPError as exc:
-                status = exc.code
-        return status
+                return exc.code
+
+        with ThreadPoolExecutor(max_workers=times) as pool:
+            statuses = list(pool.map(once, range(times)))
+        return statuses[-1]
 
 
 def run_locust(
