@@ -40,6 +40,7 @@ class Table:
     scale: str
     rows: list[Row] = field(default_factory=list)
     started: datetime = field(default_factory=timezone.now)
+    machine: str = field(default_factory=lambda: machine())
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -50,7 +51,7 @@ class Table:
     def heading(self) -> list[str]:
         return [
             f"- date: {timezone.localtime(self.started):%Y-%m-%d %H:%M %Z}",
-            f"- machine: {machine()}",
+            f"- machine: {self.machine}",
             f"- commit: {commit()}",
             f"- scale: {self.scale} ({data_counts()})",
         ]
@@ -73,13 +74,17 @@ class Table:
 def machine() -> str:
     cores = os.cpu_count() or 0
     memory = ""
+    load = ""
+    if hasattr(os, "getloadavg"):
+        # The machine may be shared: its load when the run began says how far to trust the figures.
+        load = ", load average {:.1f} / {:.1f} / {:.1f} at the start".format(*os.getloadavg())
     try:
         with open("/proc/meminfo") as f:
             kb = int(next(line for line in f if line.startswith("MemTotal")).split()[1])
             memory = f", {kb / 2**20:.1f} GiB memory"
     except (OSError, StopIteration, ValueError):
         pass
-    return f"{cores} cores{memory}, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    return f"{cores} cores{memory}, {platform.system()} {platform.machine()}, Python {platform.python_version()}{load}"
 
 
 def commit() -> str:
