@@ -31,9 +31,12 @@ demo: migrate
 test: install
 	$(BIN)/python -m pytest
 
-# The benchmarks (the Benchmarks issue builds the rest): the reminder run over the current database.
+# The benchmarks (docs/benchmarks.md): BENCH_SCALE=district|city, BENCH_SECONDS of load per page.
+# Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); loads the scale's data set when missing.
+BENCH_SCALE ?= district
+BENCH_SECONDS ?= 20
 bench: migrate
-	$(BIN)/python manage.py bench_reminders
+	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --seconds $(BENCH_SECONDS)
 # Django's deployment checks against production settings (DEBUG off, HTTPS, HSTS, secure
 # cookies). The key is throwaway: only its strength is checked.
 deploy-check: install

@@ -213,7 +213,11 @@ class Activity(models.Model):
         verbose_name = "活动记录"
         verbose_name_plural = "活动记录"
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["status", "start_date"], name="activity_status_date")]
+        indexes = [
+            models.Index(fields=["status", "start_date"], name="activity_status_date"),
+            # Counts per campaign (the campaign list) and per organisation within a period.
+            models.Index(fields=["campaign", "status"], name="activity_campaign_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),

@@ -25,29 +25,46 @@ class TreeRow:
     has_hidden_children: bool
 
 
+# Without a depth asked for, the tree page shows three levels, or fewer when three would list
+# more than this many rows: a city's three levels are thousands of rows that cost seconds to
+# render and nobody reads; deeper rows stay one 展开 click away.
+TREE_DEFAULT_MAX_ROWS = 600
+
+
 def organisation_tree(
-    *, user, root: Organisation | None = None, levels: int = 3, kind: str = "", include_inactive: bool = True
+    *, user, root: Organisation | None = None, levels: int | None = None, kind: str = "", include_inactive: bool = True
 ) -> list[TreeRow]:
     """The visible tree under ``root`` (or the user's scope), ``levels`` deep, in tree order.
 
-    One query: the materialised path gives both the subtree and the order.
+    One query: the materialised path gives both the subtree and the order. ``levels=None``: three
+    levels, or fewer if three would pass TREE_DEFAULT_MAX_ROWS rows.
     """
     roots = [root] if root is not None else scope_roots(user)
     if not roots:
         return []
+    depth = levels or 3
     visible = Organisation.objects.visible_to(user)
     condition = Q()
     for node in roots:
-        condition |= Q(path__startswith=node.path, depth__lt=node.depth + levels)
+        condition |= Q(path__startswith=node.path, depth__lt=node.depth + depth)
     qs = visible.filter(condition)
     if kind:
         qs = qs.filter(kind=kind)
     if not include_inactive:
         qs = qs.filter(active=True)
     base_depth = min(node.depth for node in roots)
+    orgs = list(qs.order_by("path"))
+    root_depth = {node.path: node.depth for node in roots}
+
+    def top(org) -> int:
+        return next(d for path, d in root_depth.items() if org.path.startswith(path))
+
+    while levels is None and depth > 1 and len(orgs) > TREE_DEFAULT_MAX_ROWS:
+        depth -= 1
+        orgs = [org for org in orgs if org.depth < top(org) + depth]
     rows = []
-    for org in qs.order_by("path"):
-        shown_to = next(node.depth for node in roots if org.path.startswith(node.path)) + levels - 1
+    for org in orgs:
+        shown_to = top(org) + depth - 1
         rows.append(TreeRow(org, org.depth - base_depth, org.numchild > 0 and org.depth >= shown_to))
     return rows
 

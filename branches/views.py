@@ -34,7 +34,7 @@ class TreeView(AccessMixin, TemplateView):
             ctx["rows"] = selectors.organisation_tree(
                 user=user,
                 root=root,
-                levels=params.get("levels") or 3,
+                levels=params.get("levels") or None,
                 kind=params.get("kind", ""),
                 include_inactive=not params.get("hide_inactive"),
             )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("security/", include("security.urls")),
     path("admin/", admin.site.urls),
     path("honours/", include("honours.urls")),
+    path("bench/", include("core.bench.urls")),
 ]

@@ -115,3 +115,16 @@ def test_detail_lists_children_and_ancestors(secretary_a_client, district):
     assert [a.name for a in response.context["ancestors"]] == ["甲街道团工委"]  # the root is out of scope
     response = secretary_a_client.get(reverse("branches:detail", args=[district.sub_a.pk]))
     assert [c.name for c in response.context["children"]] == ["甲社区团支部"]
+
+
+def test_a_large_tree_shows_fewer_levels_unless_asked(staff_client, district, monkeypatch):
+    from branches import selectors
+
+    for i in range(5):
+        OrganisationFactory(name=f"批量团支部{i}", kind=Kind.BRANCH, parent=district.sub_a)
+    monkeypatch.setattr(selectors, "TREE_DEFAULT_MAX_ROWS", 4)
+    rows = staff_client.get(reverse("branches:tree")).context["rows"]
+    assert [row.level for row in rows] == [0, 1, 1]  # root, sub_a, sub_b: three levels would be 11 rows
+    assert all(row.has_hidden_children for row in rows[1:])
+    asked = staff_client.get(reverse("branches:tree"), {"levels": 3}).context["rows"]
+    assert len(asked) == 10

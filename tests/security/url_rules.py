@@ -355,6 +355,7 @@ RULES: dict[str, Rule] = {
     "core:export_download": read(obj="export_job", mine=True),
     "core:export_retry": read(obj="export_job", mine=True, methods=POST),
     "core:audit_list": staff(),
+    "bench:floor": read(),
     # branches
     "branches:tree": read(),
     "branches:create": staff(methods=GET_POST),

@@ -1,0 +1,86 @@
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from core.bench import measure, table
+from core.bench.table import Row, Table
+
+# Organisations in each scale's data set: below the low mark the data is (re)loaded.
+SCALE_ORGANISATIONS = {"district": (150, 1_000), "city": (4_500, 10**9)}
+PARTS = ("http", "report", "export", "import", "reminders")
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure the portal at district or city scale, each figure beside its floor; print the table "
+        "and write it to docs/benchmarks.md. Loads the data set first when the database does not hold it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["district", "city", "tiny"], default="district")
+        parser.add_argument("--seconds", type=int, default=20, help="Seconds of load per page (default 20).")
+        parser.add_argument("--users", type=int, default=10, help="Concurrent users (default 10).")
+        parser.add_argument("--import-rows", type=int, default=50_000)
+        parser.add_argument("--only", nargs="*", choices=PARTS, help="Run only these parts.")
+        parser.add_argument("--pages", nargs="*", help="Only the pages whose path contains one of these.")
+        parser.add_argument("--reload", action="store_true", help="Load the data set afresh first.")
+        parser.add_argument("--no-load", action="store_true", help="Measure the database as it is.")
+        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
+
+    def handle(self, *args, scale, seconds, users, import_rows, only, pages, reload, no_load, output, **options):
+        parts = set(only or PARTS)
+        if scale == "tiny":
+            no_load = True  # the smoke test's own data
+        if not no_load:
+            self._ensure_data(scale, reload)
+        result = Table(scale=scale)
+
+        def log(text: str) -> None:
+            self.stdout.write(text)
+            self.stdout.flush()
+
+        if "http" in parts:
+            log("Pages under load (locust, headless):")
+            result.rows += table.http_rows(
+                __import__("core.bench.http", fromlist=["http_benchmark"]).http_benchmark(
+                    users=users, seconds=seconds, log=log, only=pages
+                )
+            )
+        if "report" in parts:
+            log("Report compile …")
+            result.rows += table.report_rows(measure.report_benchmark())
+        if "export" in parts:
+            log("Export …")
+            result.rows += table.export_rows(measure.export_benchmark())
+        if "import" in parts:
+            log(f"Import of {import_rows:,} rows …")
+            result.rows += table.import_rows(measure.import_benchmark(rows=import_rows))
+        if "reminders" in parts:
+            log("Reminders reconcile …")
+            result.rows += table.reminder_rows(measure.reminders_benchmark())
+        if getattr(self, "_load_seconds", None) is not None:
+            result.rows.insert(0, Row(f"load_demo --scale {scale}", f"{self._load_seconds:.0f} s"))
+
+        markdown = result.markdown()
+        self.stdout.write("")
+        self.stdout.write(markdown.rstrip("\n"))
+        if output:
+            table.write_doc(result, Path(output))
+
+    def _ensure_data(self, scale: str, reload: bool) -> None:
+        from branches.models import Organisation
+
+        low, high = SCALE_ORGANISATIONS[scale]
+        count = Organisation.objects.count()
+        if not reload and low <= count <= high:
+            return
+        if scale == "city" and connection.vendor != "postgresql":
+            raise CommandError("The city scale needs PostgreSQL: set DATABASE_URL.")
+        self.stdout.write(f"Loading the {scale}-scale data set (the database holds {count} organisations) …")
+        started = time.monotonic()
+        call_command("load_demo", reset=True, scale=scale, stdout=self.stdout)
+        self._load_seconds = time.monotonic() - started

@@ -1,0 +1,75 @@
+"""`make bench` kept working: its code runs at a tiny scale in seconds. No figure is judged here:
+the benchmarks' figures never decide whether the suite passes."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from core.bench import http, table
+from core.bench.http import Page, PageResult
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def tiny(district, staff, leader, secretary_a):
+    for org in (district.branch_a, district.branch_b):
+        MemberFactory.create_batch(3, organisation=org)
+    return district
+
+
+def test_bench_writes_the_table_and_counts_the_targets(tiny, tmp_path):
+    out = StringIO()
+    doc = tmp_path / "benchmarks.md"
+    call_command(
+        "bench",
+        "--scale",
+        "tiny",
+        "--only",
+        "report",
+        "export",
+        "import",
+        "reminders",
+        "--import-rows",
+        "20",
+        "--output",
+        str(doc),
+        stdout=out,
+    )
+    printed = out.getvalue()
+    assert "| measurement | result | floor | vs floor | target | met |" in printed
+    assert "report compile" in printed and "export .xlsx" in printed and "import 20 members" in printed
+    assert "reminders reconcile" in printed
+    last = printed.rstrip().splitlines()[-1]
+    assert last.startswith("targets met: ") and "/" in last
+    text = doc.read_text()
+    assert "<!-- bench:tiny -->" in text and "- machine: " in text and "- commit: " in text
+    assert text.count("targets met: ") == 1
+
+    # A second run replaces its own scale's section and leaves another scale's alone.
+    doc.write_text(text + "\n<!-- bench:city -->\nkept\n<!-- /bench:city -->\n")
+    call_command("bench", "--scale", "tiny", "--only", "reminders", "--output", str(doc), stdout=StringIO())
+    again = doc.read_text()
+    assert again.count("<!-- bench:tiny -->") == 1 and "kept" in again
+
+
+def test_locust_runs_a_page_for_two_seconds_signed_in(tiny, staff, live_server, tmp_path):
+    sessions = http.make_sessions(staff, 2)
+    floor = Page("floor", "/bench/floor/", "staff", "floor")
+    result = http.run_locust(
+        base_url=live_server.url, page=floor, sessions=sessions, users=2, seconds=2, workdir=Path(tmp_path)
+    )
+    assert result.requests > 0
+    assert result.failures == 0  # signed in: no redirect to the login page
+    rows = table.http_rows([result, PageResult(Page("list", "/members/", "staff", "list"), 10, 0, 5.0, 20, 40)])
+    assert rows[-1].measurement == "request errors, all pages" and rows[-1].met is True
+    assert rows[1].vs_floor.endswith("of rps") and rows[1].met is not None
+
+
+def test_floor_view_needs_a_login(client, staff_client):
+    assert client.get("/bench/floor/").status_code == 302
+    response = staff_client.get("/bench/floor/")
+    assert response.status_code == 200 and response.content == b"ok"
