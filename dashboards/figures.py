@@ -43,7 +43,7 @@ class Figure:
 
     key: str
     label: str
-    value: int | Decimal | None
+    value: int | Decimal | str | None  # str only for a table's derived cell (同比 "+4.2%")
     url: str
     unit: str = ""
     previous: int | Decimal | None = None

@@ -52,29 +52,17 @@ def _compliance_sheet(org, period) -> Sheet:
     def cell(tally):
         return "" if tally is None else f"{tally.met}/{tally.demanded}"
 
+    def row(name: str, obligation, tally) -> tuple:
+        percent = float(tally.percent) if tally.percent is not None else None
+        return (name, obligation.name, tally.demanded, tally.met, tally.overdue, tally.due, percent)
+
     def rows():
         for obligation, tally in over.tallies():
-            yield (
-                "（全部组织）",
-                obligation.name,
-                tally.demanded,
-                tally.met,
-                tally.overdue,
-                tally.due,
-                float(tally.percent) if tally.percent is not None else None,
-            )
+            yield row("（全部组织）", obligation, tally)
         for organisation, tallies in over.by_organisation():
             for obligation, tally in zip(over.obligations, tallies, strict=True):
                 if tally is not None:
-                    yield (
-                        organisation.name,
-                        obligation.name,
-                        tally.demanded,
-                        tally.met,
-                        tally.overdue,
-                        tally.due,
-                        float(tally.percent) if tally.percent is not None else None,
-                    )
+                    yield row(organisation.name, obligation, tally)
 
     header = ["组织", "考核事项", "应开展（周期）", "按期完成", "逾期未完成", "进行中", "完成率（%）"]
     return Sheet("组织生活", header, rows(), widths=[36, 24, 12, 10, 10, 8, 10])
