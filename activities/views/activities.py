@@ -1,15 +1,18 @@
 import calendar
+import hashlib
 from collections import defaultdict
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.freshness import cached_figures
 
 from .. import rules, selectors, services
 from ..forms import ActivityForm, ReturnForm
@@ -32,12 +35,35 @@ class ActivityListView(AccessMixin, ListView):
         self.filtered = qs
         return qs.select_related("organisation", "campaign").order_by("-start_date", "-id")
 
+    def summary(self):
+        """(records per status, totals of the approved ones) over the whole filtered set.
+
+        Paging does not bound these two aggregates (at a city's million records they are most
+        of the page's time), so they are cached per user and filter until the data changes
+        (core.freshness); the paginator takes its count from them instead of a third scan.
+        """
+        if not hasattr(self, "_summary"):
+            query = query_without(self.request, "page")
+            key = f"activities:list:{self.request.user.pk}:{hashlib.sha256(query.encode()).hexdigest()}"
+            self._summary = cached_figures(
+                key,
+                lambda: (
+                    selectors.status_counts_of(self.filtered),
+                    selectors.totals_of(self.filtered.filter(status=Status.APPROVED)),
+                ),
+            )
+        return self._summary
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        paginator = Paginator(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page)
+        paginator.count = sum(self.summary()[0].values())  # Paginator.count is a cached property
+        return paginator
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
         # Approved records are what counts; submitted ones are shown apart, as pending.
-        ctx["approved_totals"] = selectors.totals_of(self.filtered.filter(status=Status.APPROVED))
-        ctx["status_counts"] = selectors.status_counts_of(self.filtered)
+        ctx["status_counts"], ctx["approved_totals"] = self.summary()
         ctx["query"] = query_without(self.request, "page")
         return ctx
 

@@ -96,9 +96,12 @@ def personas() -> dict:
 
 def make_sessions(user, count: int) -> list[str]:
     """Signed-in sessions for ``user``, as a login would leave them (one per simulated user:
-    the session row is saved on every request, and one shared row would serialise them)."""
+    a refreshed session row is written, and one shared row would serialise those writes)."""
+    from importlib import import_module
+
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806 - a class
 
     keys = []
     for _ in range(count):

@@ -207,3 +207,27 @@ def test_campaign_pages(staff_client, secretary_a_client, leader_client, distric
 def test_nav_links_to_the_app(staff_client, district):
     html = staff_client.get(reverse("dashboards:home")).content.decode()
     assert reverse("activities:list") in html and reverse("activities:review") in html
+
+
+def test_list_summary_is_cached_until_a_record_changes(staff_client, district, django_assert_max_num_queries):
+    """The whole-set aggregates are computed once per filter and again after any write."""
+    record = ActivityFactory(organisation=district.branch_a, participants=12, status=Status.SUBMITTED)
+    url = reverse("activities:list")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff_client.get(url, {"kind": "volunteer"})  # the session's own write is out of the way
+    with CaptureQueriesContext(connection) as first:
+        response = staff_client.get(url)
+    assert response.context["status_counts"] == {"submitted": 1}
+    assert response.context["approved_totals"].count == 0
+    with django_assert_max_num_queries(len(first.captured_queries) - 2):
+        again = staff_client.get(url)
+    assert again.context["paginator"].count == 1
+
+    record.status = Status.APPROVED
+    record.save()
+    response = staff_client.get(url)
+    assert response.context["status_counts"] == {"approved": 1}
+    assert (response.context["approved_totals"].count, response.context["approved_totals"].persons) == (1, 12)
+    assert response.context["paginator"].count == 1

@@ -85,6 +85,25 @@ def test_session_expires_after_inactivity_not_while_in_use(client, secretary_a):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
+def test_a_read_only_page_does_not_write_the_session_until_the_refresh_is_due(client, secretary_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(secretary_a)
+    home = reverse("dashboards:home")
+    now = timezone.now()
+    refresh = timedelta(seconds=settings.SESSION_REFRESH_SECONDS)
+
+    def session_writes_at(moment):
+        with time_machine.travel(moment, tick=False), CaptureQueriesContext(connection) as queries:
+            assert client.get(home).status_code == 200
+        return [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+
+    session_writes_at(now)  # the first page after the login stamps the session
+    assert session_writes_at(now + refresh / 2) == []
+    assert session_writes_at(now + refresh + timedelta(seconds=1)) != []
+
+
 def test_passwords_need_ten_characters_and_pass_django_validators(secretary_a):
     with pytest.raises(ValidationError) as short:
         validate_password("Xq7-mP2kz", user=secretary_a)
