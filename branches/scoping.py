@@ -27,6 +27,11 @@ class Scope:
             return cls(path=org.path)
         return cls()
 
+    @property
+    def key(self) -> str:
+        """The scope's name in a cache key: equal keys reach the same rows."""
+        return "all" if self.everything else (self.path or "none")
+
     def reaches(self, organisation) -> bool:
         if self.everything:
             return True

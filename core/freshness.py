@@ -10,6 +10,7 @@ keep them cached under the new version. Cached figures also expire after
 ``FIGURES_CACHE_SECONDS`` as a backstop for a write nobody announced.
 """
 
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -47,6 +48,12 @@ def mark_changed() -> None:
     # One bump at commit is enough however many rows the transaction writes.
     if not (connection.in_atomic_block and any(func is _bump for _, func, _ in connection.run_on_commit)):
         transaction.on_commit(_bump)
+
+
+def query_digest(query) -> str:
+    """A short, stable name for a request's filter (a QueryDict), ``page`` left out."""
+    items = sorted((key, value) for key, values in query.lists() if key != "page" for value in values)
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
 
 
 def cached_figures(key: str, build: Callable[[], T]) -> T:

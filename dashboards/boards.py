@@ -149,5 +149,5 @@ def board_for(user, *, today: date | None = None):
         return None
     today = today or timezone.localdate()
     scope = Scope.of(user)
-    key = f"board:{role}:{'all' if scope.everything else scope.path}:{today.isoformat()}"
+    key = f"board:{role}:{scope.key}:{today.isoformat()}"
     return cached_figures(key, lambda: BUILDERS[role](user=user, today=today))

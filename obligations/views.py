@@ -15,6 +15,8 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches.models import Organisation
+from branches.scoping import Scope
+from core.freshness import cached_figures
 
 from . import selectors, services
 from .filters import compliance_for_query
@@ -126,7 +128,11 @@ class DueView(AccessMixin, TemplateView):
         if form.is_bound and not form.is_valid():
             ctx.update(form=form, due=None)
             return ctx
-        ctx.update(form=form, due=selectors.due_list(user=self.request.user, organisation=organisation))
+        user, today = self.request.user, timezone.localdate()
+        # Two periods of compliance evaluated in Python: kept until the data changes (core.freshness).
+        key = f"due:{user.pk}:{Scope.of(user).key}:{today.isoformat()}:{organisation.pk if organisation else ''}"
+        due = cached_figures(key, lambda: selectors.due_list(user=user, organisation=organisation, today=today))
+        ctx.update(form=form, due=due)
         return ctx
 
 

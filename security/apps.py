@@ -7,9 +7,13 @@ class SecurityConfig(AppConfig):
     verbose_name = "安全"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import logging as security_logging
+        from .middleware import stamp_session
 
         security_logging.connect_celery_signals()
+        user_logged_in.connect(stamp_session, dispatch_uid="security.stamp_session")
 
 
 class PortalAdminConfig(AdminConfig):

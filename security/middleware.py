@@ -58,3 +58,9 @@ class SlidingSessionMiddleware:
         if session.modified or now - session.get(TOUCHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[TOUCHED_KEY] = now  # marks it modified: saved with a new expiry
         return response
+
+
+def stamp_session(sender, request, user, **kwargs):
+    """A login saves the session anyway: it counts as the latest refresh (user_logged_in)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[TOUCHED_KEY] = int(time.time())

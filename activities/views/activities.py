@@ -1,5 +1,4 @@
 import calendar
-import hashlib
 from collections import defaultdict
 from datetime import date
 
@@ -12,7 +11,8 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
-from core.freshness import cached_figures
+from branches.scoping import Scope
+from core.freshness import cached_figures, query_digest
 
 from .. import rules, selectors, services
 from ..forms import ActivityForm, ReturnForm
@@ -43,8 +43,8 @@ class ActivityListView(AccessMixin, ListView):
         (core.freshness); the paginator takes its count from them instead of a third scan.
         """
         if not hasattr(self, "_summary"):
-            query = query_without(self.request, "page")
-            key = f"activities:list:{self.request.user.pk}:{hashlib.sha256(query.encode()).hexdigest()}"
+            user = self.request.user
+            key = f"activities:list:{user.pk}:{Scope.of(user).key}:{query_digest(self.request.GET)}"
             self._summary = cached_figures(
                 key,
                 lambda: (

@@ -71,6 +71,21 @@ def test_staff_see_the_whole_district_with_what_counted(staff_client, meeting, d
     assert (summary.met, summary.due, summary.percent) == (1, 1, 50)
 
 
+def test_the_cached_table_and_due_list_follow_a_new_record_at_once(staff_client, secretary_b_client, meeting, district):
+    def summary():
+        return staff_client.get(reverse("obligations:compliance")).context["summaries"][0]
+
+    def due_names():
+        due = secretary_b_client.get(reverse("obligations:due")).context["due"]
+        return [cell.obligation.name for cell in due.current]
+
+    assert (summary().met, summary().due) == (1, 1)  # the second read is the cached one
+    assert due_names() == due_names() == ["支委会"]
+    ActivityFactory(organisation=district.branch_b, kind=ActivityKind.COMMITTEE_MEETING, start_date=date(2026, 11, 6))
+    assert (summary().met, summary().due) == (2, 0)
+    assert due_names() == []
+
+
 def test_a_secretary_sees_only_their_subtree(secretary_a_client, meeting):
     html = secretary_a_client.get(reverse("obligations:compliance")).content.decode()
     assert "甲社区团支部" in html and "乙社区团支部" not in html
