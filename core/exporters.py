@@ -22,10 +22,16 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[int], None]
 
 
+# Values passed through untouched, looked up before any isinstance (called once per cell).
+_PLAIN_TYPES = frozenset({int, float, bool, dt.date, type(None)})
+
+
 def safe_cell(value):
     """Neutralise text a spreadsheet would evaluate (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if type(value) in _PLAIN_TYPES:
+        return value
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
     return value

@@ -40,6 +40,34 @@ def test_secretary_exports_their_subtree_with_masked_ids(secretary_a_client, ros
     assert event.action == AuditAction.EXPORT and event.row_count == 2
 
 
+def test_every_cell_shows_what_the_member_record_displays(staff_client, district):
+    from members.models import Member
+
+    MemberFactory(organisation=district.branch_a, name="赵敏", education="master", occupation="student")
+    MemberFactory(organisation=district.branch_b, name="钱江", education="", occupation="")
+    rows = by_name(sheet_rows(export(staff_client).content))
+    on = date.today()
+    for member in Member.objects.select_related("organisation"):
+        expected = (
+            member.name,
+            member.get_gender_display(),
+            member.get_ethnicity_display(),
+            member.birth_date,
+            member.age_on(on),
+            member.id_number_masked,
+            member.phone or None,
+            member.organisation.name,
+            member.get_category_display(),
+            member.joined_league_on,
+            member.member_number or None,
+            member.get_status_display(),
+            member.get_education_display() if member.education else None,
+            member.get_occupation_display() if member.occupation else None,
+        )
+        got = tuple(v.date() if hasattr(v, "date") and callable(v.date) else v for v in rows[member.name])
+        assert got == expected, member.name
+
+
 def test_export_follows_the_list_filters(staff_client, roster):
     rows = sheet_rows(export(staff_client, "category=youth").content)
     assert list(by_name(rows)) == ["李娜"]
