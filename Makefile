@@ -31,12 +31,14 @@ demo: migrate
 test: install
 	$(BIN)/python -m pytest
 
-# The benchmarks (docs/benchmarks.md): BENCH_SCALE=district|city, BENCH_SECONDS of load per page.
+# The benchmarks (docs/benchmarks.md): BENCH_SCALE=district|city, BENCH_SECONDS of load per page
+# and run (each page runs saturated, then paced by BENCH_THINK seconds between a user's pages).
 # Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); loads the scale's data set when missing.
 BENCH_SCALE ?= district
 BENCH_SECONDS ?= 20
+BENCH_THINK ?= 0.5-1.5
 bench: migrate
-	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --seconds $(BENCH_SECONDS)
+	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --seconds $(BENCH_SECONDS) --think $(BENCH_THINK)
 # Django's deployment checks against production settings (DEBUG off, HTTPS, HSTS, secure
 # cookies). The key is throwaway: only its strength is checked.
 deploy-check: install

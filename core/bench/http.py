@@ -29,12 +29,25 @@ class Page:
 
 @dataclass
 class PageResult:
+    """One page under load. ``rps``, ``p50`` and ``p95`` come from the saturating run (every
+    user asks again at once: the page's capacity); the ``paced_`` figures from the run in which
+    each user pauses as a person does between pages (the latency people see at that load)."""
+
     page: Page
     requests: int
     failures: int
     rps: float
     p50: float
     p95: float
+    paced_p50: float | None = None
+    paced_p95: float | None = None
+    paced_requests: int = 0
+    paced_failures: int = 0
+
+    @property
+    def latency_p95(self) -> float:
+        """The p95 the targets judge: the paced run's when there was one."""
+        return self.paced_p95 if self.paced_p95 is not None else self.p95
 
 
 def pages() -> list[Page]:
@@ -226,10 +239,20 @@ class Server:
 
 
 def run_locust(
-    *, base_url: str, page: Page, sessions: list[str], users: int, seconds: int, workdir: Path
+    *,
+    base_url: str,
+    page: Page,
+    sessions: list[str],
+    users: int,
+    seconds: int,
+    workdir: Path,
+    think: tuple[float, float] = (0, 0),
 ) -> PageResult:
-    """One headless locust run against one page; its final statistics come back as JSON on stdout."""
-    env = dict(os.environ, BENCH_PATH=page.path, BENCH_SESSIONS=",".join(sessions))
+    """One headless locust run against one page; its final statistics come back as JSON on stdout.
+    ``think``: the (shortest, longest) pause in seconds each user takes between pages."""
+    env = dict(
+        os.environ, BENCH_PATH=page.path, BENCH_SESSIONS=",".join(sessions), BENCH_THINK=f"{think[0]}-{think[1]}"
+    )
     command = [
         _bin("locust"),
         "-f",
@@ -295,7 +318,16 @@ def parse_stats(page: Page, entries: list[dict]) -> PageResult:
     )
 
 
-def http_benchmark(*, users: int = 10, seconds: int = 20, log=print, only: list[str] | None = None) -> list[PageResult]:
+def http_benchmark(
+    *,
+    users: int = 10,
+    seconds: int = 20,
+    think: tuple[float, float] = (0.5, 1.5),
+    log=print,
+    only: list[str] | None = None,
+) -> list[PageResult]:
+    """Each page twice: saturated (its capacity, beside the floor's) and, unless ``think`` is
+    (0, 0), paced by a person's pause between pages (its latency at ``users`` people)."""
     people = personas()
     all_pages = [p for p in pages() if not only or p.kind == "floor" or any(o in p.path for o in only)]
     sessions = {name: make_sessions(user, users) for name, user in people.items() if user is not None}
@@ -307,7 +339,7 @@ def http_benchmark(*, users: int = 10, seconds: int = 20, log=print, only: list[
                 log(f"  {page.name}: skipped (no {page.persona} account)")
                 continue
             status = server.warm(page.path, sessions[page.persona][0], times=server.workers + 1)
-            result = run_locust(
+            run = dict(
                 base_url=server.base_url,
                 page=page,
                 sessions=sessions[page.persona],
@@ -315,9 +347,13 @@ def http_benchmark(*, users: int = 10, seconds: int = 20, log=print, only: list[
                 seconds=seconds,
                 workdir=Path(tmp),
             )
-            log(
-                f"  {page.name}: {result.rps:.1f} rps, p50 {result.p50:.0f} ms, p95 {result.p95:.0f} ms, "
-                f"{result.failures} errors (warm-up HTTP {status})"
-            )
+            result = run_locust(**run)
+            line = f"  {page.name}: {result.rps:.1f} rps, p50 {result.p50:.0f} ms, p95 {result.p95:.0f} ms"
+            if max(think) > 0:
+                paced = run_locust(**run, think=think)
+                result.paced_p50, result.paced_p95 = paced.p50, paced.p95
+                result.paced_requests, result.paced_failures = paced.requests, paced.failures
+                line += f"; paced {paced.rps:.1f} rps, p50 {paced.p50:.0f} ms, p95 {paced.p95:.0f} ms"
+            log(f"{line}, {result.failures + result.paced_failures} errors (warm-up HTTP {status})")
             results.append(result)
     return results

@@ -24,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=["district", "city", "tiny"], default="district")
         parser.add_argument("--seconds", type=int, default=20, help="Seconds of load per page (default 20).")
         parser.add_argument("--users", type=int, default=10, help="Concurrent users (default 10).")
+        parser.add_argument(
+            "--think",
+            default="0.5-1.5",
+            help="Seconds each user pauses between pages in the paced run, LOW-HIGH (default 0.5-1.5; 0: none).",
+        )
         parser.add_argument("--import-rows", type=int, default=50_000)
         parser.add_argument("--only", nargs="*", choices=PARTS, help="Run only these parts.")
         parser.add_argument("--pages", nargs="*", help="Only the pages whose path contains one of these.")
@@ -31,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-load", action="store_true", help="Measure the database as it is.")
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
 
-    def handle(self, *args, scale, seconds, users, import_rows, only, pages, reload, no_load, output, **options):
+    def handle(self, *args, scale, seconds, users, think, import_rows, only, pages, reload, no_load, output, **options):
         parts = set(only or PARTS)
         if scale == "tiny":
             no_load = True  # the smoke test's own data
@@ -47,7 +52,7 @@ class Command(BaseCommand):
             log("Pages under load (locust, headless):")
             result.rows += table.http_rows(
                 __import__("core.bench.http", fromlist=["http_benchmark"]).http_benchmark(
-                    users=users, seconds=seconds, log=log, only=pages
+                    users=users, seconds=seconds, think=_think(think), log=log, only=pages
                 )
             )
         if "report" in parts:
@@ -84,3 +89,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         call_command("load_demo", reset=True, scale=scale, stdout=self.stdout)
         self._load_seconds = time.monotonic() - started
+
+
+def _think(text: str) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    try:
+        return float(low), float(high or low)
+    except ValueError as exc:
+        raise CommandError(f"--think takes LOW-HIGH seconds, e.g. 0.5-1.5, not {text!r}") from exc
