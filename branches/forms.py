@@ -1,44 +1,9 @@
-from html import escape
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.forms.models import ModelChoiceIterator
-from django.utils.safestring import mark_safe
 
 from .models import Kind, Organisation
-
-
-def _attrs_html(attrs: dict) -> str:
-    # As django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name.
-    return "".join(
-        f" {escape(str(name))}" if value is True else f' {escape(str(name))}="{escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class OrganisationSelect(forms.Select):
-    """A select of organisations whose options are written in Python, not one template each:
-    a city's 5,000 options through the template engine cost over a second on every list page.
-    Escaping is the standard library's (what django.utils.html.escape does, without its lazy
-    wrapper, which costs more than the escaping on thousands of calls)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escape(str(widget["name"]))}"{_attrs_html(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'<optgroup label="{escape(str(group_name))}">')
-            parts.extend(
-                f'<option value="{escape(str(option["value"]))}"{_attrs_html(option["attrs"])}>'
-                f"{escape(str(option['label']))}</option>"
-                for option in options
-            )
-            if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
 class _OrganisationChoices(ModelChoiceIterator):
@@ -56,17 +21,10 @@ def _indented(name: str, depth: int) -> str:
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
-    widget = OrganisationSelect
-    iterator = _OrganisationChoices
+    """Organisations as indented options, read as plain values (a city has 5,000 of them; the
+    select itself is written in Python by core.renderers)."""
 
-    def __init__(self, *args, **kwargs):
-        # A plain Select asked for (for its CSS class) becomes the fast one with the same attributes.
-        widget = kwargs.get("widget")
-        if widget is forms.Select:
-            kwargs["widget"] = OrganisationSelect
-        elif type(widget) is forms.Select:
-            kwargs["widget"] = OrganisationSelect(attrs=widget.attrs)
-        super().__init__(*args, **kwargs)
+    iterator = _OrganisationChoices
 
     def label_from_instance(self, obj: Organisation) -> str:
         return _indented(obj.name, obj.depth)

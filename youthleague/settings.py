@@ -257,6 +257,8 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 
 # --- Forms and messages ---------------------------------------------------
 
+# Selects and plain inputs written in Python, byte for byte as Django's templates write them.
+FORM_RENDERER = "core.renderers.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 from django.contrib.messages import constants as message_constants  # noqa: E402

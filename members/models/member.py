@@ -100,11 +100,17 @@ class Member(models.Model):
             parsed = idcard.parse(text, today=today())
         except idcard.IdNumberError as exc:
             raise ValidationError({"id_number": exc.message}, code=exc.code) from exc
+        self.store_id_number(parsed)
+        return parsed
+
+    @sensitive_variables()
+    def store_id_number(self, parsed: idcard.IdNumber, *, hashed: str | None = None) -> None:
+        """Store an already validated number encrypted, hashed (``hashed``, when the caller
+        has it already) and masked."""
         self.id_number_encrypted = crypto.encrypt(parsed.number)
-        self.id_number_hash = crypto.keyed_hash(parsed.number)
+        self.id_number_hash = hashed or crypto.keyed_hash(parsed.number)
         self.id_number_masked = parsed.masked
         self._parsed_id = parsed
-        return parsed
 
     @sensitive_variables()
     def decrypt_id_number(self) -> str:

@@ -353,8 +353,8 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
                 errors.add(Col.MEMBER_NUMBER, f"与第 {first} 行的团员编号重复。")
         parsed_rows.append((row.number, errors, parsed_id, data))
 
-    hashes = [crypto.keyed_hash(p.number) for _n, _e, p, _d in parsed_rows if p is not None]
-    existing = _existing_by_hash(hashes)
+    hashes = {p.number: crypto.keyed_hash(p.number) for _n, _e, p, _d in parsed_rows if p is not None}
+    existing = _existing_by_hash(list(hashes.values()))
     numbers_in_use = _member_numbers_in_use([d["member_number"] for *_r, d in parsed_rows if d["member_number"]])
     pending_transfers = set(
         Transfer.objects.filter(
@@ -367,7 +367,8 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
     for row_number, errors, parsed_id, data in parsed_rows:
         if parsed_id is None:
             continue
-        current = existing.get(crypto.keyed_hash(parsed_id.number))
+        hashed = hashes[parsed_id.number]
+        current = existing.get(hashed)
         if current is not None and not current.organisation.path.startswith(organisation.path):
             errors.add(
                 Col.ID_NUMBER,
@@ -378,7 +379,7 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
         if number and numbers_in_use.get(number) not in (None, getattr(current, "pk", None)):
             errors.add(Col.MEMBER_NUMBER, "该团员编号已被其他成员使用。")
 
-        member = _apply(current, data, parsed_id, default_org=organisation)
+        member = _apply(current, data, parsed_id, hashed, default_org=organisation)
         if (
             current is not None
             and member.organisation_id != current.organisation_id
@@ -443,7 +444,9 @@ def _choice_cell(text: str | None, table: dict[str, str], column: str, what: str
     return value
 
 
-def _apply(current: Member | None, data: dict, parsed_id: idcard.IdNumber, *, default_org: Organisation) -> Member:
+def _apply(
+    current: Member | None, data: dict, parsed_id: idcard.IdNumber, hashed: str, *, default_org: Organisation
+) -> Member:
     """The member as it will be saved: a new one, or a copy of ``current`` with the filled cells."""
     if current is None:
         member = Member(
@@ -458,10 +461,12 @@ def _apply(current: Member | None, data: dict, parsed_id: idcard.IdNumber, *, de
         member._state.adding = False
         member._state.db = current._state.db
         member.organisation = current.organisation
-    member.set_id_number(parsed_id.number)
-    if current is not None:
-        # The stored ciphertext stays: same number, no need to rewrite it.
-        member.id_number_encrypted = current.id_number_encrypted
+    if current is None:
+        member.store_id_number(parsed_id, hashed=hashed)
+    else:
+        # Found by this number's hash: the stored ciphertext and hash stay as they are.
+        member.id_number_masked = parsed_id.masked
+        member._parsed_id = parsed_id
     for name, value in data.items():
         if value is not None and value != "":
             setattr(member, name, value)

@@ -242,6 +242,19 @@ def test_anonymous_is_sent_to_login_from_a_record(client, honour_a):
 # --- The list --------------------------------------------------------------------------------
 
 
+def test_list_counts_follow_a_new_record_at_once(staff_client, district):
+    HonourFactory(organisation=district.branch_a)
+    url = reverse("honours:list")
+
+    def counts():
+        ctx = staff_client.get(url).context
+        return ctx["page_obj"].paginator.count, ctx["recipients"]
+
+    assert counts() == counts() == (1, 1)  # the second read comes from the cache
+    HonourFactory(organisation=district.branch_b)
+    assert counts() == (2, 2)
+
+
 def test_list_is_scoped_and_filtered(secretary_a_client, staff_client, district):
     HonourFactory(title="甲市级", level=Level.CITY, organisation=district.branch_a)
     HonourFactory(title="甲全国", level=Level.NATIONAL, organisation=district.sub_a)
