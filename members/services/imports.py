@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organisation
 from core.audit import audit_record
@@ -517,9 +517,9 @@ def member_import(*, upload, organisation: Organisation, by=None, dry_run: bool,
 
 def _write(to_create: Iterable[Member], to_update: Iterable[Member], *, by) -> None:
     user = by if getattr(by, "pk", None) else None
-    bulk_create_with_history(
-        list(to_create), Member, batch_size=500, default_user=user, default_change_reason=CHANGE_REASON
-    )
+    to_create = list(to_create)
+    Member.objects.bulk_create(to_create, batch_size=1000)
+    _record_created([m.id_number_hash for m in to_create], user=user, reason=CHANGE_REASON)
     to_update = list(to_update)
     if to_update:
         now = timezone.now()
@@ -534,6 +534,28 @@ def _write(to_create: Iterable[Member], to_update: Iterable[Member], *, by) -> N
             default_change_reason=CHANGE_REASON,
         )
     mark_changed()  # bulk writes send no post_save
+
+
+def _record_created(hashes: list[str], *, user, reason: str, chunk: int = 1000) -> None:
+    """The "created" history rows of the members just inserted (found by their ID number's
+    hash, unique), copied by the database from the rows themselves: what simple_history's
+    bulk_create_with_history writes, without a model instance per member and per history row."""
+    history = Member.history.model
+    member_columns = {f.column for f in Member._meta.concrete_fields}
+    columns = [f.column for f in history._meta.concrete_fields if f.column in member_columns]
+    quote = connection.ops.quote_name
+    listed = ", ".join(quote(c) for c in columns)
+    extra = ", ".join(quote(c) for c in ("history_date", "history_change_reason", "history_type", "history_user_id"))
+    when = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for start in range(0, len(hashes), chunk):
+            part = hashes[start : start + chunk]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({listed}, {extra}) "  # noqa: S608 - names from the models
+                f"SELECT {listed}, %s, %s, %s, %s FROM {quote(Member._meta.db_table)} "
+                f"WHERE {quote('id_number_hash')} IN ({', '.join(['%s'] * len(part))})",
+                [when, reason, "+", getattr(user, "pk", None), *part],
+            )
 
 
 # --- Housekeeping ------------------------------------------------------------------------

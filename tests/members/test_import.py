@@ -78,6 +78,29 @@ def test_a_good_file_imports_every_row(tmp_path, district):
     assert chen.history.get().history_change_reason == "花名册导入"
 
 
+def test_each_created_member_has_one_history_row_as_written_by_whom(district, staff):
+    from django.core.files.base import ContentFile
+
+    from members.services.imports import member_import
+
+    MemberFactory(organisation=district.branch_a, name="早已在册")
+    upload = ContentFile(roster_xlsx(good_rows()), name="roster.xlsx")
+    report = member_import(upload=upload, organisation=district.sub_a, by=staff, dry_run=False)
+    assert report.created == 3
+    history = Member.history.model
+    for member in Member.objects.exclude(name="早已在册"):
+        (row,) = history.objects.filter(id=member.pk)
+        assert (row.history_type, row.history_user_id, row.history_change_reason) == ("+", staff.pk, "花名册导入")
+        assert (row.name, row.organisation_id, row.birth_date, row.id_number_masked) == (
+            member.name,
+            member.organisation_id,
+            member.birth_date,
+            member.id_number_masked,
+        )
+        assert abs((row.history_date - member.created_at).total_seconds()) < 60
+    assert history.objects.filter(name="早已在册", history_change_reason="花名册导入").count() == 0
+
+
 def test_a_second_import_updates_and_leaves_blank_cells_alone(tmp_path, district):
     run_import(tmp_path, roster_xlsx(good_rows()), district.sub_a)
     rows = [roster_row("陈静", date(2005, 3, 18), 1, gender="F", 手机号码="13900001111", 入团日期="")]
