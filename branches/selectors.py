@@ -36,35 +36,39 @@ def organisation_tree(
 ) -> list[TreeRow]:
     """The visible tree under ``root`` (or the user's scope), ``levels`` deep, in tree order.
 
-    One query: the materialised path gives both the subtree and the order. ``levels=None``: three
-    levels, or fewer if three would pass TREE_DEFAULT_MAX_ROWS rows.
+    The materialised path gives both the subtree and the order. ``levels=None``: three levels, or
+    fewer if three would pass TREE_DEFAULT_MAX_ROWS rows (a first query of paths decides).
     """
     roots = [root] if root is not None else scope_roots(user)
     if not roots:
         return []
-    depth = levels or 3
-    visible = Organisation.objects.visible_to(user)
-    condition = Q()
-    for node in roots:
-        condition |= Q(path__startswith=node.path, depth__lt=node.depth + depth)
-    qs = visible.filter(condition)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if not include_inactive:
-        qs = qs.filter(active=True)
-    base_depth = min(node.depth for node in roots)
-    orgs = list(qs.order_by("path"))
     root_depth = {node.path: node.depth for node in roots}
 
-    def top(org) -> int:
-        return next(d for path, d in root_depth.items() if org.path.startswith(path))
+    def top(path: str) -> int:
+        return next(d for root_path, d in root_depth.items() if path.startswith(root_path))
 
-    while levels is None and depth > 1 and len(orgs) > TREE_DEFAULT_MAX_ROWS:
-        depth -= 1
-        orgs = [org for org in orgs if org.depth < top(org) + depth]
+    def selected(depth: int):
+        condition = Q()
+        for node in roots:
+            condition |= Q(path__startswith=node.path, depth__lt=node.depth + depth)
+        qs = Organisation.objects.visible_to(user).filter(condition)
+        if kind:
+            qs = qs.filter(kind=kind)
+        if not include_inactive:
+            qs = qs.filter(active=True)
+        return qs.order_by("path")
+
+    depth = levels or 3
+    if levels is None:
+        # Decide how deep from (path, depth) pairs alone, then load only the rows shown.
+        shape = list(selected(depth).values_list("path", "depth"))
+        while depth > 1 and sum(1 for path, d in shape if d < top(path) + depth) > TREE_DEFAULT_MAX_ROWS:
+            depth -= 1
+    orgs = list(selected(depth))
+    base_depth = min(node.depth for node in roots)
     rows = []
     for org in orgs:
-        shown_to = top(org) + depth - 1
+        shown_to = top(org.path) + depth - 1
         rows.append(TreeRow(org, org.depth - base_depth, org.numchild > 0 and org.depth >= shown_to))
     return rows
 

@@ -224,6 +224,12 @@ whether CI passes (tests/core/test_bench_smoke.py only keeps the code working).
 Floors: the pages' is a bare view returning a constant through the same middleware, signed in
 (`/bench/floor/`); the report compile's is the very SQL the compile ran, replayed raw; the
 export's is openpyxl write-only writing the same rows from a plain list.
+
+Each page runs twice with 10 users (`BENCH_SECONDS` each): **saturated**, every user asking
+again the moment it has its answer, which gives the page's capacity (rps, compared with the
+floor's); and **paced**, every user pausing 0.5–1.5 s between pages as a person does
+(`BENCH_THINK`), which gives the latency people see at that load. The p95 targets are judged on
+the paced run: saturated, ten requests always wait on two cores, so latency is only the queue.
 """
 
 
