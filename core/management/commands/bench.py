@@ -42,6 +42,7 @@ class Command(BaseCommand):
             no_load = True  # the smoke test's own data
         if not no_load:
             self._ensure_data(scale, reload)
+        measure.settle()  # measure a settled database: no dead rows, fresh statistics
         result = Table(scale=scale)
 
         def log(text: str) -> None:
