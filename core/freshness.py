@@ -50,6 +50,14 @@ def mark_changed() -> None:
         transaction.on_commit(_bump)
 
 
+def scoped_key(name: str, user, *parts) -> str:
+    """A cache key for figures computed for ``user``: the user and their scope (a secretary
+    moved to another organisation gets new keys at once), then ``parts``."""
+    from branches.scoping import Scope
+
+    return ":".join([name, str(user.pk), Scope.of(user).key, *(str(part) for part in parts)])
+
+
 def query_digest(query) -> str:
     """A short, stable name for a request's filter (a QueryDict), ``page`` left out."""
     items = sorted((key, value) for key, values in query.lists() if key != "page" for value in values)

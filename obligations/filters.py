@@ -3,8 +3,7 @@
 from django.http import QueryDict
 from django.utils import timezone
 
-from branches.scoping import Scope
-from core.freshness import cached_figures, query_digest
+from core.freshness import cached_figures, query_digest, scoped_key
 
 from . import selectors
 from .forms import ComplianceFilterForm
@@ -42,5 +41,5 @@ def compliance_for_query(*, user, query: QueryDict) -> tuple[ComplianceFilterFor
 
     # Every organisation × obligation cell is evaluated in Python (a city's 5,000 × 11): kept per
     # user, scope, day and filter until the data changes (core.freshness).
-    key = f"compliance:{user.pk}:{Scope.of(user).key}:{today.isoformat()}:{query_digest(query)}"
+    key = scoped_key("compliance", user, today.isoformat(), query_digest(query))
     return form, cached_figures(key, build)

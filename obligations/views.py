@@ -15,8 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches.models import Organisation
-from branches.scoping import Scope
-from core.freshness import cached_figures
+from core.freshness import cached_figures, scoped_key
 
 from . import selectors, services
 from .filters import compliance_for_query
@@ -130,7 +129,7 @@ class DueView(AccessMixin, TemplateView):
             return ctx
         user, today = self.request.user, timezone.localdate()
         # Two periods of compliance evaluated in Python: kept until the data changes (core.freshness).
-        key = f"due:{user.pk}:{Scope.of(user).key}:{today.isoformat()}:{organisation.pk if organisation else ''}"
+        key = scoped_key("due", user, today.isoformat(), organisation.pk if organisation else "")
         due = cached_figures(key, lambda: selectors.due_list(user=user, organisation=organisation, today=today))
         ctx.update(form=form, due=due)
         return ctx

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
-from branches.scoping import Scope
-from core.freshness import cached_figures, query_digest
+from core.freshness import cached_figures, query_digest, scoped_key
 
 from .. import rules, selectors, services
 from ..forms import ActivityForm, ReturnForm
@@ -44,7 +43,7 @@ class ActivityListView(AccessMixin, ListView):
         """
         if not hasattr(self, "_summary"):
             user = self.request.user
-            key = f"activities:list:{user.pk}:{Scope.of(user).key}:{query_digest(self.request.GET)}"
+            key = scoped_key("activities:list", user, query_digest(self.request.GET))
             self._summary = cached_figures(
                 key,
                 lambda: (

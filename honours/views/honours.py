@@ -9,8 +9,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches import selectors as branch_selectors
 from branches.models import Organisation
-from branches.scoping import Scope
-from core.freshness import cached_figures, query_digest
+from core.freshness import cached_figures, query_digest, scoped_key
 from members import selectors as member_selectors
 from members.models import Member
 
@@ -37,7 +36,7 @@ class HonourListView(AccessMixin, TemplateView):
             filters = form.filters() if form.is_bound else selectors.HonourFilters()
             qs = selectors.honour_list(user=user, filters=filters)
         # Unbounded by paging: kept per user, scope and filter until the data changes.
-        key = f"honours:list:{user.pk}:{Scope.of(user).key}:{query_digest(self.request.GET)}"
+        key = scoped_key("honours:list", user, query_digest(self.request.GET))
         records, recipients = cached_figures(key, lambda: selectors.list_totals(qs))
         paginator = Paginator(qs, self.paginate_by)
         paginator.count = records  # counted above with the recipients, in the same query
