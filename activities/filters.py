@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from branches.forms import OrganisationChoiceField, organisation_choices
+from branches.forms import OrganisationChoiceField
 
 from .models import Activity, ActivityKind, Audience, Campaign, Dimension, Status
 
@@ -47,8 +47,8 @@ class ActivityFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset if queryset is not None else Activity.objects.visible_to(user), **kwargs)
         self.user = user
-        self.filters["organisation"].queryset = organisation_choices(user, active_only=False)
         self.filters["campaign"].queryset = Campaign.objects.order_by("-start_date", "name")
+        self.form.fields["organisation"].limit_to(user, "all")
         for name, field in self.form.fields.items():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs.update({"class": "form-check-input", "id": f"filter_{name}"})

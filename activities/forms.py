@@ -6,7 +6,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
 
-from branches.forms import OrganisationChoiceField, organisation_choices
+from branches.forms import OrganisationChoiceField
 
 from .models import (
     DEFAULT_DIMENSION,
@@ -112,7 +112,7 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["organisation"].queryset = organisation_choices(user)
+        self.fields["organisation"].limit_to(user)
         if user.is_secretary and not self.instance.pk and user.organisation_id:
             self.fields["organisation"].initial = user.organisation_id
         current = self.instance.campaign_id if self.instance.pk else None
@@ -261,7 +261,7 @@ class EntryTargetForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices(user)
+        self.fields["organisation"].limit_to(user)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -341,7 +341,7 @@ class SummaryForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         this_year = date.today().year
-        self.fields["organisation"].queryset = organisation_choices(user, active_only=False)
+        self.fields["organisation"].limit_to(user, "all")
         self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year, this_year - 6, -1)]
         self.fields["year"].initial = this_year
         for field in self.fields.values():

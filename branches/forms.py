@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.forms.models import ModelChoiceIterator
+from django.urls import reverse
 
-from .models import Kind, Organisation
+from .models import COMMITTEE_KINDS, COUNSELLOR_KINDS, PIONEER_UNIT_KINDS, Kind, Organisation
 
 
 class _OrganisationChoices(ModelChoiceIterator):
@@ -20,21 +22,88 @@ def _indented(name: str, depth: int) -> str:
     return f"{'　' * (depth - 1)}{name}"
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):
-    """Organisations as indented options, read as plain values (a city has 5,000 of them; the
-    select itself is written in Python by core.renderers)."""
-
-    iterator = _OrganisationChoices
-
-    def label_from_instance(self, obj: Organisation) -> str:
-        return _indented(obj.name, obj.depth)
-
-
 def organisation_choices(user, *, active_only: bool = True):
     qs = Organisation.objects.visible_to(user)
     if active_only:
         qs = qs.filter(active=True)
     return qs.order_by("path")
+
+
+# The named sets of organisations a field may offer, each within the user's own scope. A field
+# set by ``OrganisationChoiceField.limit_to`` names its set, so that the type-ahead picker
+# (branches.views.PickView) searches exactly what the field accepts.
+PICKER_SOURCES = {
+    "active": lambda user: organisation_choices(user),
+    "all": lambda user: organisation_choices(user, active_only=False),
+    "league": lambda user: organisation_choices(user).exclude(kind__in=PIONEER_UNIT_KINDS),
+    "counsellor": lambda user: organisation_choices(user).filter(kind__in=COUNSELLOR_KINDS),
+    "committees": lambda user: organisation_choices(user).filter(kind__in=COMMITTEE_KINDS),
+}
+
+
+class OrganisationSelect(forms.Select):
+    """A select of organisations that becomes a type-ahead picker when the choice is large.
+
+    A city's staff reach 5,000 organisations: every option in every filter form is 300 KB of
+    HTML a view, and nobody scrolls 5,000 options. Past ORGANISATION_PICKER_THRESHOLD choices,
+    a field whose queryset names a picker source writes only the empty option and the chosen
+    one, marked for static/js/org-picker.js, which searches the source as the user types. The
+    field still validates against its whole queryset, so the server decides what may be chosen.
+    """
+
+    def get_context(self, name, value, attrs):
+        self._picking = self._picker_source() is not None and self._too_many()
+        if self._picking:
+            attrs = {
+                **(attrs or {}),
+                "data-org-picker": reverse("branches:pick", args=[self._picker_source()]),
+            }
+        return super().get_context(name, value, attrs)
+
+    def _picker_source(self) -> str | None:
+        field = getattr(self.choices, "field", None)
+        return getattr(field, "picker", None)
+
+    def _too_many(self) -> bool:
+        threshold = settings.ORGANISATION_PICKER_THRESHOLD
+        return self.choices.queryset.order_by()[: threshold + 1].count() > threshold
+
+    def optgroups(self, name, value, attrs=None):
+        if not getattr(self, "_picking", False):
+            return super().optgroups(name, value, attrs)
+        field = self.choices.field
+        choices = [("", field.empty_label)] if field.empty_label is not None else []
+        chosen = [v for v in value if v]
+        if chosen:
+            rows = self.choices.queryset.filter(pk__in=[v for v in chosen if v.isdigit()])
+            choices += list(rows.values_list("pk", "name"))
+        return [
+            (None, [self.create_option(name, pk, label, str(pk) in value, index, attrs=attrs)], index)
+            for index, (pk, label) in enumerate(choices)
+        ]
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """Organisations as indented options, read as plain values (a city has 5,000 of them; the
+    select itself is written in Python by core.renderers, or becomes a picker, above)."""
+
+    iterator = _OrganisationChoices
+    widget = OrganisationSelect
+
+    def __init__(self, *args, picker: str | None = None, **kwargs):
+        widget = kwargs.get("widget")
+        if widget is forms.Select or type(widget) is forms.Select:  # a plain select, given for its attrs
+            kwargs["widget"] = OrganisationSelect(attrs=getattr(widget, "attrs", None))
+        super().__init__(*args, **kwargs)
+        self.picker = picker
+
+    def limit_to(self, user, source: str = "active") -> None:
+        """Offer the named set of PICKER_SOURCES (the user's active organisations unless told)."""
+        self.picker = source
+        self.queryset = PICKER_SOURCES[source](user)
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        return _indented(obj.name, obj.depth)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -52,6 +121,7 @@ class OrganisationForm(forms.ModelForm):
             self.fields["parent"] = OrganisationChoiceField(
                 label="上级组织",
                 queryset=organisation_choices(user),
+                picker="active",
                 required=False,
                 initial=parent,
                 empty_label="（无，作为顶层组织）",

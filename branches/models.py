@@ -46,6 +46,11 @@ COMMITTEE_KINDS = frozenset(
     {*_LEAGUE_COMMITTEES, Kind.SCHOOL, Kind.GENERAL_BRANCH, Kind.PIONEER_COMMITTEE, Kind.BRIGADE}
 )
 
+# The pioneer units (大队, 中队): children, not league members, belong to them.
+PIONEER_UNIT_KINDS = frozenset({Kind.BRIGADE, Kind.SQUADRON})
+# Where a pioneer counsellor (辅导员) can serve.
+COUNSELLOR_KINDS = frozenset({Kind.PIONEER_COMMITTEE, Kind.BRIGADE, Kind.SQUADRON, Kind.SCHOOL})
+
 
 class OrganisationQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
     scope_path_lookup = "path"

@@ -73,13 +73,13 @@ def organisation_tree(
     return rows
 
 
-def organisation_search(*, user, q: str, limit: int = 200) -> list[Organisation]:
-    """Organisations in scope whose name or short name contains ``q``, each with ``parent_name``."""
-    matches = list(
-        Organisation.objects.visible_to(user)
-        .filter(Q(name__icontains=q) | Q(short_name__icontains=q))
-        .order_by("path")[:limit]
-    )
+def organisation_search(*, user, q: str, limit: int = 200, within=None) -> list[Organisation]:
+    """Organisations in scope (or in ``within``, a queryset of them) whose name or short name
+    contains ``q``, each with ``parent_name``; an empty ``q`` matches all, in tree order."""
+    qs = Organisation.objects.visible_to(user) if within is None else within
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    matches = list(qs.order_by("path")[:limit])
     parents = Organisation.objects.in_bulk([org.parent_path for org in matches if org.depth > 1], field_name="path")
     for org in matches:
         parent = parents.get(org.parent_path)

@@ -5,6 +5,7 @@ from . import views
 app_name = "branches"
 urlpatterns = [
     path("", views.TreeView.as_view(), name="tree"),
+    path("pick/<slug:source>/", views.PickView.as_view(), name="pick"),
     path("new/", views.OrganisationCreateView.as_view(), name="create"),
     path("<int:pk>/", views.OrganisationDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.OrganisationUpdateView.as_view(), name="update"),

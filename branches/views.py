@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.views.generic import DetailView, FormView, TemplateView, UpdateView
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 
 from . import selectors, services
-from .forms import MoveForm, OrganisationForm, TreeFilterForm
+from .forms import PICKER_SOURCES, MoveForm, OrganisationForm, TreeFilterForm
 from .models import Organisation
 
 
@@ -41,6 +41,24 @@ class TreeView(AccessMixin, TemplateView):
             if root is not None:
                 ctx["ancestors"] = selectors.organisation_ancestors(user=user, organisation=root)
         return ctx
+
+
+class PickView(AccessMixin, View):
+    """The type-ahead organisation picker's search (static/js/org-picker.js): up to
+    ``PICK_LIMIT`` organisations of a named source, always within the user's own scope."""
+
+    access = Access.READ
+    PICK_LIMIT = 20
+
+    def get(self, request, source):
+        if source not in PICKER_SOURCES:
+            raise Http404
+        q = request.GET.get("q", "").strip()[:50]
+        matches = selectors.organisation_search(
+            user=request.user, q=q, limit=self.PICK_LIMIT + 1, within=PICKER_SOURCES[source](request.user)
+        )
+        results = [{"id": org.pk, "name": org.name, "parent": org.parent_name} for org in matches[: self.PICK_LIMIT]]
+        return JsonResponse({"results": results, "more": len(matches) > self.PICK_LIMIT})
 
 
 class OrganisationDetailView(AccessMixin, ScopedObjectMixin, DetailView):

@@ -5,7 +5,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms.models import fields_for_model
 
-from branches.forms import OrganisationChoiceField, organisation_choices
+from branches.forms import OrganisationChoiceField
 from branches.models import Organisation
 from members import idcard
 from members.ages import today
@@ -150,8 +150,8 @@ class HonourForm(forms.Form):
         self.fields["recipient_name"].label = "获奖对象名称"
         self.fields["recipient_name"].help_text = "不在花名册或组织架构中时直接填写姓名或名称。"
         self.fields["member"].queryset = Member.objects.visible_to(user).select_related("organisation")
-        self.fields["recipient_organisation"].queryset = organisation_choices(user)
-        self.fields["organisation"].queryset = organisation_choices(user)
+        self.fields["recipient_organisation"].limit_to(user)
+        self.fields["organisation"].limit_to(user)
         if not user.is_committee_staff:
             # Secretaries enter what their organisations received; conferring is the committee's.
             del self.fields["direction"]
@@ -265,7 +265,7 @@ class BatchForm(forms.Form):
         for name, model_field in _BATCH_FIELDS.items():
             self.fields[name] = copy.deepcopy(model_field)
         self.order_fields(self.field_order)
-        self.fields["organisation"].queryset = organisation_choices(user)
+        self.fields["organisation"].limit_to(user)
         if not user.is_committee_staff:
             del self.fields["direction"]
         if instance is None or not instance.document:
@@ -394,7 +394,7 @@ class HonourFilterForm(PeriodMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["period"].choices = period_choices()
-        self.fields["organisation"].queryset = organisation_choices(user, active_only=False)
+        self.fields["organisation"].limit_to(user, "all")
         for name in ("q", "start", "end"):
             self.fields[name].widget.attrs.setdefault("class", "form-control")
         self.fields["organisation"].widget.attrs["class"] = "form-select"
@@ -439,7 +439,7 @@ class SummaryForm(PeriodMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = period_choices()
-        self.fields["organisation"].queryset = organisation_choices(user, active_only=False)
+        self.fields["organisation"].limit_to(user, "all")
         self.fields["organisation"].widget.attrs["class"] = "form-select"
         for name in ("start", "end"):
             self.fields[name].widget.attrs["class"] = "form-control"

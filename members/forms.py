@@ -66,7 +66,7 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = organisation_choices(user, active_only=False)
+        self.fields["org"].limit_to(user, "all")
 
     def clean_q(self):
         q = self.cleaned_data["q"].strip()
@@ -140,7 +140,7 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices(user)
+        self.fields["organisation"].limit_to(user)
         self.fields["phone"].widget.attrs.update(inputmode="numeric", autocomplete="off")
         if self.instance.pk:
             self.fields["id_number"].required = False
@@ -222,7 +222,7 @@ class CadreForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices(user).exclude(kind__in=PIONEER_KINDS)
+        self.fields["organisation"].limit_to(user, "league")
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
 
@@ -237,8 +237,7 @@ class CounsellorForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        kinds = (Kind.PIONEER_COMMITTEE, Kind.BRIGADE, Kind.SQUADRON, Kind.SCHOOL)
-        self.fields["organisation"].queryset = organisation_choices(user).filter(kind__in=kinds)
+        self.fields["organisation"].limit_to(user, "counsellor")
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
 
@@ -253,7 +252,7 @@ class RecruitmentStartForm(forms.Form):
 
     def __init__(self, *args, user, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices(user).exclude(kind__in=PIONEER_KINDS)
+        self.fields["organisation"].limit_to(user, "league")
         if member.organisation.kind not in PIONEER_KINDS:
             self.fields["organisation"].initial = member.organisation_id
         self.helper = FormHelper()
@@ -282,7 +281,7 @@ class RecruitmentFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = organisation_choices(user, active_only=False)
+        self.fields["org"].limit_to(user, "all")
 
 
 class CohortForm(forms.ModelForm):
@@ -322,7 +321,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices(user)
+        self.fields["organisation"].limit_to(user)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "上传并预览"))

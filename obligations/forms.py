@@ -3,7 +3,7 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 
 from activities.models import ActivityKind, Indicator
-from branches.forms import OrganisationChoiceField, organisation_choices
+from branches.forms import OrganisationChoiceField
 from branches.models import Kind
 from members.choices import CadreKind
 
@@ -84,7 +84,7 @@ class ComplianceFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices(user)
+        self.fields["organisation"].limit_to(user)
         self.fields["obligation"].queryset = Obligation.objects.enabled()
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.CheckboxInput):
@@ -108,7 +108,7 @@ class DueFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices(user)
+        self.fields["organisation"].limit_to(user)
         self.fields["organisation"].widget.attrs.update({"class": "form-select", "id": "filter_organisation"})
 
 
@@ -137,7 +137,7 @@ class ReminderFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices(user, active_only=False)
+        self.fields["organisation"].limit_to(user, "all")
         for name, field in self.fields.items():
             css = "form-control" if isinstance(field.widget, forms.DateInput) else "form-select"
             field.widget.attrs.setdefault("class", css)

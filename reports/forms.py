@@ -1,8 +1,7 @@
 from django import forms
 
 from activities.models import Dimension
-from branches.forms import OrganisationChoiceField, organisation_choices
-from branches.models import COMMITTEE_KINDS
+from branches.forms import OrganisationChoiceField
 
 from .models import Half
 from .numbers import STYLE_LABELS
@@ -15,7 +14,7 @@ class StartReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisation_choices(user).filter(kind__in=COMMITTEE_KINDS)
+        self.fields["organisation"].limit_to(user, "committees")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 

@@ -259,6 +259,9 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 
 # Selects and plain inputs written in Python, byte for byte as Django's templates write them.
 FORM_RENDERER = "core.renderers.PortalFormRenderer"
+# Past this many organisations an organisation field is a type-ahead picker, not a select
+# (branches.forms.OrganisationSelect).
+ORGANISATION_PICKER_THRESHOLD = int(os.environ.get("ORGANISATION_PICKER_THRESHOLD", "300"))
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 from django.contrib.messages import constants as message_constants  # noqa: E402

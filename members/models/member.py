@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 from simple_history.models import HistoricalRecords
 
-from branches.models import Kind, Organisation
+from branches.models import PIONEER_UNIT_KINDS, Organisation
 from branches.scoping import ScopedQuerySet
 
 from .. import crypto, idcard
@@ -18,7 +18,7 @@ from ..validators import validate_mobile
 AGE_LIMIT = 28
 # 团章: 14 is the youngest age at which one may join.
 JOINING_AGE = 14
-PIONEER_KINDS = frozenset({Kind.BRIGADE, Kind.SQUADRON})
+PIONEER_KINDS = PIONEER_UNIT_KINDS
 
 
 def category_fits(category: str, kind: str) -> bool:
