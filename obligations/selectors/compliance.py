@@ -279,7 +279,7 @@ def _activity_totals(
     for row in qs.order_by().values("organisation_id", "kind", "status").annotate(**aggregates):
         result[(row["organisation_id"], row["kind"], row["status"])] = (
             [row[c] for c in count_columns],
-            {i: Decimal(row[c] or 0) for i, c in hour_columns},
+            {i: row[c] for i, c in hour_columns if row[c]},
         )
     return result
 
@@ -361,40 +361,48 @@ def _evaluate(
     )
     cadres = _cadre_counts(schedule, today)
 
-    # What each (obligation, period) needs, worked out once rather than once per organisation.
-    plans = [
-        (ob, period, index[period], ob.uses_indicator, ob.for_cadres, tuple(ob.activity_kinds))
-        for ob, period in schedule
-    ]
+    # What each obligation needs, and its periods, worked out once rather than once per
+    # organisation; whether it applies is asked once per organisation, not once per period.
+    by_obligation: dict[int, list] = {}
+    for ob, period in schedule:
+        if ob.pk not in by_obligation:
+            by_obligation[ob.pk] = [ob, ob.pk, ob.uses_indicator, ob.for_cadres, tuple(ob.activity_kinds), []]
+        by_obligation[ob.pk][5].append((period, index[period]))
+    plans = list(by_obligation.values())
     approved_status, pending_status = ActivityStatus.APPROVED.value, ActivityStatus.SUBMITTED.value
     cells: dict[tuple[int, int, Period], Cell] = {}
     for org in orgs:
-        org_id = org.pk
-        for ob, period, i, uses_indicator, for_cadres, kinds in plans:
-            if org.established_on and org.established_on > period.end:
-                continue
+        org_id, established = org.id, org.established_on
+        for ob, ob_id, uses_indicator, for_cadres, kinds, ob_periods in plans:
             if not ob.applies_to(org):
                 continue
-            cell = Cell(org, ob, period, today)
-            if for_cadres:
-                counts = cadres.get((ob.pk, period))
-                if not counts or not counts.get(org_id):
-                    continue
-                cell.cadres = counts[org_id]
             if uses_indicator:
                 entered = values.get((org_id, ob.indicator_id))
-                cell.indicator_value = entered[i] if entered else None
             else:
-                for kind in kinds:
-                    approved = totals.get((org_id, kind, approved_status))
-                    if approved:
-                        cell.approved_count += approved[0][i]
-                        cell.approved_hours += approved[1].get(i, _ZERO)
-                    pending = totals.get((org_id, kind, pending_status))
-                    if pending:
-                        cell.pending_count += pending[0][i]
-                        cell.pending_hours += pending[1].get(i, _ZERO)
-            cells[(org_id, ob.pk, period)] = cell
+                by_kind = [
+                    (totals.get((org_id, kind, approved_status)), totals.get((org_id, kind, pending_status)))
+                    for kind in kinds
+                ]
+            for period, i in ob_periods:
+                if established and established > period.end:
+                    continue
+                cell = Cell(org, ob, period, today)
+                if for_cadres:
+                    counts = cadres.get((ob_id, period))
+                    if not counts or not counts.get(org_id):
+                        continue
+                    cell.cadres = counts[org_id]
+                if uses_indicator:
+                    cell.indicator_value = entered[i] if entered else None
+                else:
+                    for approved, pending in by_kind:
+                        if approved:
+                            cell.approved_count += approved[0][i]
+                            cell.approved_hours += approved[1].get(i, _ZERO)
+                        if pending:
+                            cell.pending_count += pending[0][i]
+                            cell.pending_hours += pending[1].get(i, _ZERO)
+                cells[(org_id, ob_id, period)] = cell
     return cells
 
 

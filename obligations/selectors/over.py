@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -40,17 +41,18 @@ class ComplianceOver:
     cells: dict[tuple[int, int, Period], Cell]
 
     def tally(self, obligation: Obligation) -> Tally:
-        result = Tally()
-        for (_, ob_id, _), cell in self.cells.items():
-            if ob_id == obligation.pk:
-                result.add(cell)
-        return result
+        return self._tallies[obligation.pk]
 
     def tallies(self) -> list[tuple[Obligation, Tally]]:
+        return [(ob, self._tallies[ob.pk]) for ob in self.obligations]
+
+    @cached_property
+    def _tallies(self) -> dict[int, Tally]:
+        """Obligation id → its tally: one pass over the cells, however many obligations are asked for."""
         by_ob = {ob.pk: Tally() for ob in self.obligations}
         for (_, ob_id, _), cell in self.cells.items():
             by_ob[ob_id].add(cell)
-        return [(ob, by_ob[ob.pk]) for ob in self.obligations]
+        return by_ob
 
     def by_organisation(self) -> list[tuple[Organisation, list[Tally | None]]]:
         """Per organisation, a tally per obligation (None where it does not apply)."""

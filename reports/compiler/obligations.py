@@ -47,11 +47,12 @@ def build(ctx: CompileContext) -> BuildResult:
     )
     result.achievements.append((Dimension.GOVERN_STRICTLY, Item("compliance:organisational_life", text, figures)))
 
+    chosen_ids = {ob.pk for ob in chosen}
     behind = {
         org.pk
         for org, tallies in over.by_organisation()
         for ob, tally in zip(over.obligations, tallies, strict=True)
-        if tally is not None and ob in chosen and tally.overdue
+        if tally is not None and ob.pk in chosen_ids and tally.overdue
     }
     if behind and percent < PROBLEM_BELOW_PERCENT:
         result.problems.append(
