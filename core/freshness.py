@@ -74,6 +74,19 @@ def cached_figures(key: str, build: Callable[[], T]) -> T:
     return value
 
 
+def cached_parts(key: str, part: str, build: Callable[[], dict[str, T]]) -> T:
+    """One part of figures that are computed together but read apart (a table's summary and
+    each of its pages): ``build()`` returns every part by name, all are cached at once under
+    ``key``, and a read fetches only ``part``. Cached as :func:`cached_figures` is."""
+    prefix = f"figures:{data_version()}:{key}:"
+    value = cache.get(prefix + part)
+    if value is None:
+        parts = build()
+        cache.set_many({prefix + name: built for name, built in parts.items()}, timeout=settings.FIGURES_CACHE_SECONDS)
+        value = parts[part]
+    return value
+
+
 def _on_write(sender, **kwargs) -> None:
     if sender._meta.app_label in WATCHED_APPS:
         mark_changed()

@@ -1,20 +1,25 @@
 """The compliance page's filters, shared by the page and its export so both show the same cells."""
 
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils import timezone
 
-from core.freshness import cached_figures, query_digest, scoped_key
+from branches.models import Organisation
+from core.freshness import cached_parts, query_digest, scoped_key
 
 from . import selectors
 from .forms import ComplianceFilterForm
+from .models import Obligation
+
+PAGE_SIZE = 50
 
 
-def compliance_for_query(*, user, query: QueryDict) -> tuple[ComplianceFilterForm, selectors.Compliance | None]:
-    """The filter form bound to ``query`` and the compliance it selects (None when the input is invalid).
-
-    Invalid input (an organisation outside the user's scope, a malformed date) gives the
-    form's errors and no figures, never a silently wider table.
-    """
+def _builder(*, user, query: QueryDict):
+    """The filter form bound to ``query``, and a function computing the compliance it selects
+    (None when the input is invalid)."""
     form = ComplianceFilterForm(query or None, user=user)
     if form.is_bound and not form.is_valid():
         return form, None
@@ -39,7 +44,75 @@ def compliance_for_query(*, user, query: QueryDict) -> tuple[ComplianceFilterFor
         )
         return result.filtered(status=data.get("status") or "", ends_by=data.get("ends_by"))
 
-    # Every organisation × obligation cell is evaluated in Python (a city's 5,000 × 11): kept per
-    # user, scope, day and filter until the data changes (core.freshness).
-    key = scoped_key("compliance", user, today.isoformat(), query_digest(query))
-    return form, cached_figures(key, build)
+    return form, build
+
+
+def compliance_for_query(*, user, query: QueryDict) -> tuple[ComplianceFilterForm, selectors.Compliance | None]:
+    """The filter form bound to ``query`` and the whole compliance it selects (None when the
+    input is invalid): the export's.
+
+    Invalid input (an organisation outside the user's scope, a malformed date) gives the
+    form's errors and no figures, never a silently wider table.
+    """
+    form, build = _builder(user=user, query=query)
+    return form, build() if build else None
+
+
+@dataclass
+class ComplianceOverview:
+    """What the compliance page shows whatever the page: the summaries, the total, and which
+    organisations have a row (their ids, in tree order, for the paginator)."""
+
+    today: date
+    obligations: list[Obligation]
+    summaries: list[selectors.ObligationSummary]
+    total: selectors.Tally
+    organisation_ids: list[int]
+
+
+@dataclass
+class CompliancePage:
+    overview: ComplianceOverview
+    page_obj: object  # django.core.paginator.Page over the organisation ids
+    rows: list[dict]  # {"organisation", "parent", "cells"} for the page's organisations
+
+
+def compliance_page(*, user, query: QueryDict, page: str | None) -> tuple[ComplianceFilterForm, CompliancePage | None]:
+    """One page of the compliance table, with the summaries above it.
+
+    A city's table is 5,000 organisations × 11 obligations, every cell evaluated in Python.
+    It is evaluated once per user, scope, day and filter until the data changes
+    (core.freshness), and kept in parts: the overview and each page of rows, so that a view
+    reads 50 rows of cells rather than all 55,000.
+    """
+    form, build = _builder(user=user, query=query)
+    if build is None:
+        return form, None
+    key = scoped_key("compliance", user, timezone.localdate().isoformat(), query_digest(query))
+
+    def parts() -> dict:
+        result = build()
+        pages = Paginator(result.organisations, PAGE_SIZE)
+        parents = Organisation.objects.in_bulk(
+            {org.parent_path for org in result.organisations if org.depth > 1}, field_name="path"
+        )
+        built = {
+            "overview": ComplianceOverview(
+                result.today,
+                result.obligations,
+                result.summaries(),
+                result.total(),
+                [org.pk for org in result.organisations],
+            )
+        }
+        for number in pages.page_range:
+            built[f"page:{number}"] = [
+                {"organisation": org, "parent": parents.get(org.parent_path) if org.depth > 1 else None, "cells": cells}
+                for org, cells in result.rows(pages.page(number).object_list)
+            ]
+        return built
+
+    overview = cached_parts(key, "overview", parts)
+    page_obj = Paginator(overview.organisation_ids, PAGE_SIZE).get_page(page)
+    rows = cached_parts(key, f"page:{page_obj.number}", parts) if overview.organisation_ids else []
+    return form, CompliancePage(overview, page_obj, rows)

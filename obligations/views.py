@@ -2,7 +2,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -18,11 +17,10 @@ from branches.models import Organisation
 from core.freshness import cached_figures, scoped_key
 
 from . import selectors, services
-from .filters import compliance_for_query
+from .filters import compliance_page
 from .forms import DueFilterForm, ObligationForm, ReminderFilterForm, ScheduleForm
 from .models import EmailStatus, Message, Obligation, Reminder
 
-COMPLIANCE_PAGE_SIZE = 50
 HISTORY_PERIODS = 6
 
 
@@ -52,19 +50,11 @@ class ComplianceView(AccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        form, result = compliance_for_query(user=self.request.user, query=self.request.GET)
-        ctx.update(form=form, result=result, query=_query_without(self.request, "page"))
-        if result is None:
-            return ctx
-        page = Paginator(result.organisations, COMPLIANCE_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        parents = Organisation.objects.in_bulk(
-            {org.parent_path for org in page.object_list if org.depth > 1}, field_name="path"
-        )
-        rows = []
-        for org, cells in result.rows(page.object_list):
-            parent = parents.get(org.parent_path)
-            rows.append({"organisation": org, "parent": parent, "cells": cells})
-        ctx.update(page_obj=page, rows=rows, summaries=result.summaries(), total=result.total())
+        form, page = compliance_page(user=self.request.user, query=self.request.GET, page=self.request.GET.get("page"))
+        ctx.update(form=form, result=page and page.overview, query=_query_without(self.request, "page"))
+        if page is not None:
+            overview = page.overview
+            ctx.update(page_obj=page.page_obj, rows=page.rows, summaries=overview.summaries, total=overview.total)
         return ctx
 
 

@@ -101,7 +101,7 @@ def test_past_periods_and_status_filter(staff_client, meeting, district):
     ActivityFactory(organisation=district.branch_b, kind=ActivityKind.COMMITTEE_MEETING, start_date=date(2026, 12, 2))
     response = staff_client.get(reverse("obligations:compliance"), {"period": "previous"})
     # October was before the obligation came into force: nothing was owed.
-    assert response.context["result"].cells == {}
+    assert response.context["result"].organisation_ids == [] and response.context["summaries"] == []
     response = staff_client.get(
         reverse("obligations:compliance"), {"period": "date", "on": "2026-11-10", "status": "due"}
     )
@@ -109,6 +109,29 @@ def test_past_periods_and_status_filter(staff_client, meeting, district):
     assert orgs == ["乙社区团支部"]
     bad = staff_client.get(reverse("obligations:compliance"), {"period": "date"})
     assert bad.context["result"] is None and "请选择日期" in bad.content.decode()
+
+
+def test_each_page_of_the_table_is_its_own_part_of_one_evaluation(staff_client, meeting, district, monkeypatch):
+    from obligations import filters
+
+    monkeypatch.setattr(filters, "PAGE_SIZE", 1)
+    evaluations = []
+    real = filters.selectors.compliance
+    monkeypatch.setattr(filters.selectors, "compliance", lambda **kw: evaluations.append(kw) or real(**kw))
+
+    def rows(page):
+        response = staff_client.get(reverse("obligations:compliance"), {"page": page})
+        return [row["organisation"].name for row in response.context["rows"]], response.context["summaries"][0]
+
+    first, summary = rows(1)
+    second, again = rows(2)
+    assert (first, second) == (["甲社区团支部"], ["乙社区团支部"])
+    assert (summary.met, summary.due) == (again.met, again.due) == (1, 1)  # the whole table's, on each page
+    assert rows(99)[0] == ["乙社区团支部"]  # past the end: the last page, as the paginator does
+    assert len(evaluations) == 1
+    ActivityFactory(organisation=district.branch_b, kind=ActivityKind.COMMITTEE_MEETING, start_date=date(2026, 11, 6))
+    assert rows(2)[1].met == 2
+    assert len(evaluations) == 2
 
 
 def test_compliance_page_queries_do_not_grow_with_the_tree(staff_client, meeting, district):
