@@ -90,3 +90,24 @@ def test_floor_view_needs_a_login(client, staff_client):
     assert client.get("/bench/floor/").status_code == 302
     response = staff_client.get("/bench/floor/")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_commit_is_marked_changed_by_code_not_by_the_previous_runs_table(tmp_path, settings):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path, check=True)
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "benchmarks.md").write_text("old\n")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "start")
+    settings.BASE_DIR = tmp_path
+    assert "uncommitted" not in table.commit()
+    (tmp_path / "docs" / "benchmarks.md").write_text("new\n")
+    assert "uncommitted" not in table.commit()
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert table.commit().endswith("(with uncommitted changes)")
