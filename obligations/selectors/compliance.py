@@ -85,11 +85,14 @@ class Cell:
         return self.obligation.indicator_min if self.obligation.indicator_min is not None else Decimal("1")
 
     def _meets(self, count: int, hours: Decimal) -> bool:
-        if self.obligation.uses_indicator:
+        # Read once per cell of a 50,000-cell table: the obligation's fields directly, not
+        # through the required_* properties (the same rules).
+        ob = self.obligation
+        if ob.indicator_id is not None:
             return self.indicator_value is not None and self.indicator_value >= self.required_value
-        required_count, required_hours = self.required_count, self.required_hours
-        return (required_count is None or count >= required_count) and (
-            required_hours is None or hours >= required_hours
+        multiplier = self.cadres if self.cadres is not None else 1
+        return (not ob.min_count or count >= ob.min_count * multiplier) and (
+            not ob.min_hours or hours >= ob.min_hours * multiplier
         )
 
     # Read many times once the counts are in (the counts are filled before anyone asks).
@@ -464,8 +467,11 @@ class Tally:
     due: int = 0  # periods still running
 
     def add(self, cell: Cell) -> None:
-        self.demanded += 1
-        setattr(self, cell.status, getattr(self, cell.status) + 1)
+        self.count(cell.status)
+
+    def count(self, status: str, n: int = 1) -> None:
+        self.demanded += n
+        setattr(self, status, getattr(self, status) + n)
 
     @property
     def unmet(self) -> int:

@@ -1,7 +1,7 @@
 """Held vs due over a reporting span (a half year, a year): the half-year report, its annex and
 the dashboards. The same rules and queries as :func:`.compliance.compliance`, one period at a time."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -47,18 +47,23 @@ class ComplianceOver:
         return [(ob, self._tallies[ob.pk]) for ob in self.obligations]
 
     @cached_property
+    def _statuses(self) -> Counter:
+        """(organisation id, obligation id, status) → periods: the one pass over the cells that
+        every tally below is summed from."""
+        return Counter((org_id, ob_id, cell.status) for (org_id, ob_id, _), cell in self.cells.items())
+
+    @cached_property
     def _tallies(self) -> dict[int, Tally]:
-        """Obligation id → its tally: one pass over the cells, however many obligations are asked for."""
         by_ob = {ob.pk: Tally() for ob in self.obligations}
-        for (_, ob_id, _), cell in self.cells.items():
-            by_ob[ob_id].add(cell)
+        for (_, ob_id, status), n in self._statuses.items():
+            by_ob[ob_id].count(status, n)
         return by_ob
 
     def by_organisation(self) -> list[tuple[Organisation, list[Tally | None]]]:
         """Per organisation, a tally per obligation (None where it does not apply)."""
         table: dict[int, dict[int, Tally]] = defaultdict(dict)
-        for (org_id, ob_id, _), cell in self.cells.items():
-            table[org_id].setdefault(ob_id, Tally()).add(cell)
+        for (org_id, ob_id, status), n in self._statuses.items():
+            table[org_id].setdefault(ob_id, Tally()).count(status, n)
         return [(org, [table[org.pk].get(ob.pk) for ob in self.obligations]) for org in self.organisations]
 
 
