@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.freshness import fragment_key, query_digest
 
 from . import selectors, services
 from .forms import PICKER_SOURCES, MoveForm, OrganisationForm, TreeFilterForm
@@ -31,13 +34,19 @@ class TreeView(AccessMixin, TemplateView):
         if q:
             ctx["results"] = selectors.organisation_search(user=user, q=q)
         else:
-            ctx["rows"] = selectors.organisation_tree(
-                user=user,
-                root=root,
-                levels=params.get("levels") or None,
-                kind=params.get("kind", ""),
-                include_inactive=not params.get("hide_inactive"),
+            # Up to 600 rows: the rendered table is kept until the data changes, and the rows
+            # are only read when it is not.
+            ctx["rows"] = SimpleLazyObject(
+                lambda: selectors.organisation_tree(
+                    user=user,
+                    root=root,
+                    levels=params.get("levels") or None,
+                    kind=params.get("kind", ""),
+                    include_inactive=not params.get("hide_inactive"),
+                )
             )
+            ctx["rows_key"] = fragment_key("org-tree", user, query_digest(self.request.GET))
+            ctx["fragment_seconds"] = settings.FIGURES_CACHE_SECONDS
             if root is not None:
                 ctx["ancestors"] = selectors.organisation_ancestors(user=user, organisation=root)
         return ctx

@@ -58,6 +58,12 @@ def scoped_key(name: str, user, *parts) -> str:
     return ":".join([name, str(user.pk), Scope.of(user).key, *(str(part) for part in parts)])
 
 
+def fragment_key(name: str, user, *parts) -> str:
+    """A key for a cached piece of a page (``{% cache %}``) shown to ``user``: it changes when
+    the data changes, as :func:`cached_figures`' keys do."""
+    return f"{data_version()}:{scoped_key(name, user, *parts)}"
+
+
 def query_digest(query) -> str:
     """A short, stable name for a request's filter (a QueryDict), ``page`` left out."""
     items = sorted((key, value) for key, values in query.lists() if key != "page" for value in values)

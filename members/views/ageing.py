@@ -1,3 +1,6 @@
+from functools import cache
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -5,6 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.access import Access, AccessMixin
+from core.freshness import fragment_key
 
 from .. import selectors, services
 from ..ages import today
@@ -23,16 +27,21 @@ class AgeingListView(AccessMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         due = selectors.members_due_to_age_out(user=user).select_related("organisation")
+        day = today()
+        # Left unevaluated: the lists are read only when the page's cached copy of them is
+        # missing or out of date (the key changes with the data and the day).
         ctx.update(
-            due=list(due.order_by("birth_date", "pk")[: self.limit]),
-            due_total=due.count(),
-            exempt=list(
+            due=due.order_by("birth_date", "pk")[: self.limit],
+            due_total=cache(due.count),
+            exempt=(
                 selectors.members_past_age_holding_posts(user=user)
                 .select_related("organisation")
                 .order_by("birth_date", "pk")[:200]
             ),
-            today=today(),
+            today=day,
             limit=self.limit,
+            lists_key=fragment_key("ageing", user, day.isoformat()),
+            fragment_seconds=settings.FIGURES_CACHE_SECONDS,
         )
         return ctx
 

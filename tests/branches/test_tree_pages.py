@@ -1,5 +1,7 @@
 """Staff browse the tree and create, edit, move and deactivate organisations."""
 
+import re
+
 from django.urls import reverse
 
 from branches.models import Kind, Organisation
@@ -128,3 +130,24 @@ def test_a_large_tree_shows_fewer_levels_unless_asked(staff_client, district, mo
     assert all(row.has_hidden_children for row in rows[1:])
     asked = staff_client.get(reverse("branches:tree"), {"levels": 3}).context["rows"]
     assert len(asked) == 10
+
+
+def test_the_kept_tree_follows_a_rename_at_once_and_stays_per_user(staff_client, secretary_a_client, district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def tree(client) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("branches:tree")).content.decode()
+        return re.search(r'<table[^>]*id="org-tree".*?</table>', html, re.S).group(0), len(queries)
+
+    first, cold = tree(staff_client)
+    again, warm = tree(staff_client)
+    assert "乙社区团支部" in first and again == first
+    assert warm < cold  # the rows came from the kept table
+    theirs, _ = tree(secretary_a_client)
+    assert "甲社区团支部" in theirs and "乙社区团支部" not in theirs
+    district.branch_b.name = "乙社区第一团支部"
+    district.branch_b.save()
+    renamed, _ = tree(staff_client)
+    assert "乙社区第一团支部" in renamed

@@ -1,5 +1,6 @@
 """团青比 of graduating classes, and 超龄离团 at 28."""
 
+import re
 from datetime import date
 
 import pytest
@@ -134,3 +135,24 @@ def test_ageing_refusals(staff_client, secretary_a_client, leader_client, client
     assert staff_client.get(reverse("members:ageing_confirm")).status_code == 405
     old.refresh_from_db()
     assert old.status == Status.ACTIVE
+
+
+def test_the_kept_lists_follow_a_confirmation_at_once_and_stay_per_user(staff_client, secretary_b_client, ages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def names(client) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("members:ageing")).content.decode()
+        return re.search(r'<table[^>]*id="ageing-table".*?</table>', html, re.S).group(0), len(queries)
+
+    first, cold = names(staff_client)
+    again, warm = names(staff_client)
+    assert "已满28" in first and "乙方超龄" in first and again == first
+    assert warm < cold  # the lists came from the kept copy
+    # Another user's view is their own, not the staff's kept copy.
+    theirs, _ = names(secretary_b_client)
+    assert "乙方超龄" in theirs and "已满28" not in theirs
+    staff_client.post(reverse("members:ageing_confirm"), {"member": [ages[0].pk]})
+    after, _ = names(staff_client)
+    assert "已满28" not in after and "乙方超龄" in after
