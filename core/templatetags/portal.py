@@ -2,9 +2,9 @@
 
 Reversing a URL costs about 150 µs here (thread-local lookups of the language, URLconf and
 script prefix, then the pattern match): a 50-row list with two links a row spends 15 ms on
-them, and the compliance table one per cell. For a view whose arguments are all integers,
-``row_url`` reverses once with marker numbers in their place, keeps the text around them,
-and fills in each row's numbers. Any other argument goes through ``reverse`` as before.
+them, and the compliance table one per cell. For a view whose arguments are all integers (or
+that takes none), ``row_url`` reverses once with marker numbers in their place, keeps the
+text around them, and fills in each row's numbers. Any other argument goes through ``reverse`` as before.
 """
 
 from django import template
@@ -49,7 +49,7 @@ def _fill(shape: tuple[str, ...], args) -> str:
 
 
 def row_url(view_name: str, *args) -> str:
-    if 0 < len(args) <= len(_MARKERS) and all(type(arg) is int for arg in args):
+    if len(args) <= len(_MARKERS) and all(type(arg) is int for arg in args):
         shape = _shape(view_name, len(args))
         if shape is not None:
             return _fill(shape, args)

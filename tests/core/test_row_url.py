@@ -43,6 +43,11 @@ def test_row_url_follows_the_script_prefix():
     assert row_url("members:detail", 7) == "/members/7/"
 
 
+def test_a_view_without_arguments_is_kept_too():
+    assert row_url("activities:list") == reverse("activities:list")
+    assert row_url("core:export_list") == reverse("core:export_list")
+
+
 def test_other_arguments_go_through_reverse():
     assert row_url("members:detail", "12") == "/members/12/"
     with pytest.raises(Exception, match="Reverse"):
