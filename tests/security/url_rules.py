@@ -358,6 +358,8 @@ RULES: dict[str, Rule] = {
     "bench:floor": read(),
     # branches
     "branches:tree": read(),
+    # The picker's search: each user's own scope (tests/branches/test_picker.py checks which).
+    "branches:pick": read(kwargs=lambda obj: {"source": "active"}),
     "branches:create": staff(methods=GET_POST),
     "branches:detail": read(obj="organisation"),
     "branches:update": staff(obj="organisation", methods=GET_POST),
