@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import Count, DecimalField, Max, Q, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -50,6 +51,7 @@ STATUS_LABELS = {MET: "已完成", DUE: "待完成", OVERDUE: "逾期未完成"}
 STATUS_CHOICES = list(STATUS_LABELS.items())
 
 _ZERO = Decimal("0")
+_TENTH = Decimal("0.1")
 
 
 @dataclass
@@ -276,15 +278,35 @@ def _activity_totals(
             aggregates[f"h{i}"] = Sum(
                 "hours", filter=within, output_field=DecimalField(max_digits=12, decimal_places=1)
             )
-    count_columns = [f"n{i}" for i in range(len(periods))]
-    hour_columns = [(i, f"h{i}") for i in sorted(hour_periods)]
+    columns, rows = _plain_rows(qs.order_by().values("organisation_id", "kind", "status").annotate(**aggregates))
+    at = {name: position for position, name in enumerate(columns)}
+    org_at, kind_at, status_at = at["organisation_id"], at["kind"], at["status"]
+    count_at = [at[f"n{i}"] for i in range(len(periods))]
+    hours_at = [(i, at[f"h{i}"]) for i in sorted(hour_periods)]
     result = {}
-    for row in qs.order_by().values("organisation_id", "kind", "status").annotate(**aggregates):
-        result[(row["organisation_id"], row["kind"], row["status"])] = (
-            [row[c] for c in count_columns],
-            {i: row[c] for i, c in hour_columns if row[c]},
+    for row in rows:
+        result[(row[org_at], row[kind_at], row[status_at])] = (
+            [row[c] for c in count_at],
+            {i: _decimal(row[c]) for i, c in hours_at if row[c]},
         )
     return result
+
+
+def _plain_rows(qs) -> tuple[list[str], list[tuple]]:
+    """A ``values()`` query's column names and rows as the database returns them, without the
+    ORM's per-value converters. A half year's activity table is 15,000 rows of some forty
+    counts and sums, and the converters (``int()`` and ``Decimal()`` of what PostgreSQL already
+    returns as int and Decimal) cost half as much again as the query. Counts come back as
+    ints on every backend; sums go through :func:`_decimal`."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+def _decimal(value) -> Decimal:
+    """A sum of hours: PostgreSQL gives a Decimal, SQLite an int or float (to one decimal place)."""
+    return value if isinstance(value, Decimal) else Decimal(repr(value)).quantize(_TENTH)
 
 
 def _indicator_values(

@@ -111,6 +111,32 @@ def test_hours_are_summed_over_the_kinds_that_count(district):
     assert _cell(selectors.compliance(today=TODAY), district.sub_a, ob).status == selectors.MET
 
 
+def test_fractional_hours_sum_exactly_on_every_database(district):
+    # SQLite sums a decimal column as a float (0.1 + 0.2 = 0.30000000000000004); PostgreSQL
+    # as a Decimal. The table reads the sums raw, so both must come out as the same Decimal.
+    ob = ObligationFactory(
+        organisation_kinds=[Kind.SUBDISTRICT],
+        activity_kinds=[ActivityKind.THEMATIC_STUDY],
+        min_count=None,
+        min_hours=Decimal("0.3"),
+    )
+    for day, hours in ((3, Decimal("0.1")), (4, Decimal("0.2"))):
+        ActivityFactory(
+            organisation=district.sub_a, kind=ActivityKind.THEMATIC_STUDY, start_date=date(2026, 11, day), hours=hours
+        )
+    cell = _cell(selectors.compliance(today=TODAY), district.sub_a, ob)
+    assert isinstance(cell.approved_hours, Decimal)
+    assert (cell.approved_hours, cell.status, cell.held_display) == (Decimal("0.3"), selectors.MET, "0.3/0.3 小时")
+
+
+def test_raw_sums_become_decimals_to_the_tenth():
+    from obligations.selectors.compliance import _decimal
+
+    assert _decimal(0.1 + 0.2) == Decimal("0.3")
+    assert str(_decimal(3)) == "3.0"
+    assert _decimal(Decimal("2.5")) == Decimal("2.5")
+
+
 def test_count_and_hours_must_both_be_reached_when_both_are_set(district):
     ob = ObligationFactory(
         organisation_kinds=[Kind.SUBDISTRICT],
