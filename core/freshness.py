@@ -80,17 +80,28 @@ def cached_figures(key: str, build: Callable[[], T]) -> T:
     return value
 
 
-def cached_parts(key: str, part: str, build: Callable[[], dict[str, T]]) -> T:
-    """One part of figures that are computed together but read apart (a table's summary and
-    each of its pages): ``build()`` returns every part by name, all are cached at once under
-    ``key``, and a read fetches only ``part``. Cached as :func:`cached_figures` is."""
+def cached_parts(key: str, build: Callable[[], dict[str, T]]) -> Callable[[str], T | None]:
+    """A reader of figures that are computed together but read apart (a table's summary and
+    each of its pages). ``build()`` returns every part by name; on the first part missing from
+    the cache all are built and cached at once under ``key``. Every read through one reader is
+    of the same data version, so parts read one after another always belong together (a write
+    in between cannot pair an old summary with a new page). A part the build does not have
+    reads as None. Cached as :func:`cached_figures` is."""
     prefix = f"figures:{data_version()}:{key}:"
-    value = cache.get(prefix + part)
-    if value is None:
-        parts = build()
-        cache.set_many({prefix + name: built for name, built in parts.items()}, timeout=settings.FIGURES_CACHE_SECONDS)
-        value = parts[part]
-    return value
+    built: dict[str, T] = {}
+
+    def read(part: str) -> T | None:
+        value = cache.get(prefix + part)
+        if value is None:
+            if not built:
+                built.update(build())
+                cache.set_many(
+                    {prefix + name: value for name, value in built.items()}, timeout=settings.FIGURES_CACHE_SECONDS
+                )
+            value = built.get(part)
+        return value
+
+    return read
 
 
 def _on_write(sender, **kwargs) -> None:

@@ -112,7 +112,8 @@ def compliance_page(*, user, query: QueryDict, page: str | None) -> tuple[Compli
             ]
         return built
 
-    overview = cached_parts(key, "overview", parts)
+    read = cached_parts(key, parts)
+    overview = read("overview")
     page_obj = Paginator(overview.organisation_ids, PAGE_SIZE).get_page(page)
-    rows = cached_parts(key, f"page:{page_obj.number}", parts) if overview.organisation_ids else []
+    rows = read(f"page:{page_obj.number}") if overview.organisation_ids else []
     return form, CompliancePage(overview, page_obj, rows)
