@@ -17,14 +17,13 @@ from .models import Obligation
 PAGE_SIZE = 50
 
 
-def _builder(*, user, query: QueryDict):
+def _builder(*, user, query: QueryDict, today: date):
     """The filter form bound to ``query``, and a function computing the compliance it selects
-    (None when the input is invalid)."""
+    on ``today`` (None when the input is invalid)."""
     form = ComplianceFilterForm(query or None, user=user)
     if form.is_bound and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else {}
-    today = timezone.localdate()
     period = data.get("period") or "current"
     on = data.get("on") if period == "date" else today
     offset = -1 if period == "previous" else 0
@@ -54,7 +53,7 @@ def compliance_for_query(*, user, query: QueryDict) -> tuple[ComplianceFilterFor
     Invalid input (an organisation outside the user's scope, a malformed date) gives the
     form's errors and no figures, never a silently wider table.
     """
-    form, build = _builder(user=user, query=query)
+    form, build = _builder(user=user, query=query, today=timezone.localdate())
     return form, build() if build else None
 
 
@@ -85,10 +84,11 @@ def compliance_page(*, user, query: QueryDict, page: str | None) -> tuple[Compli
     (core.freshness), and kept in parts: the overview and each page of rows, so that a view
     reads 50 rows of cells rather than all 55,000.
     """
-    form, build = _builder(user=user, query=query)
+    today = timezone.localdate()  # one day for the key and the figures, even across midnight
+    form, build = _builder(user=user, query=query, today=today)
     if build is None:
         return form, None
-    key = scoped_key("compliance", user, timezone.localdate().isoformat(), query_digest(query))
+    key = scoped_key("compliance", user, today.isoformat(), query_digest(query))
 
     def parts() -> dict:
         result = build()
