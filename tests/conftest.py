@@ -114,3 +114,20 @@ def chromium_path() -> str:
             pytest.fail(f"Chromium not found at {path}; CI must install it (.ci/run).")
         pytest.skip(f"Chromium not found at {path}")
     return path
+
+
+@pytest.fixture
+def kept_table():
+    """``read(client, url, table_id)`` -> (the page's table, queries the view ran): for pages
+    that keep their rendered table until the data changes."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def read(client, url: str, table_id: str) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        return re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0), len(queries)
+
+    return read

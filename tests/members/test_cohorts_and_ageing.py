@@ -1,6 +1,5 @@
 """团青比 of graduating classes, and 超龄离团 at 28."""
 
-import re
 from datetime import date
 
 import pytest
@@ -137,14 +136,11 @@ def test_ageing_refusals(staff_client, secretary_a_client, leader_client, client
     assert old.status == Status.ACTIVE
 
 
-def test_the_kept_lists_follow_a_confirmation_at_once_and_stay_per_user(staff_client, secretary_b_client, ages):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_the_kept_lists_follow_a_confirmation_at_once_and_stay_per_user(
+    staff_client, secretary_b_client, ages, kept_table
+):
     def names(client) -> tuple[str, int]:
-        with CaptureQueriesContext(connection) as queries:
-            html = client.get(reverse("members:ageing")).content.decode()
-        return re.search(r'<table[^>]*id="ageing-table".*?</table>', html, re.S).group(0), len(queries)
+        return kept_table(client, reverse("members:ageing"), "ageing-table")
 
     first, cold = names(staff_client)
     again, warm = names(staff_client)
