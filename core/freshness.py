@@ -70,9 +70,11 @@ def query_digest(query) -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
 
 
-def cached_figures(key: str, build: Callable[[], T]) -> T:
-    """``build()`` cached under ``key`` until the data changes (or the backstop expiry passes)."""
-    full_key = f"figures:{data_version()}:{key}"
+def cached_figures(key: str, build: Callable[[], T], *, version: int | None = None) -> T:
+    """``build()`` cached under ``key`` until the data changes (or the backstop expiry passes).
+    ``version``: the data version already read for this request, so that other keys built
+    from it (a rendered fragment of the same figures) name the very same data."""
+    full_key = f"figures:{data_version() if version is None else version}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = build()

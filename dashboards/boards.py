@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from branches import selectors as branch_selectors
 from branches.scoping import Scope
-from core.freshness import cached_figures
+from core.freshness import cached_figures, data_version
 
 from . import figures as f
 
@@ -142,12 +142,21 @@ def role_of(user) -> str | None:
     return None
 
 
-def board_for(user, *, today: date | None = None):
-    """The user's board, cached per role, scope and day until the data changes (None: no board)."""
+def board_and_key(user, *, today: date | None = None) -> tuple[object | None, str | None]:
+    """The user's board, cached per role, scope and day until the data changes, and the key
+    its rendered charts are kept under (``{% cache %}``): the board's own key and data
+    version, read once, so a kept fragment always shows the figures of the board beside it.
+    (None, None): the user has no board."""
     role = role_of(user)
     if role is None:
-        return None
+        return None, None
     today = today or timezone.localdate()
-    scope = Scope.of(user)
-    key = f"board:{role}:{scope.key}:{today.isoformat()}"
-    return cached_figures(key, lambda: BUILDERS[role](user=user, today=today))
+    version = data_version()
+    key = f"board:{role}:{Scope.of(user).key}:{today.isoformat()}"
+    board = cached_figures(key, lambda: BUILDERS[role](user=user, today=today), version=version)
+    return board, f"{version}:{key}"
+
+
+def board_for(user, *, today: date | None = None):
+    """The user's board (None: no board)."""
+    return board_and_key(user, today=today)[0]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.views.generic import TemplateView
 
 from accounts.access import Access, AccessMixin
@@ -5,7 +6,7 @@ from branches import selectors as branch_selectors
 from obligations.models import Message
 from reports.models import Report, ReportStatus
 
-from .boards import board_for, role_of
+from .boards import board_and_key, role_of
 
 INBOX_PREVIEW = 5
 
@@ -21,7 +22,10 @@ class DashboardView(AccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["board"] = board_for(user)
+        # The charts' tables run to hundreds of cells (a city's ~500 units): rendered once per
+        # board and kept beside it.
+        ctx["board"], ctx["board_key"] = board_and_key(user)
+        ctx["fragment_seconds"] = settings.FIGURES_CACHE_SECONDS
         ctx["roots"] = branch_selectors.scope_roots(user)
         role = role_of(user)
         if role == "secretary":

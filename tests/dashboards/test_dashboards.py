@@ -229,3 +229,33 @@ def test_period_helpers():
     assert figures.year_earlier(date(2024, 2, 29)) == date(2023, 2, 28)
     assert figures.this_half(date(2024, 7, 1)) == Period.half_year(2024, 2)
     assert figures.to_date(Period.half_year(2024, 1), date(2024, 3, 5)).end == date(2024, 3, 5)
+
+
+def _table(html: str, table_id: str) -> str:
+    return re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
+
+
+def _organisation_row(html: str, name: str) -> int:
+    """The leader's by-organisation table: the activity count in ``name``'s row."""
+    table = _table(html, "by-organisation-table")
+    return int(re.search(rf'<th scope="row" class="fw-normal">{name}</th><td class="text-end"><a [^>]*>(\d+)</a>', table)[1])
+
+
+def test_the_charts_are_rendered_once_per_board_and_follow_a_write_at_once(leader_client, staff_client, data, today):
+    def view(client):
+        response = client.get(reverse("dashboards:home"))
+        return response.content.decode(), {t.name for t in response.templates}
+
+    first, rendered = view(leader_client)
+    again, rendered_again = view(leader_client)
+    assert "dashboards/_chart.html" in rendered and "dashboards/_chart.html" not in rendered_again
+    for table in ("trend-table", "by-organisation-table"):
+        assert _table(again, table) == _table(first, table)
+    before = _organisation_row(first, data.sub_a.display_name)
+    # Another role keeps its own charts: the staff board has no by-organisation chart.
+    staff_html, staff_rendered = view(staff_client)
+    assert "dashboards/_chart.html" in staff_rendered and 'id="by-organisation-table"' not in staff_html
+    ActivityFactory(organisation=data.branch_a, start_date=today)
+    after, rendered_after = view(leader_client)
+    assert "dashboards/_chart.html" in rendered_after
+    assert _organisation_row(after, data.sub_a.display_name) == before + 1
