@@ -217,6 +217,10 @@ class Activity(models.Model):
             models.Index(fields=["status", "start_date"], name="activity_status_date"),
             # Counts per campaign (the campaign list) and per organisation within a period.
             models.Index(fields=["campaign", "status"], name="activity_campaign_status"),
+            # The review queue, oldest first: its first page read in order, not all sorted.
+            models.Index(
+                fields=["submitted_at", "id"], name="activity_review_queue", condition=models.Q(status=Status.SUBMITTED)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

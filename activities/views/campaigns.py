@@ -32,7 +32,7 @@ class CampaignListView(AccessMixin, ListView):
             .filter(status=Status.APPROVED, campaign=OuterRef("pk"))
             .order_by()
             .values("campaign")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))  # COUNT(*): an index-only scan, no row is read
             .values("n")
         )
         return Campaign.objects.annotate(approved=Coalesce(Subquery(approved), 0)).order_by("-start_date", "name")
