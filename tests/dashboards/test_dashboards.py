@@ -238,7 +238,9 @@ def _table(html: str, table_id: str) -> str:
 def _organisation_row(html: str, name: str) -> int:
     """The leader's by-organisation table: the activity count in ``name``'s row."""
     table = _table(html, "by-organisation-table")
-    return int(re.search(rf'<th scope="row" class="fw-normal">{name}</th><td class="text-end"><a [^>]*>(\d+)</a>', table)[1])
+    return int(
+        re.search(rf'<th scope="row" class="fw-normal">{name}</th><td class="text-end"><a [^>]*>(\d+)</a>', table)[1]
+    )
 
 
 def test_the_charts_are_rendered_once_per_board_and_follow_a_write_at_once(leader_client, staff_client, data, today):
