@@ -34,7 +34,6 @@ from decimal import Decimal
 from django.db import connections
 from django.db.models import Count, DecimalField, Max, Q, Sum
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from activities.models import Activity
 from activities.models import Status as ActivityStatus
@@ -51,12 +50,24 @@ STATUS_LABELS = {MET: "已完成", DUE: "待完成", OVERDUE: "逾期未完成"}
 STATUS_CHOICES = list(STATUS_LABELS.items())
 
 _ZERO = Decimal("0")
+_ONE = Decimal("1")
 _TENTH = Decimal("0.1")
 
 
-@dataclass
+def _meets(ob: Obligation, multiplier: int, count: int, hours: Decimal, value: Decimal | None) -> bool:
+    """The one rule for "met". Read once per cell of a 50,000-cell table: the obligation's
+    fields directly, not through :class:`Cell`'s required_* properties (the same rules)."""
+    if ob.indicator_id is not None:
+        return value is not None and value >= (ob.indicator_min if ob.indicator_min is not None else _ONE)
+    return (not ob.min_count or count >= ob.min_count * multiplier) and (
+        not ob.min_hours or hours >= ob.min_hours * multiplier
+    )
+
+
+@dataclass(slots=True)
 class Cell:
-    """One organisation's standing on one obligation in one period."""
+    """One organisation × obligation × period, judged when it is made: the counts are final by
+    then (:func:`_evaluate` sums them first), so ``met`` and ``status`` are plain fields."""
 
     organisation: Organisation
     obligation: Obligation
@@ -69,6 +80,13 @@ class Cell:
     indicator_value: Decimal | None = None
     cadres: int | None = None  # cadre obligations: how many cadres the minimum is multiplied by
     activities: list[Activity] = field(default_factory=list)
+    met: bool = field(init=False)
+    status: str = field(init=False)
+
+    def __post_init__(self):
+        multiplier = self.cadres if self.cadres is not None else 1
+        self.met = _meets(self.obligation, multiplier, self.approved_count, self.approved_hours, self.indicator_value)
+        self.status = MET if self.met else OVERDUE if self.period.end < self.today else DUE
 
     @property
     def multiplier(self) -> int:
@@ -84,36 +102,18 @@ class Cell:
 
     @property
     def required_value(self) -> Decimal:
-        return self.obligation.indicator_min if self.obligation.indicator_min is not None else Decimal("1")
+        return self.obligation.indicator_min if self.obligation.indicator_min is not None else _ONE
 
-    def _meets(self, count: int, hours: Decimal) -> bool:
-        # Read once per cell of a 50,000-cell table: the obligation's fields directly, not
-        # through the required_* properties (the same rules).
-        ob = self.obligation
-        if ob.indicator_id is not None:
-            return self.indicator_value is not None and self.indicator_value >= self.required_value
-        multiplier = self.cadres if self.cadres is not None else 1
-        return (not ob.min_count or count >= ob.min_count * multiplier) and (
-            not ob.min_hours or hours >= ob.min_hours * multiplier
-        )
-
-    # Read many times once the counts are in (the counts are filled before anyone asks).
-    @cached_property
-    def met(self) -> bool:
-        return self._meets(self.approved_count, self.approved_hours)
-
-    @cached_property
+    @property
     def pending_would_meet(self) -> bool:
         """Not met yet, but would be once the records awaiting review are approved."""
-        return not self.met and self._meets(
-            self.approved_count + self.pending_count, self.approved_hours + self.pending_hours
+        return not self.met and _meets(
+            self.obligation,
+            self.multiplier,
+            self.approved_count + self.pending_count,
+            self.approved_hours + self.pending_hours,
+            self.indicator_value,
         )
-
-    @cached_property
-    def status(self) -> str:
-        if self.met:
-            return MET
-        return OVERDUE if self.period.end < self.today else DUE
 
     @property
     def status_label(self) -> str:
@@ -253,13 +253,15 @@ def _activity_totals(
     user,
     organisation: Organisation | None,
     subtree: bool,
-) -> dict[tuple[int, str, str], tuple[list[int], dict[int, Decimal]]]:
-    """(organisation id, kind, status) → (count per period, hours per period index): one GROUP BY.
+) -> tuple[dict[tuple[int, str, str], tuple], list[int], list[int | None]]:
+    """One GROUP BY: (organisation id, kind, status) → its row, and where in a row each period's
+    count and hours are (None: hours not summed for that period). Rows are kept as the
+    database returns them; a cell reads only its own period's columns.
 
     Hours are summed only for the periods of obligations that set a minimum of hours.
     """
     if not periods or not kinds:
-        return {}
+        return {}, [], []
     qs = Activity.objects.filter(
         kind__in=sorted(kinds),
         status__in=[ActivityStatus.APPROVED, ActivityStatus.SUBMITTED],
@@ -281,15 +283,8 @@ def _activity_totals(
     columns, rows = _plain_rows(qs.order_by().values("organisation_id", "kind", "status").annotate(**aggregates))
     at = {name: position for position, name in enumerate(columns)}
     org_at, kind_at, status_at = at["organisation_id"], at["kind"], at["status"]
-    count_at = [at[f"n{i}"] for i in range(len(periods))]
-    hours_at = [(i, at[f"h{i}"]) for i in sorted(hour_periods)]
-    result = {}
-    for row in rows:
-        result[(row[org_at], row[kind_at], row[status_at])] = (
-            [row[c] for c in count_at],
-            {i: _decimal(row[c]) for i, c in hours_at if row[c]},
-        )
-    return result
+    by_key = {(row[org_at], row[kind_at], row[status_at]): row for row in rows}
+    return by_key, [at[f"n{i}"] for i in range(len(periods))], [at.get(f"h{i}") for i in range(len(periods))]
 
 
 def _plain_rows(qs) -> tuple[list[str], list[tuple]]:
@@ -369,7 +364,7 @@ def _evaluate(
     index = {period: i for i, period in enumerate(distinct)}
     activity_plan = [(ob, period) for ob, period in schedule if not ob.uses_indicator]
     indicator_plan = [(ob, period) for ob, period in schedule if ob.uses_indicator]
-    totals = _activity_totals(
+    totals, count_at, hours_at = _activity_totals(
         distinct if activity_plan else [],
         {index[period] for ob, period in activity_plan if ob.min_hours},
         {kind for ob, _ in activity_plan for kind in ob.activity_kinds},
@@ -386,13 +381,16 @@ def _evaluate(
     )
     cadres = _cadre_counts(schedule, today)
 
+    # Where each period's count and hours are in an activity row (none read when no obligation counts activities).
+    columns = list(zip(count_at, hours_at, strict=True)) or [(None, None)] * len(distinct)
     # What each obligation needs, and its periods, worked out once rather than once per
     # organisation; whether it applies is asked once per organisation, not once per period.
     by_obligation: dict[int, list] = {}
     for ob, period in schedule:
         if ob.pk not in by_obligation:
             by_obligation[ob.pk] = [ob, ob.pk, ob.uses_indicator, ob.for_cadres, tuple(ob.activity_kinds), []]
-        by_obligation[ob.pk][5].append((period, index[period]))
+        i = index[period]
+        by_obligation[ob.pk][5].append((period, i, *columns[i]))
     plans = list(by_obligation.values())
     approved_status, pending_status = ActivityStatus.APPROVED.value, ActivityStatus.SUBMITTED.value
     cells: dict[tuple[int, int, Period], Cell] = {}
@@ -404,29 +402,31 @@ def _evaluate(
             if uses_indicator:
                 entered = values.get((org_id, ob.indicator_id))
             else:
-                by_kind = [
-                    (totals.get((org_id, kind, approved_status)), totals.get((org_id, kind, pending_status)))
-                    for kind in kinds
-                ]
-            for period, i in ob_periods:
+                approved_rows = [row for kind in kinds if (row := totals.get((org_id, kind, approved_status)))]
+                pending_rows = [row for kind in kinds if (row := totals.get((org_id, kind, pending_status)))]
+            for period, i, count_column, hours_column in ob_periods:
                 if established and established > period.end:
                     continue
-                cell = Cell(org, ob, period, today)
+                on_roll = None
                 if for_cadres:
                     counts = cadres.get((ob_id, period))
-                    if not counts or not counts.get(org_id):
+                    on_roll = counts.get(org_id) if counts else None
+                    if not on_roll:
                         continue
-                    cell.cadres = counts[org_id]
                 if uses_indicator:
-                    cell.indicator_value = entered[i] if entered else None
+                    cell = Cell(org, ob, period, today, indicator_value=entered[i] if entered else None, cadres=on_roll)
                 else:
-                    for approved, pending in by_kind:
-                        if approved:
-                            cell.approved_count += approved[0][i]
-                            cell.approved_hours += approved[1].get(i, _ZERO)
-                        if pending:
-                            cell.pending_count += pending[0][i]
-                            cell.pending_hours += pending[1].get(i, _ZERO)
+                    approved_n = pending_n = 0
+                    approved_h = pending_h = _ZERO
+                    for row in approved_rows:
+                        approved_n += row[count_column]
+                        if hours_column is not None and row[hours_column]:
+                            approved_h += _decimal(row[hours_column])
+                    for row in pending_rows:
+                        pending_n += row[count_column]
+                        if hours_column is not None and row[hours_column]:
+                            pending_h += _decimal(row[hours_column])
+                    cell = Cell(org, ob, period, today, approved_n, approved_h, pending_n, pending_h, cadres=on_roll)
                 cells[(org_id, ob_id, period)] = cell
     return cells
 

@@ -64,7 +64,8 @@ class ComplianceOver:
         table: dict[int, dict[int, Tally]] = defaultdict(dict)
         for (org_id, ob_id, status), n in self._statuses.items():
             table[org_id].setdefault(ob_id, Tally()).count(status, n)
-        return [(org, [table[org.pk].get(ob.pk) for ob in self.obligations]) for org in self.organisations]
+        obligation_ids = [ob.pk for ob in self.obligations]
+        return [(org, [table[org.pk].get(ob_id) for ob_id in obligation_ids]) for org in self.organisations]
 
 
 def compliance_over(
