@@ -26,7 +26,7 @@ indicator values, and one over cadre appointments when a cadre obligation is in 
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -64,6 +64,17 @@ def _meets(ob: Obligation, multiplier: int, count: int, hours: Decimal, value: D
     )
 
 
+def _status(met: bool, period: Period, today: date) -> str:
+    return MET if met else OVERDUE if period.end < today else DUE
+
+
+def status_only(org, ob, period, today, approved_count, approved_hours, pending_count, pending_hours, value, cadres):
+    """A cell's status without the cell, for whoever only tallies (:func:`.over.compliance_over`):
+    the same rule, none of the object."""
+    met = _meets(ob, cadres if cadres is not None else 1, approved_count, approved_hours, value)
+    return _status(met, period, today)
+
+
 @dataclass(slots=True)
 class Cell:
     """One organisation × obligation × period, judged when it is made: the counts are final by
@@ -86,7 +97,7 @@ class Cell:
     def __post_init__(self):
         multiplier = self.cadres if self.cadres is not None else 1
         self.met = _meets(self.obligation, multiplier, self.approved_count, self.approved_hours, self.indicator_value)
-        self.status = MET if self.met else OVERDUE if self.period.end < self.today else DUE
+        self.status = _status(self.met, self.period, self.today)
 
     @property
     def multiplier(self) -> int:
@@ -357,9 +368,12 @@ def _evaluate(
     user,
     organisation: Organisation | None,
     subtree: bool,
+    make: Callable = Cell,
 ) -> dict[tuple[int, int, Period], Cell]:
     """Every (organisation, obligation, period) of ``schedule`` that applies: the engine behind
-    :func:`compliance` and :func:`compliance_over`."""
+    :func:`compliance` and :func:`compliance_over`. Each is ``make(organisation, obligation,
+    period, today, approved count, approved hours, pending count, pending hours, indicator value,
+    cadres)``: a :class:`Cell`, or only its status (:func:`status_only`)."""
     distinct = sorted({period for _, period in schedule}, key=lambda p: (p.start, p.end))
     index = {period: i for i, period in enumerate(distinct)}
     activity_plan = [(ob, period) for ob, period in schedule if not ob.uses_indicator]
@@ -414,7 +428,8 @@ def _evaluate(
                     if not on_roll:
                         continue
                 if uses_indicator:
-                    cell = Cell(org, ob, period, today, indicator_value=entered[i] if entered else None, cadres=on_roll)
+                    value = entered[i] if entered else None
+                    cell = make(org, ob, period, today, 0, _ZERO, 0, _ZERO, value, on_roll)
                 else:
                     approved_n = pending_n = 0
                     approved_h = pending_h = _ZERO
@@ -426,7 +441,7 @@ def _evaluate(
                         pending_n += row[count_column]
                         if hours_column is not None and row[hours_column]:
                             pending_h += _decimal(row[hours_column])
-                    cell = Cell(org, ob, period, today, approved_n, approved_h, pending_n, pending_h, cadres=on_roll)
+                    cell = make(org, ob, period, today, approved_n, approved_h, pending_n, pending_h, None, on_roll)
                 cells[(org_id, ob_id, period)] = cell
     return cells
 
