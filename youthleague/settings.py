@@ -123,6 +123,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The rows of the busiest tables only (core.jinja, `{% rows %}`).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja.environment"},
+    },
 ]
 
 # --- Database -------------------------------------------------------------
