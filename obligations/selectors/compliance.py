@@ -77,8 +77,8 @@ def status_only(org, ob, period, today, approved_count, approved_hours, pending_
 
 @dataclass(slots=True)
 class Cell:
-    """One organisation × obligation × period, judged when it is made: the counts are final by
-    then (:func:`_evaluate` sums them first), so ``met`` and ``status`` are plain fields."""
+    """One organisation × obligation × period, judged when it is made (:func:`status_only`): the
+    counts are final by then (:func:`_evaluate` sums them first), so ``status`` is a plain field."""
 
     organisation: Organisation
     obligation: Obligation
@@ -91,13 +91,25 @@ class Cell:
     indicator_value: Decimal | None = None
     cadres: int | None = None  # cadre obligations: how many cadres the minimum is multiplied by
     activities: list[Activity] = field(default_factory=list)
-    met: bool = field(init=False)
     status: str = field(init=False)
 
     def __post_init__(self):
-        multiplier = self.cadres if self.cadres is not None else 1
-        self.met = _meets(self.obligation, multiplier, self.approved_count, self.approved_hours, self.indicator_value)
-        self.status = _status(self.met, self.period, self.today)
+        self.status = status_only(
+            self.organisation,
+            self.obligation,
+            self.period,
+            self.today,
+            self.approved_count,
+            self.approved_hours,
+            self.pending_count,
+            self.pending_hours,
+            self.indicator_value,
+            self.cadres,
+        )
+
+    @property
+    def met(self) -> bool:
+        return self.status == MET
 
     @property
     def multiplier(self) -> int:
