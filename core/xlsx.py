@@ -1,21 +1,31 @@
 """Reading and writing .xlsx for imports: every cell as text, templates with text columns.
 
-openpyxl parses XML through defusedxml when it is installed (it is, in requirements.txt).
+Sheets are read by calamine (python-calamine, Rust) when the file is plainly written, and by
+openpyxl otherwise (see ``_plain_extent``). openpyxl parses XML through defusedxml when it is
+installed (it is, in requirements.txt); calamine's XML reader expands no entities.
 Call ``core.uploads.validate_upload(..., allowed={XLSX})`` before reading an uploaded file.
 """
 
 import datetime as dt
 import io
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 MAX_ROWS = 50_000
 TEXT_FORMAT = "@"
+# calamine holds a sheet as one grid of rows × columns (a few dozen bytes a cell) and aborts
+# the whole process when it cannot allocate it; beyond this many cells openpyxl streams instead.
+DENSE_CELLS_LIMIT = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -54,26 +64,19 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def _too_many_rows(count: int | None, max_rows: int) -> ValidationError:
+    counted = f"（{count} 行）" if count is not None else ""
+    return ValidationError(f"工作表行数过多{counted}，单次导入上限为 {max_rows} 行。", code="too_many_rows")
+
+
 def read_sheet(upload, *, required: list[str] | None = None, max_rows: int = MAX_ROWS) -> SheetData:
     """Read the first worksheet: row 1 holds the headers, later rows the data.
 
     Raises ValidationError for an unreadable workbook, missing required headers, or more
-    than ``max_rows`` data rows (checked from the sheet's dimensions before reading rows,
-    and again while reading, since the dimensions can be absent or wrong).
+    than ``max_rows`` data rows (checked from the sheet's extent before reading rows, and
+    again while reading, since a declared extent can be absent or wrong).
     """
-    upload.seek(0)
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise ValidationError("无法读取该 Excel 文件，请使用平台提供的模板。", code="unreadable") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        declared = sheet.max_row or 0
-        if declared - 1 > max_rows:
-            raise ValidationError(
-                f"工作表行数过多（{declared - 1} 行），单次导入上限为 {max_rows} 行。", code="too_many_rows"
-            )
-        rows = sheet.iter_rows(values_only=True)
+    with _sheet_rows(upload, max_rows) as rows:
         header_cells = next(rows, None)
         if not header_cells:
             raise ValidationError("工作表为空：第 1 行应为表头。", code="empty")
@@ -85,14 +88,14 @@ def read_sheet(upload, *, required: list[str] | None = None, max_rows: int = MAX
         if missing:
             raise ValidationError(f"缺少表头：{'、'.join(missing)}。请使用平台提供的模板。", code="headers")
         data = SheetData(headers=[h for h in headers if h], letters=letters)
+        columns = [(i, h) for i, h in enumerate(headers) if h]
         for number, cells in enumerate(rows, start=2):
             if number - 1 > max_rows:
-                raise ValidationError(f"工作表行数过多，单次导入上限为 {max_rows} 行。", code="too_many_rows")
+                raise _too_many_rows(None, max_rows)
             values, numeric = {}, set()
-            for i, header in enumerate(headers):
-                if not header:
-                    continue
-                value = cells[i] if i < len(cells) else None
+            width = len(cells)
+            for i, header in columns:
+                value = cells[i] if i < width else None
                 values[header] = cell_text(value)
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     numeric.add(header)
@@ -100,6 +103,96 @@ def read_sheet(upload, *, required: list[str] | None = None, max_rows: int = MAX
             if not row.is_blank():
                 data.rows.append(row)
         return data
+
+
+@contextmanager
+def _sheet_rows(upload, max_rows: int) -> Iterator[Iterator[tuple | list]]:
+    """The first worksheet's rows from row 1, each a sequence of cell values from column A."""
+    upload.seek(0)
+    try:
+        extent = _plain_extent(upload)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise _unreadable() from exc
+    if extent is not None and extent[0] - 1 > max_rows:
+        raise _too_many_rows(extent[0] - 1, max_rows)
+    upload.seek(0)
+    if extent is not None and extent[0] * extent[1] <= DENSE_CELLS_LIMIT:
+        opened = _calamine_rows(upload)
+    else:
+        opened = _openpyxl_rows(upload, max_rows)
+    with opened as rows:
+        yield rows
+
+
+def _unreadable() -> ValidationError:
+    return ValidationError("无法读取该 Excel 文件，请使用平台提供的模板。", code="unreadable")
+
+
+# A cell as Excel, WPS, LibreOffice and openpyxl write it: position first, in double quotes.
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ODD_CELL_OPENINGS = (b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r", b":c ", b":c>", b":c/>", b"r='")
+
+
+def _plain_extent(upload) -> tuple[int, int] | None:
+    """How many rows and columns calamine would allocate for any sheet of the workbook, when
+    every part of the archive writes its cells plainly (``<c r="B7" …>``) and no cell holds an
+    error value (calamine reads those as empty; openpyxl keeps their text, "#N/A", for the
+    message). None when that cannot be told this way: the file is then read by openpyxl.
+
+    Every part is scanned, not only the first sheet's, so a relationship pointing elsewhere
+    cannot hand calamine a part that was not measured.
+    """
+    rows = columns = 0
+    with zipfile.ZipFile(upload) as archive:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if any(odd in content for odd in _ODD_CELL_OPENINGS) or b' t="e"' in content:
+                return None
+            opened = content.count(b"<c ")
+            if opened != content.count(b'<c r="'):
+                return None  # a cell without a leading position
+            positions = _PLAIN_CELL.findall(content)
+            if len(positions) != opened:
+                return None  # a position that is not a plain reference
+            if positions:
+                letters = max({letters for letters, _row in positions}, key=lambda s: (len(s), s))
+                columns = max(columns, column_index_from_string(letters.decode()))
+                rows = max(rows, max(map(int, {row for _letters, row in positions})))
+    return rows, columns
+
+
+@contextmanager
+def _calamine_rows(upload) -> Iterator[Iterator[list]]:
+    try:
+        workbook = CalamineWorkbook.from_filelike(upload)
+    except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for a bad file
+        raise _unreadable() from exc
+    try:
+        try:
+            index = next(i for i, meta in enumerate(workbook.sheets_metadata) if meta.typ == SheetTypeEnum.WorkSheet)
+            sheet = workbook.get_sheet_by_index(index)
+        except Exception as exc:  # noqa: BLE001 - no worksheet, or one calamine cannot read
+            raise _unreadable() from exc
+        # From A1: by default calamine drops the empty rows and columns before the first value.
+        yield iter(sheet.to_python(skip_empty_area=False))
+    finally:
+        workbook.close()
+
+
+@contextmanager
+def _openpyxl_rows(upload, max_rows: int) -> Iterator[Iterator[tuple]]:
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise _unreadable() from exc
+    try:
+        if not workbook.worksheets:
+            raise _unreadable()
+        sheet = workbook.worksheets[0]
+        declared = sheet.max_row or 0
+        if declared - 1 > max_rows:
+            raise _too_many_rows(declared - 1, max_rows)
+        yield sheet.iter_rows(values_only=True)
     finally:
         workbook.close()
 

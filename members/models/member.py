@@ -143,7 +143,9 @@ class Member(models.Model):
 
     # --- Rules about one record ----------------------------------------------
 
-    def clean(self):
+    def clean(self, *, on: date | None = None):
+        """The rules about one record, judged on ``on`` (today in Beijing when not given;
+        an import judges all its rows on one day)."""
         errors: dict[str, list[str]] = {}
         facts = self._id_facts()
         if facts is None:
@@ -153,7 +155,7 @@ class Member(models.Model):
                 errors.setdefault("birth_date", []).append("出生日期与身份证号码不一致。")
             if self.gender and self.gender != facts.gender:
                 errors.setdefault("gender", []).append("性别与身份证号码不一致。")
-        now = today()
+        now = on or today()
         if self.birth_date and self.birth_date > now:
             errors.setdefault("birth_date", []).append("出生日期不能晚于今天。")
         if self.joined_league_on:

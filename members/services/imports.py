@@ -268,6 +268,7 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
     """Check every row; return the report and the members to create and to update."""
     report = ImportReport(rows=len(sheet.rows))
     letters = sheet.letters
+    on = today()  # every row is judged on the same day, looked up once
     orgs, _subtree = _organisation_lookup(organisation)
 
     # First pass: read every cell, so the database can be asked once for all rows.
@@ -300,7 +301,7 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
             )
         else:
             try:
-                parsed_id = idcard.parse(id_text, today=today())
+                parsed_id = idcard.parse(id_text, today=on)
             except idcard.IdNumberError as exc:
                 errors.add(Col.ID_NUMBER, exc.message)
         if parsed_id is not None:
@@ -388,7 +389,7 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
             errors.add(Col.ORGANISATION, "该成员有待接收的组织关系转接，不能在导入中变更所属组织。")
         try:
             member.clean_fields(exclude=["organisation", "id_number_encrypted", "id_number_hash", "id_number_masked"])
-            member.clean()
+            member.clean(on=on)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 column = FIELD_COLUMNS.get(field_name, Col.NAME)

@@ -1,10 +1,13 @@
 import datetime as dt
 import io
+import re
+import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 
+from core import xlsx
 from core.xlsx import TemplateColumn, read_sheet, write_template
 
 
@@ -65,3 +68,155 @@ def test_template_has_text_columns_and_notes():
     assert sheet["B2"].number_format == "@" and sheet["B500"].number_format == "@"
     assert sheet["A2"].number_format != "@"
     assert "18位" in sheet["B1"].comment.text
+
+
+# --- Two readers, one result ---------------------------------------------------------------
+# calamine reads plainly written workbooks; openpyxl streams the rest (see core.xlsx._plain_extent).
+
+
+def varied_workbook(origin: str = "A1") -> io.BytesIO:
+    """Headers at ``origin`` and rows of every kind of value a roster meets."""
+    wb = Workbook()
+    ws = wb.active
+    rows = [
+        ["姓名", "身份证号", "出生日期", "时间", "人数", "比例", "是否", "备注"],
+        ["  张三 ", "45020220000101123X", dt.date(2000, 1, 2), dt.datetime(2000, 1, 2, 8, 30), 12, 0.25, True, None],
+        [None, None, None, None, None, None, None, None],
+        ["李四", 450202200001011234, "2000-01-01", dt.time(12, 30), 3.0, -1.5, False, "=1+1"],
+        ["王五", "", dt.datetime(1999, 12, 31), "", 0, 1e20, "", "多 行\n文本"],
+    ]
+    column = ws[origin].column
+    for r, values in enumerate(rows, start=ws[origin].row):
+        for c, value in enumerate(values, start=column):
+            ws.cell(row=r, column=c, value=value)
+    return _saved(wb)
+
+
+def _saved(wb) -> io.BytesIO:
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def _read_both(upload, monkeypatch, **kwargs):
+    fast = read_sheet(upload, **kwargs)
+    with monkeypatch.context() as patched:
+        patched.setattr(xlsx, "DENSE_CELLS_LIMIT", 0)  # every sheet too big for calamine
+        patched.setattr(xlsx, "CalamineWorkbook", None)  # and any use of it would fail
+        streamed = read_sheet(upload, **kwargs)
+    return fast, streamed
+
+
+def test_calamine_and_openpyxl_read_the_same_text(monkeypatch):
+    assert xlsx._plain_extent(varied_workbook()) == (5, 8)  # plainly written: calamine reads it
+    fast, streamed = _read_both(varied_workbook(), monkeypatch, required=["姓名"])
+    assert fast == streamed
+    first, second, third = fast.rows
+    assert [r.number for r in fast.rows] == [2, 4, 5]
+    assert first.values["姓名"] == "张三" and first.values["出生日期"] == "2000-01-02"
+    assert first.values["时间"] == "2000-01-02 08:30:00" and first.values["比例"] == "0.25"
+    assert first.values["是否"] == "是" and second.values["是否"] == "否"
+    assert second.values["时间"] == "12:30:00" and second.values["人数"] == "3"
+    assert second.values["备注"] == ""  # a formula never calculated has no value
+    assert third.values["出生日期"] == "1999-12-31" and third.values["备注"] == "多 行\n文本"
+    assert second.numeric == {"身份证号", "人数", "比例"}
+
+
+def test_a_sheet_not_starting_at_a1_keeps_its_rows_and_columns(monkeypatch):
+    fast, streamed = _read_both(varied_workbook("C1"), monkeypatch)
+    assert fast == streamed
+    assert fast.letters["姓名"] == "C" and fast.rows[0].values["姓名"] == "张三"
+    # Headers below row 1 are no headers, on either path.
+    for limit in (xlsx.DENSE_CELLS_LIMIT, 0):
+        monkeypatch.setattr(xlsx, "DENSE_CELLS_LIMIT", limit)
+        with pytest.raises(ValidationError) as exc:
+            read_sheet(varied_workbook("B3"), required=["姓名"])
+        assert exc.value.code == "headers"
+
+
+def test_an_error_value_keeps_its_text_for_the_message():
+    wb = Workbook()
+    wb.active.append(["姓名", "出生日期"])
+    wb.active.append(["张三", "#N/A"])  # openpyxl writes it as an error cell (t="e")
+    upload = _saved(wb)
+    assert xlsx._plain_extent(upload) is None
+    assert read_sheet(upload).rows[0].values["出生日期"] == "#N/A"
+
+
+def test_a_far_cell_is_measured_before_anything_allocates_for_it(monkeypatch):
+    """One value at the sheet's last cell would make calamine allocate 16384 × 1048576 cells
+    and abort the process: the extent is measured first, and the rows refused."""
+    wb = Workbook()
+    wb.active["A1"] = "姓名"
+    wb.active["XFD1048576"] = "x"
+    upload = _saved(wb)
+    assert xlsx._plain_extent(upload) == (1_048_576, 16_384)
+    monkeypatch.setattr(xlsx, "CalamineWorkbook", None)
+    with pytest.raises(ValidationError) as exc:
+        read_sheet(upload)
+    assert exc.value.code == "too_many_rows" and "1048575 行" in exc.value.messages[0]
+
+
+def test_a_wide_sheet_is_streamed_by_openpyxl(monkeypatch):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名"])
+    for i in range(200):
+        ws.append([f"人{i}"])
+    ws["XFD5"] = "远处的备注"
+    upload = _saved(wb)
+    rows, columns = xlsx._plain_extent(upload)
+    assert rows * columns > xlsx.DENSE_CELLS_LIMIT
+    monkeypatch.setattr(xlsx, "CalamineWorkbook", None)
+    data = read_sheet(upload)
+    assert len(data.rows) == 200 and data.rows[-1].values == {"姓名": "人199"}
+
+
+def _rewritten(upload: io.BytesIO, part: str, change) -> io.BytesIO:
+    out = io.BytesIO()
+    with zipfile.ZipFile(upload) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info, change(content) if info.filename == part else content)
+    out.seek(0)
+    return out
+
+
+def test_cells_without_positions_are_read_in_order(monkeypatch):
+    """Positions are optional in the file format: such a sheet cannot be measured by its
+    references, so openpyxl reads it."""
+    upload = _rewritten(
+        varied_workbook(), "xl/worksheets/sheet1.xml", lambda xml: re.sub(rb' r="[A-Z]+[0-9]+"', b"", xml)
+    )
+    assert xlsx._plain_extent(upload) is None
+    monkeypatch.setattr(xlsx, "CalamineWorkbook", None)
+    data = read_sheet(upload, required=["姓名"])
+    assert [r.values["姓名"] for r in data.rows] == ["张三", "李四", "王五"]
+
+
+def test_a_part_with_odd_cells_anywhere_sends_the_file_to_openpyxl():
+    def prefixed(xml):
+        return xml.replace(b"<c ", b"<x:c ")
+
+    upload = _rewritten(varied_workbook(), "xl/worksheets/sheet1.xml", prefixed)
+    assert xlsx._plain_extent(upload) is None
+
+
+def test_too_many_rows_is_refused_before_reading_on_either_path(monkeypatch):
+    upload = workbook_bytes([["姓名"], *[[f"人{i}"] for i in range(11)]])
+    for reader in ("calamine", "openpyxl"):
+        with monkeypatch.context() as patched:
+            if reader == "openpyxl":
+                patched.setattr(xlsx, "DENSE_CELLS_LIMIT", 0)
+            with pytest.raises(ValidationError) as exc:
+                read_sheet(upload, max_rows=10)
+        assert exc.value.code == "too_many_rows" and "11 行" in exc.value.messages[0], reader
+
+
+def test_a_corrupt_part_is_unreadable_not_a_crash():
+    good = varied_workbook().getvalue()
+    damaged = io.BytesIO(good[: len(good) // 2] + bytes(len(good) // 2))
+    with pytest.raises(ValidationError) as exc:
+        read_sheet(damaged)
+    assert exc.value.code == "unreadable"
