@@ -342,19 +342,37 @@ def schools_over_ceiling(*, user=None, organisation=None, graduation_year: int |
 # --- Transfers -------------------------------------------------------------------
 
 
-def transfers_visible(*, user) -> QuerySet:
-    return Transfer.objects.visible_to(user).select_related(
-        "member", "from_organisation", "to_organisation", "requested_by", "decided_by"
-    )
+@dataclass
+class PendingTransfers:
+    awaiting: list[Transfer]  # the receiving side is in the user's scope (staff and leaders: all)
+    sent: list[Transfer]  # sent from the user's scope, waiting for the other side
 
 
-def transfers_awaiting(*, user) -> QuerySet:
-    """Pending transfers whose receiving side ``user`` acts for (staff: all of them)."""
+def transfers_pending(*, user) -> PendingTransfers:
+    """The requests ``user`` sees that nobody has decided yet, split by who acts next
+    (one query: both lists come from the same rows)."""
     scope = Scope.of(user)
-    qs = transfers_visible(user=user).filter(status=TransferStatus.REQUESTED)
-    if scope.everything:
-        return qs
-    return qs.filter(to_organisation__path__startswith=scope.path or "\x00")
+    pending = PendingTransfers(awaiting=[], sent=[])
+    rows = (
+        Transfer.objects.visible_to(user)
+        .filter(status=TransferStatus.REQUESTED)
+        .select_related("member", "from_organisation", "to_organisation", "requested_by")
+    )
+    for transfer in rows:
+        if scope.everything or (transfer.to_organisation_id and scope.reaches(transfer.to_organisation)):
+            pending.awaiting.append(transfer)
+        elif scope.reaches(transfer.from_organisation):
+            pending.sent.append(transfer)
+    return pending
+
+
+def transfers_decided(*, user) -> QuerySet:
+    """Accepted, returned and withdrawn transfers ``user`` sees, newest request first."""
+    return (
+        Transfer.objects.visible_to(user)
+        .exclude(status=TransferStatus.REQUESTED)
+        .select_related("member", "from_organisation", "to_organisation", "decided_by")
+    )
 
 
 # --- One member's record ------------------------------------------------------------

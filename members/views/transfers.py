@@ -6,10 +6,8 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
-from branches.scoping import Scope
 
 from .. import selectors, services
-from ..choices import TransferStatus
 from ..forms import DecisionForm, TransferForm
 from ..models import Member, Transfer
 from .common import add_errors, error_text
@@ -24,19 +22,11 @@ class TransferListView(AccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        scope = Scope.of(user)
-        visible = selectors.transfers_visible(user=user)
-        awaiting = list(selectors.transfers_awaiting(user=user))
-        awaiting_ids = {t.pk for t in awaiting}
-        sent = [
-            t
-            for t in visible.filter(status=TransferStatus.REQUESTED)
-            if t.pk not in awaiting_ids and scope.reaches(t.from_organisation)
-        ]
-        history = Paginator(visible.exclude(status=TransferStatus.REQUESTED), 30)
+        pending = selectors.transfers_pending(user=user)
+        history = Paginator(selectors.transfers_decided(user=user), 30)
         ctx.update(
-            awaiting=awaiting,
-            sent=sent,
+            awaiting=pending.awaiting,
+            sent=pending.sent,
             history=history.get_page(self.request.GET.get("page")),
             decision_form=DecisionForm(),
         )

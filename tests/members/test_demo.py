@@ -62,7 +62,7 @@ def test_the_demo_roster(demo):
     statuses = Counter(Transfer.objects.values_list("status", flat=True))
     assert statuses[TransferStatus.ACCEPTED] >= 10 and statuses[TransferStatus.REQUESTED] >= 3
     secretary_a = User.objects.get(username="secretary_a")
-    assert selectors.transfers_awaiting(user=secretary_a).exists()
+    assert selectors.transfers_pending(user=secretary_a).awaiting
     assert selectors.members_due_to_age_out().count() >= 20
     assert selectors.members_due_to_age_out(user=secretary_a).exists()
     assert Member.objects.filter(status=Status.AGED_OUT).exists()

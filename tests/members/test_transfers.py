@@ -144,3 +144,26 @@ def test_service_refuses_a_sender_outside_scope(secretary_b, roster, district):
         services.transfer_request(
             member=roster.a1, by=secretary_b, reason=TransferReason.OTHER, to_organisation=district.branch_b
         )
+
+
+def test_the_list_reads_pending_transfers_once_however_many_there_are(
+    staff_client, secretary_a_client, roster, district, django_assert_max_num_queries
+):
+    for member in (roster.a1, roster.a2):
+        assert request_transfer(secretary_a_client, member, district.branch_b).status_code == 302
+    decided = Transfer.objects.filter(member=roster.a2).get()
+    services.transfer_cancel(transfer=decided, by=decided.requested_by)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = secretary_a_client.get(reverse("members:transfers"))
+    pending = '"members_transfer"."status" = \'requested\''
+    pending_reads = [q for q in queries.captured_queries if pending in q["sql"] and f"NOT ({pending}" not in q["sql"]]
+    assert len(pending_reads) == 1
+    assert [t.member for t in page.context["sent"]] == [roster.a1]
+    assert [t.member for t in page.context["history"]] == [roster.a2]
+    with django_assert_max_num_queries(12):
+        page = staff_client.get(reverse("members:transfers"))
+    assert [t.member for t in page.context["awaiting"]] == [roster.a1] and page.context["sent"] == []
