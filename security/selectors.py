@@ -1,11 +1,14 @@
 """Reads behind the staff's security pages: current lockouts and the change history."""
 
+import functools
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 from simple_history.models import registered_models
@@ -56,8 +59,13 @@ def lockout_list() -> list[Lockout]:
 # --- Change history (django-simple-history) ------------------------------------
 
 
+@functools.cache
 def history_models() -> dict[str, type]:
-    """Every model with a change history, as {"app_label.model": historical model}."""
+    """Every model with a change history, as {"app_label.model": historical model}.
+
+    Kept for the process: models register their history when the apps load, and reading
+    ``Model.history`` builds a new manager class each time (simple_history's descriptor).
+    """
     found = {}
     for model in registered_models.values():
         attribute = getattr(model._meta, "simple_history_manager_attribute", None)
@@ -77,12 +85,8 @@ class HistoryChange:
 @dataclass
 class HistoryRow:
     record: object
+    object_label: str
     changes: list[HistoryChange] = field(default_factory=list)
-
-    @property
-    def object_label(self) -> str:
-        # history_object is built from the version itself; .instance would query excluded fields.
-        return mask_id_numbers(str(self.record.history_object))
 
 
 def history_queryset(history_model):
@@ -112,7 +116,38 @@ def history_page_rows(records) -> list[HistoryRow]:
     previous = history_model.objects.in_bulk(
         [r.previous_history_id for r in records if r.previous_history_id is not None]
     )
-    return [HistoryRow(record, _changes(record, previous.get(record.previous_history_id))) for record in records]
+    labels = [_label(version) for version in _versions_with_relations(records)]
+    return [
+        HistoryRow(record, label, _changes(record, previous.get(record.previous_history_id)))
+        for record, label in zip(records, labels, strict=True)
+    ]
+
+
+def _versions_with_relations(records) -> list:
+    """Each record's version as an instance of its model, with what its foreign keys point at
+    loaded in one query per related model rather than one per row (a report's label names
+    its organisation). Built from the version itself: ``.instance`` would query excluded fields."""
+    versions = [record.history_object for record in records]
+    keys_by_model = defaultdict(list)
+    for key in records[0].instance_type._meta.concrete_fields:
+        if key.many_to_one:
+            keys_by_model[key.related_model].append(key)
+    for related_model, keys in keys_by_model.items():
+        ids = {getattr(version, key.attname) for key in keys for version in versions} - {None}
+        targets = related_model._base_manager.in_bulk(ids) if ids else {}
+        for key in keys:
+            for version in versions:
+                if (target := targets.get(getattr(version, key.attname))) is not None:
+                    key.set_cached_value(version, target)
+    return versions
+
+
+def _label(version) -> str:
+    try:
+        text = str(version)
+    except ObjectDoesNotExist:  # it names something deleted since
+        text = f"{version._meta.verbose_name} #{version.pk}"
+    return mask_id_numbers(text)
 
 
 def _changes(record, previous) -> list[HistoryChange]:

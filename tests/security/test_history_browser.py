@@ -81,3 +81,36 @@ def test_history_page_queries_do_not_grow_with_rows(staff_client, district, djan
 def test_an_unknown_model_is_a_form_error(staff_client, district):
     page = staff_client.get(reverse("security:history"), {"model": "auth.user"})
     assert page.status_code == 200 and page.context["rows"] == [] and page.context["form"].errors
+
+
+def test_labels_naming_other_records_load_them_once_per_page(staff, staff_client, district):
+    """A transfer's label names its member and organisations: they are read once for the
+    page, not once for each version shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.choices import TransferReason
+    from members.services import transfer_request
+    from tests.factories import MemberFactory
+
+    def page():
+        with CaptureQueriesContext(connection) as ctx:
+            response = staff_client.get(reverse("security:history"), {"model": "members.transfer"})
+        return len(ctx.captured_queries), response
+
+    def send(count):
+        for _ in range(count):
+            member = MemberFactory(organisation=district.branch_a)
+            transfer_request(
+                member=member, by=staff, reason=TransferReason.JOB_CHANGE, to_organisation=district.branch_b
+            )
+
+    send(2)
+    few, _ = page()
+    send(10)
+    many, response = page()
+    assert many == few
+    labels = [row.object_label for row in response.context["rows"]]
+    assert len(labels) == 12 and all(
+        f"{district.branch_a.name} → {district.branch_b.name}" in label for label in labels
+    )
