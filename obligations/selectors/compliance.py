@@ -357,19 +357,18 @@ def _indicator_values(
 
 
 def _cadre_counts(schedule: list[tuple[Obligation, Period]], today: date):
-    """(obligation id, period) → {organisation id: cadres}. One query per
-    distinct (kinds, day): a handful whatever the size of the tree, never one per organisation."""
-    result: dict[tuple[int, Period], dict[int, int]] = {}
-    cache: dict[tuple, dict[int, int]] = {}
+    """(obligation id, period) → {organisation id: cadres}. One query per distinct set of cadre
+    kinds, counting every period end at once: never one per organisation or per period."""
+    days_by_kinds: dict[tuple[str, ...], set[date]] = defaultdict(set)
     for ob, period in schedule:
-        if not ob.for_cadres:
-            continue
-        on = min(period.end, today)
-        key = (tuple(sorted(ob.cadre_kinds)), on)
-        if key not in cache:
-            cache[key] = roster.cadre_counts(kinds=key[0], on=on)
-        result[(ob.pk, period)] = cache[key]
-    return result
+        if ob.for_cadres:
+            days_by_kinds[tuple(sorted(ob.cadre_kinds))].add(min(period.end, today))
+    counted = {kinds: roster.cadre_counts(kinds=kinds, days=days) for kinds, days in days_by_kinds.items()}
+    return {
+        (ob.pk, period): counted[tuple(sorted(ob.cadre_kinds))][min(period.end, today)]
+        for ob, period in schedule
+        if ob.for_cadres
+    }
 
 
 def _evaluate(

@@ -302,6 +302,44 @@ def test_a_cadre_obligation_applies_where_cadres_serve_and_scales_with_them(dist
     assert _cell(selectors.compliance(today=TODAY), district.sub_a, ob).met
 
 
+def test_cadres_are_counted_on_every_period_end_in_one_query(district):
+    """Each day counts the cadres in post that day (first and last day included); organisations
+    with none are left out; however many days, one query."""
+    from members.models import CadreAppointment
+    from obligations import roster
+
+    from ..factories import MemberFactory
+
+    def appoint(org, kind, started_on, ended_on=None):
+        CadreAppointment.objects.create(
+            member=MemberFactory(organisation=org),
+            organisation=org,
+            kind=kind,
+            position="副书记",
+            started_on=started_on,
+            ended_on=ended_on,
+        )
+
+    appoint(district.sub_a, "full_time", date(2026, 1, 1))
+    appoint(district.sub_a, "full_time", date(2026, 1, 1), ended_on=date(2026, 3, 31))
+    appoint(district.sub_b, "full_time", date(2026, 4, 30))
+    appoint(district.sub_b, "part_time", date(2026, 1, 1))
+    days = [date(2026, 1, 31), date(2026, 3, 31), date(2026, 4, 30), date(2026, 5, 31)]
+    with CaptureQueriesContext(connection) as ctx:
+        counts = roster.cadre_counts(kinds=["full_time"], days=days)
+    assert len(ctx) == 1
+    a, b = district.sub_a.pk, district.sub_b.pk
+    assert counts == {
+        date(2026, 1, 31): {a: 2},
+        date(2026, 3, 31): {a: 2},
+        date(2026, 4, 30): {a: 1, b: 1},
+        date(2026, 5, 31): {a: 1, b: 1},
+    }
+    both = roster.cadre_counts(kinds=["full_time", "part_time"], days=[date(2026, 1, 31)])
+    assert both == {date(2026, 1, 31): {a: 2, b: 1}}
+    assert roster.cadre_counts(kinds=["full_time"], days=[]) == {}
+
+
 def test_the_number_of_queries_does_not_grow_with_the_tree(district):
     ObligationFactory()
     ObligationFactory(activity_kinds=[ActivityKind.GROUP_MEETING], frequency=Frequency.QUARTER)
