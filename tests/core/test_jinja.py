@@ -84,3 +84,30 @@ def test_the_jinja_tag_passes_values_and_the_pages_own_csrf_token(rf, settings, 
     # One masked token for the page, as {% csrf_token %} writes it, however many forms use it.
     inputs = re.findall(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">', html)
     assert len(inputs) == 3 and len(set(inputs)) == 1
+
+
+def test_label_shows_what_get_display_shows_for_every_field_the_rows_use():
+    """Every ``label(x, "field")`` in templates/jinja2, for each of the field's choices and for
+    a value that is none of them, gives ``x.get_field_display()``."""
+    import pathlib
+
+    from django.apps import apps
+    from django.conf import settings
+
+    from core.jinja import label
+
+    used = set()
+    for path in pathlib.Path(settings.BASE_DIR, "templates", "jinja2").rglob("*.html"):
+        used |= set(re.findall(r'label\([\w.]+, "(\w+)"\)', path.read_text()))
+    assert {"kind", "status", "category", "stage", "history_type"} <= used
+    checked = 0
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if field.name not in used or not field.choices:
+                continue
+            for value in [choice for choice, _ in field.flatchoices] + ["no-such-choice", None]:
+                instance = model(**{field.attname: value})
+                with translation.override("zh-hans"):
+                    assert str(label(instance, field.name)) == str(getattr(instance, f"get_{field.name}_display")())
+                checked += 1
+    assert checked > 50
