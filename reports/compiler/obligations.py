@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from activities.models import ORGANISATIONAL_LIFE_KINDS, Dimension
+from obligations.models import Obligation
 from obligations.selectors import compliance_over
 
 from ..content import Item
@@ -23,8 +24,12 @@ def _is_organisational_life(obligation) -> bool:
 
 def build(ctx: CompileContext) -> BuildResult:
     result = BuildResult()
-    over = compliance_over(span=ctx.period, organisation=ctx.organisation)
-    chosen = [ob for ob in over.obligations if _is_organisational_life(ob)]
+    # Only organisational life is reported here: the other obligations are not evaluated at all.
+    wanted = [ob for ob in Obligation.objects.enabled().select_related("indicator") if _is_organisational_life(ob)]
+    if not wanted:
+        return result
+    over = compliance_over(span=ctx.period, organisation=ctx.organisation, obligations=wanted)
+    chosen = over.obligations
     if not chosen:
         return result
     demanded = met = 0
@@ -47,13 +52,7 @@ def build(ctx: CompileContext) -> BuildResult:
     )
     result.achievements.append((Dimension.GOVERN_STRICTLY, Item("compliance:organisational_life", text, figures)))
 
-    chosen_ids = {ob.pk for ob in chosen}
-    behind = {
-        org.pk
-        for org, tallies in over.by_organisation()
-        for ob, tally in zip(over.obligations, tallies, strict=True)
-        if tally is not None and ob.pk in chosen_ids and tally.overdue
-    }
+    behind = {org.pk for org, tallies in over.by_organisation() if any(t is not None and t.overdue for t in tallies)}
     if behind and percent < PROBLEM_BELOW_PERCENT:
         result.problems.append(
             Item(
