@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.freshness import cached_figures, query_digest, scoped_key
 
 from .. import selectors, services
 from ..ages import today
@@ -36,13 +37,25 @@ class RecruitmentListView(AccessMixin, TemplateView):
         now = today()
         query = self.request.GET.copy()
         query.pop("page", None)
+        # The year's figures and the cases' count cover the whole filtered set, not one page:
+        # cached per user, day and filter until the data changes (core.freshness).
+        key = scoped_key("members:recruitment", user, now.isoformat(), query_digest(self.request.GET))
+        figures, count = cached_figures(
+            key,
+            lambda: (
+                selectors.recruitment_figures(
+                    user=user, organisation=organisation, start=date(now.year, 1, 1), end=now
+                ),
+                qs.count(),
+            ),
+        )
+        paginator = Paginator(qs, 50)
+        paginator.count = count  # a cached property: no COUNT query of its own
         ctx.update(
             form=form,
-            page_obj=Paginator(qs, 50).get_page(self.request.GET.get("page")),
+            page_obj=paginator.get_page(self.request.GET.get("page")),
             query=query.urlencode(),
-            figures=selectors.recruitment_figures(
-                user=user, organisation=organisation, start=date(now.year, 1, 1), end=now
-            ),
+            figures=figures,
             stages=Stage,
             today=now,
         )

@@ -126,3 +126,26 @@ def test_recruitment_figures_follow_the_data(district):
     assert earlier.applied == 1 and earlier.admitted == 0
     only_a = selectors.recruitment_figures(start=start, end=end, organisation=district.sub_a)
     assert (only_a.applied, only_a.admitted) == (1, 0)
+
+
+def test_the_list_figures_are_cached_until_a_case_changes(
+    secretary_a_client, youth, district, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("members:recruitment")
+    services.recruitment_start(member=youth, organisation=district.branch_a, applied_on=date.today())
+    secretary_a_client.get(url, {"stage": "activist"})  # the session's own write is out of the way
+    with CaptureQueriesContext(connection) as first:
+        response = secretary_a_client.get(url)
+    assert response.context["figures"].applied == 1 and response.context["page_obj"].paginator.count == 1
+    with django_assert_max_num_queries(len(first.captured_queries) - 2):
+        again = secretary_a_client.get(url)
+    assert again.context["figures"].applied == 1 and again.context["page_obj"].paginator.count == 1
+
+    other = MemberFactory(category=Category.YOUTH, organisation=district.branch_a, birth_date=date(2008, 5, 1))
+    services.recruitment_start(member=other, organisation=district.branch_a, applied_on=date.today())
+    response = secretary_a_client.get(url)
+    assert response.context["figures"].applied == 2 and response.context["page_obj"].paginator.count == 2
+    assert len(response.context["page_obj"]) == 2
