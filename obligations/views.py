@@ -301,12 +301,23 @@ class ReminderListView(AccessMixin, ListView):
         self.filtered = qs
         return qs.select_related("obligation", "organisation", "recipient").order_by("-created_at", "-id")
 
+    def email_status_counts(self) -> dict[str, int]:
+        """Reminders of the filtered set per e-mail status: the page's summary, and its count."""
+        if not hasattr(self, "_counts"):
+            rows = self.filtered.order_by().values("email_status").annotate(n=Count("id"))
+            self._counts = {row["email_status"]: row["n"] for row in rows}
+        return self._counts
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        paginator = super().get_paginator(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, **kwargs
+        )
+        paginator.count = sum(self.email_status_counts().values())  # a cached property: no COUNT of its own
+        return paginator
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        counts = {
-            row["email_status"]: row["n"]
-            for row in self.filtered.order_by().values("email_status").annotate(n=Count("id"))
-        }
+        counts = self.email_status_counts()
         ctx.update(
             form=self.form,
             status_counts=[(status, label, counts.get(status, 0)) for status, label in EmailStatus.choices],
