@@ -111,7 +111,7 @@ def _sheet_rows(upload, max_rows: int) -> Iterator[Iterator[tuple | list]]:
     upload.seek(0)
     try:
         extent = _plain_extent(upload)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a damaged part: bad CRC, zlib.error, encryption, …
         raise _unreadable() from exc
     if extent is not None and extent[0] - 1 > max_rows:
         raise _too_many_rows(extent[0] - 1, max_rows)
@@ -170,11 +170,11 @@ def _calamine_rows(upload) -> Iterator[Iterator[list]]:
     try:
         try:
             index = next(i for i, meta in enumerate(workbook.sheets_metadata) if meta.typ == SheetTypeEnum.WorkSheet)
-            sheet = workbook.get_sheet_by_index(index)
+            # From A1: by default calamine drops the empty rows and columns before the first value.
+            rows = workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
         except Exception as exc:  # noqa: BLE001 - no worksheet, or one calamine cannot read
             raise _unreadable() from exc
-        # From A1: by default calamine drops the empty rows and columns before the first value.
-        yield iter(sheet.to_python(skip_empty_area=False))
+        yield iter(rows)
     finally:
         workbook.close()
 

@@ -220,3 +220,17 @@ def test_a_corrupt_part_is_unreadable_not_a_crash():
     with pytest.raises(ValidationError) as exc:
         read_sheet(damaged)
     assert exc.value.code == "unreadable"
+
+
+def test_a_damaged_compressed_part_is_unreadable_not_a_crash():
+    """The archive's directory is intact, the sheet's compressed bytes are not."""
+    good = varied_workbook().getvalue()
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    header = good[info.header_offset : info.header_offset + 30]
+    start = info.header_offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    damaged = bytearray(good)
+    damaged[start + 10 : start + 60] = bytes(range(50))
+    with pytest.raises(ValidationError) as exc:
+        read_sheet(io.BytesIO(bytes(damaged)))
+    assert exc.value.code == "unreadable"
