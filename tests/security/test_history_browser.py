@@ -114,3 +114,20 @@ def test_labels_naming_other_records_load_them_once_per_page(staff, staff_client
     assert len(labels) == 12 and all(
         f"{district.branch_a.name} → {district.branch_b.name}" in label for label in labels
     )
+
+
+def test_a_version_naming_something_since_deleted_still_shows(staff, staff_client, district):
+    """A transfer's history outlives its member: the label falls back to the model and id."""
+    from members.choices import TransferReason
+    from members.services import transfer_request
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(organisation=district.branch_a)
+    transfer = transfer_request(
+        member=member, by=staff, reason=TransferReason.JOB_CHANGE, to_organisation=district.branch_b
+    )
+    member.delete()  # the transfer goes with it; its history stays
+    response = staff_client.get(reverse("security:history"), {"model": "members.transfer"})
+    assert response.status_code == 200
+    labels = [row.object_label for row in response.context["rows"]]
+    assert labels and all(label == f"组织关系转接 #{transfer.pk}" for label in labels)
