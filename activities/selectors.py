@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, DecimalField, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
@@ -215,16 +216,16 @@ class IndicatorFigure:
         return f"{self.qualifier}{self.value:,}"
 
 
-@dataclass
-class _Cell:
-    total: Decimal = Decimal("0")
-    rows: int = 0
-    qualifiers: set = field(default_factory=set)
+class _Cell(NamedTuple):
+    """One organisation's values of one indicator in one month: their sum, how many, and the
+    qualifiers (余 / 近 / 超) they were entered with."""
 
-    def add(self, total, rows, q_min, q_max):
-        self.total += Decimal(total)
-        self.rows += rows
-        self.qualifiers.update(q for q in (q_min, q_max) if q)
+    total: Decimal
+    rows: int
+    qualifiers: frozenset
+
+
+_NO_QUALIFIERS = frozenset()
 
 
 def _round(indicator: Indicator, value: Decimal) -> Decimal:
@@ -237,9 +238,12 @@ def _qualifier(qualifiers: set) -> tuple[str, bool]:
     return (next(iter(qualifiers)) if len(qualifiers) == 1 else ""), True
 
 
-def _value_rows(indicators: list[Indicator], organisation: Organisation, period: Period):
-    """Per (indicator, organisation, month): sum and count of the entered values (one query)."""
-    qs = (
+def _value_cells(
+    indicators: list[Indicator], organisation: Organisation, period: Period
+) -> dict[int, dict[int, dict[date, _Cell]]]:
+    """Indicator id → organisation id → month → the values entered there, over the subtree in
+    ``period`` (one query). The query groups by exactly those three, so each row is one cell."""
+    rows = (
         IndicatorValue.objects.filter(
             indicator__in=indicators,
             organisation__path__startswith=organisation.path,
@@ -254,8 +258,13 @@ def _value_rows(indicators: list[Indicator], organisation: Organisation, period:
             q_min=Min("qualifier", filter=~Q(qualifier="")),
             q_max=Max("qualifier", filter=~Q(qualifier="")),
         )
+        .values_list("indicator_id", "organisation_id", "month", "total", "rows", "q_min", "q_max")
     )
-    return list(qs)
+    cells: dict[int, dict[int, dict[date, _Cell]]] = defaultdict(lambda: defaultdict(dict))
+    for indicator_id, organisation_id, month, total, count, q_min, q_max in rows:
+        qualifiers = frozenset(q for q in (q_min, q_max) if q) if q_min else _NO_QUALIFIERS
+        cells[indicator_id][organisation_id][_as_date(month)] = _Cell(total, count, qualifiers)
+    return cells
 
 
 def _combine(indicator: Indicator, months: dict[int, dict[date, _Cell]]) -> IndicatorFigure:
@@ -320,10 +329,7 @@ def indicator_values(
     Two queries whatever the number of indicators, organisations or months.
     """
     requested, entered = _load_indicators(codes)
-    months: dict[int, dict[int, dict[date, _Cell]]] = defaultdict(lambda: defaultdict(dict))
-    for row in _value_rows(entered, organisation, period):
-        cell = months[row["indicator_id"]][row["organisation_id"]].setdefault(_as_date(row["month"]), _Cell())
-        cell.add(row["total"], row["rows"], row["q_min"], row["q_max"])
+    months = _value_cells(entered, organisation, period)
     figures = {ind.pk: _combine(ind, months.get(ind.pk, {})) for ind in entered}
     result = {}
     for ind in requested:
@@ -348,10 +354,7 @@ def indicator_monthly(
     """
     requested, entered = _load_indicators(codes)
     months_list = period.months()
-    by_ind: dict[int, dict[int, dict[date, _Cell]]] = defaultdict(lambda: defaultdict(dict))
-    for row in _value_rows(entered, organisation, period):
-        cell = by_ind[row["indicator_id"]][row["organisation_id"]].setdefault(_as_date(row["month"]), _Cell())
-        cell.add(row["total"], row["rows"], row["q_min"], row["q_max"])
+    by_ind = _value_cells(entered, organisation, period)
     cells: dict[tuple[str, date], IndicatorFigure] = {}
     period_figures: dict[str, IndicatorFigure] = {}
     whole = {ind.pk: _combine(ind, by_ind.get(ind.pk, {})) for ind in entered}

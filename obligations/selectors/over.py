@@ -13,7 +13,7 @@ from activities.periods import Period
 from branches.models import Organisation
 
 from ..models import Obligation
-from .compliance import Tally, _evaluate, _organisations, status_only
+from .compliance import OVERDUE, Tally, _evaluate, _organisations, status_only
 
 
 def periods_within(obligation: Obligation, span: Period) -> list[Period]:
@@ -58,6 +58,10 @@ class ComplianceOver:
         for (_, ob_id, status), n in self._statuses.items():
             by_ob[ob_id].count(status, n)
         return by_ob
+
+    def behind(self) -> set[int]:
+        """The organisations with at least one period overdue, by id."""
+        return {org_id for org_id, _, status in self._statuses if status == OVERDUE}
 
     def by_organisation(self) -> list[tuple[Organisation, list[Tally | None]]]:
         """Per organisation, a tally per obligation (None where it does not apply)."""

@@ -52,7 +52,7 @@ def build(ctx: CompileContext) -> BuildResult:
     )
     result.achievements.append((Dimension.GOVERN_STRICTLY, Item("compliance:organisational_life", text, figures)))
 
-    behind = {org.pk for org, tallies in over.by_organisation() if any(t is not None and t.overdue for t in tallies)}
+    behind = over.behind()
     if behind and percent < PROBLEM_BELOW_PERCENT:
         result.problems.append(
             Item(

@@ -398,6 +398,21 @@ def test_held_vs_due_over_a_half_year(district):
     assert (table["乙社区团支部"][0].met, table["乙社区团支部"][1].met) == (0, 1)
 
 
+def test_behind_names_the_organisations_with_a_period_overdue(district):
+    ObligationFactory(name="支委会", active_from=date(2026, 1, 1))
+    over = selectors.compliance_over(span=H2_2026, today=TODAY)
+    behind = over.behind()
+    assert district.branch_a.pk in behind
+    assert behind == {org.pk for org, row in over.by_organisation() if any(t is not None and t.overdue for t in row)}
+
+    # Every past month held: branch_a is no longer behind (November is still running, only due).
+    for month in (7, 8, 9, 10):
+        ActivityFactory(
+            organisation=district.branch_a, kind=ActivityKind.COMMITTEE_MEETING, start_date=date(2026, month, 3)
+        )
+    assert selectors.compliance_over(span=H2_2026, today=TODAY).behind() == behind - {district.branch_a.pk}
+
+
 def test_a_week_belongs_to_the_half_year_in_which_it_ends(district):
     ob = ObligationFactory(frequency=Frequency.WEEK, lead_days=2, active_from=date(2025, 1, 1))
     first_half_2026 = Period(date(2026, 1, 1), date(2026, 6, 30))
