@@ -2,7 +2,8 @@
 
 import io
 import re
-from datetime import date, time
+import uuid
+from datetime import date, time, timedelta
 
 import openpyxl
 import pytest
@@ -435,6 +436,40 @@ def test_the_ledger_shows_failures_and_staff_retry_them(staff_client, messages, 
     assert inbox_only.email_status == EmailStatus.NO_ADDRESS
     response = staff_client.post(reverse("obligations:reminder_retry", args=[inbox_only.pk]), follow=True)
     assert "只有发送失败的提醒邮件可以重试" in response.content.decode()
+
+
+def test_the_ledger_reads_its_rows_in_a_fixed_number_of_queries(staff_client, messages, district, staff):
+    """The rows read only the columns they show (the view's ``row_fields``): a column shown and
+    not read would cost a query per row, and more rows would cost more queries."""
+
+    def ledger():
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(reverse("obligations:reminders"))
+        return response, len(queries)
+
+    few, few_queries = ledger()
+    shown = len(few.context["reminders"])
+    staff.first_name, staff.last_name, staff.email = "明", "李", "li.ming@example.org"
+    staff.save()
+    for n in range(6):
+        Reminder.objects.create(
+            organisation=district.branch_a,
+            obligation=Obligation.objects.first(),
+            period_start=date(2026, n + 1, 1),
+            period_end=date(2026, n + 2, 1) - timedelta(days=1),
+            kind="term_30",
+            recipient=staff,
+            email_to=staff.email,
+            run_id=uuid.uuid4(),
+            email_status=EmailStatus.FAILED,
+            attempts=2,
+            last_error=f"SMTP 550 #{n}",
+        )
+    many, many_queries = ledger()
+    assert len(many.context["reminders"]) == shown + 6 and many_queries == few_queries
+    html = many.content.decode()
+    for shown_text in ("李明", "li.ming@example.org", "SMTP 550 #5", "2026年6月"):
+        assert shown_text in html, shown_text
 
 
 def test_the_ledger_filter_refuses_nothing_outside_staff_scope(staff_client, messages, district):
