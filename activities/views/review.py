@@ -22,12 +22,19 @@ class ReviewQueueView(AccessMixin, ListView):
     template_name = "activities/review_queue.html"
     context_object_name = "activities"
     paginate_by = REVIEW_PAGE_SIZE
+    # What templates/jinja2/activities/review_rows.html shows (as the list's ``row_fields``).
+    row_fields = (
+        *("title", "start_date", "kind", "participants", "person_times", "submitted_at"),
+        *("organisation_id", "campaign_id", "submitted_by_id", "organisation__name", "organisation__short_name"),
+        *("campaign__name", "submitted_by__first_name", "submitted_by__last_name", "submitted_by__username"),
+    )
 
     def get_queryset(self):
         self.filterset, qs = filtered_activities(self.request)
         return (
             qs.filter(status=Status.SUBMITTED)
             .select_related("organisation", "campaign", "submitted_by")
+            .only(*self.row_fields)
             .order_by("submitted_at", "id")
         )
 

@@ -5,10 +5,11 @@ from datetime import date
 
 import openpyxl
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import Activity, ActivityKind, Audience, Campaign, Dimension, Status
 
-from ..factories import OrganisationFactory
+from ..factories import OrganisationFactory, UserFactory
 from .factories import ActivityFactory, CampaignFactory
 
 
@@ -64,8 +65,14 @@ def test_filter_outside_scope_returns_nothing_rather_than_everything(secretary_a
 
 
 def _bulk(district, n):
-    orgs = [OrganisationFactory(name=f"批量团支部{i}", parent=district.sub_a) for i in range(5)]
+    """``n`` records over five new branches, every column the rows show filled on some of them
+    (a column a list forgets to read then costs a query per row, and the counts below grow)."""
+    orgs = [
+        OrganisationFactory(name=f"批量团支部{i}", short_name=f"批量{i}" if i % 2 else "", parent=district.sub_a)
+        for i in range(5)
+    ]
     campaign = CampaignFactory()
+    by = UserFactory(first_name="明", last_name="李")
     statuses = [Status.APPROVED, Status.SUBMITTED, Status.DRAFT, Status.RETURNED]
     Activity.objects.bulk_create(
         [
@@ -76,9 +83,13 @@ def _bulk(district, n):
                 dimension=Dimension.UNITE_YOUTH,
                 campaign=campaign if i % 2 else None,
                 start_date=date(2024, 5, 1 + i % 28),
+                end_date=date(2024, 5, 2 + i % 28) if i % 3 else None,
                 audience=Audience.MEMBERS_YOUTH,
                 participants=10,
+                person_times=None if i % 3 else 25,
                 status=statuses[i % 4],
+                submitted_by=by if i % 2 else None,
+                submitted_at=timezone.now() if statuses[i % 4] == Status.SUBMITTED else None,
             )
             for i in range(n)
         ]
