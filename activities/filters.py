@@ -6,7 +6,12 @@ from django.db.models import Q
 
 from branches.forms import OrganisationChoiceField
 
+from .forms import CampaignChoiceField
 from .models import Activity, ActivityKind, Audience, Campaign, Dimension, Status
+
+
+class CampaignFilter(django_filters.ModelChoiceFilter):
+    field_class = CampaignChoiceField
 
 
 class SubtreeFilter(django_filters.ModelChoiceFilter):
@@ -22,7 +27,7 @@ class ActivityFilter(django_filters.FilterSet):
     organisation = SubtreeFilter(label="组织（含下级）", queryset=None, empty_label="（全部）")
     kind = django_filters.ChoiceFilter(label="活动类型", choices=ActivityKind.choices, empty_label="全部类型")
     dimension = django_filters.ChoiceFilter(label="工作维度", choices=Dimension.choices, empty_label="全部维度")
-    campaign = django_filters.ModelChoiceFilter(label="主题活动", queryset=None, empty_label="（全部）")
+    campaign = CampaignFilter(label="主题活动", queryset=None, empty_label="（全部）")
     status = django_filters.ChoiceFilter(label="状态", choices=Status.choices, empty_label="全部状态")
     audience = django_filters.ChoiceFilter(label="参与对象", choices=Audience.choices, empty_label="全部对象")
     date_from = django_filters.DateFilter(
