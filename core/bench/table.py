@@ -125,7 +125,8 @@ def http_rows(results) -> list[Row]:
     rows = []
     for r in results:
         share = r.rps / floor.rps if floor and floor.rps else 0.0
-        result = f"saturated: {r.rps:.1f} rps, p50 {r.p50:.0f} ms, p95 {r.p95:.0f} ms"
+        runs = f" (mean of {' and '.join(f'{rps:.1f}' for rps in r.rps_runs)})" if r.rps_runs else ""
+        result = f"saturated: {r.rps:.1f} rps{runs}, p50 {r.p50:.0f} ms, p95 {r.p95:.0f} ms"
         if r.paced_p95 is not None:
             result += f"; paced: p50 {r.paced_p50:.0f} ms, p95 {r.paced_p95:.0f} ms"
         result += f"; {r.failures + r.paced_failures} errors"
@@ -223,7 +224,8 @@ figure beside its floor. Each run rewrites its own scale's section below; the fi
 whether CI passes (tests/core/test_bench_smoke.py only keeps the code working).
 
 Floors: the pages' is a bare view returning a constant through the same middleware, signed in
-(`/bench/floor/`); the report compile's is the very SQL the compile ran, replayed raw; the
+(`/bench/floor/`), measured before the pages and again after them (a shared host's speed drifts
+over the half hour they take), each page's share taken of the two runs' mean; the report compile's is the very SQL the compile ran, replayed raw; the
 export's is openpyxl write-only writing the same rows from a plain list.
 
 Each page runs twice with 10 users (`BENCH_SECONDS` each): **saturated**, every user asking
