@@ -149,3 +149,35 @@ def test_the_list_figures_are_cached_until_a_case_changes(
     response = secretary_a_client.get(url)
     assert response.context["figures"].applied == 2 and response.context["page_obj"].paginator.count == 2
     assert len(response.context["page_obj"]) == 2
+
+
+def test_the_list_reads_its_rows_in_a_fixed_number_of_queries(staff_client, district):
+    """The rows read only the columns they show (the view's ``row_fields``): a column shown and
+    not read would be a query per row, and more cases would cost more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dates = {"activist_on": date(2024, 2, 1), "candidate_on": date(2024, 3, 1), "admitted_on": date(2024, 4, 1)}
+
+    def add(n: int) -> None:
+        for i in range(n):
+            member = MemberFactory(category=Category.YOUTH, organisation=district.branch_a, birth_date=date(2008, 1, 2))
+            for stage in (Stage.CANDIDATE, Stage.ADMITTED):
+                RecruitmentCase.objects.create(
+                    member=member, organisation=district.branch_a, stage=stage, applied_on=date(2024, 1, i + 1), **dates
+                )
+
+    def queries(stage: str) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(reverse("members:recruitment"), {"stage": stage})
+        return len(captured), response.content.decode()
+
+    add(1)
+    staff_client.get(reverse("members:recruitment"))  # the session's own write is out of the way
+    add(1)  # the figures are computed afresh below, as after the next change
+    few = {stage: queries(stage)[0] for stage in (Stage.CANDIDATE, Stage.ADMITTED)}
+    add(6)
+    for stage in (Stage.CANDIDATE, Stage.ADMITTED):
+        count, html = queries(stage)
+        assert count == few[stage], stage
+        assert html.count("2024-03-01") == 8 and html.count(district.branch_a.display_name) >= 8
