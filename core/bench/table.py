@@ -225,9 +225,9 @@ whether CI passes (tests/core/test_bench_smoke.py only keeps the code working).
 
 Floors: the pages' is a bare view returning a constant through the same middleware, signed in
 (`/bench/floor/`), measured before the pages and again after them (a shared host's speed drifts
-over the half hour they take), each page's share taken of the two runs' mean; the report compile's is the very SQL the
-compile ran, replayed raw; the export's is openpyxl write-only writing the same rows from a
-plain list.
+over the half hour they take), each page's share taken of the two runs' mean; the report
+compile's is the very SQL the compile ran, replayed raw; the export's is openpyxl write-only
+writing the same rows from a plain list.
 
 Each page runs twice with 10 users (`BENCH_SECONDS` each): **saturated**, every user asking
 again the moment it has its answer, which gives the page's capacity (rps, compared with the
