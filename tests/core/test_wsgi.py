@@ -9,8 +9,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_start_up_objects_are_frozen_out_of_the_garbage_collector():
-    """What the worker built before its first request (settings, models, the views through the
-    URLconf) is frozen, so full collections skip it; nothing request-made is frozen yet."""
+    """What the worker builds before its first request (settings, models, the views through the
+    URLconf) is frozen, so full collections skip it."""
     code = (
         "import gc, sys, youthleague.wsgi as w; "
         "print(callable(w.application), 'activities.views' in sys.modules, gc.get_freeze_count())"
