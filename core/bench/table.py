@@ -171,7 +171,7 @@ def export_rows(bench) -> list[Row]:
     return [
         Row(
             f"export .xlsx, all members ({bench.rows:,} rows)",
-            f"{bench.rows_per_second:,.0f} rows/s ({bench.seconds:.1f} s)",
+            f"{bench.rows_per_second:,.0f} rows/s ({bench.seconds:.1f} s{_fastest_of(bench.runs)})",
             target=f"≥ {EXPORT_ROWS_S:,} rows/s",
             met=bench.rows_per_second >= EXPORT_ROWS_S,
         ),
@@ -190,6 +190,10 @@ def export_rows(bench) -> list[Row]:
             met=bench.peak_mb <= EXPORT_PEAK_MB,
         ),
     ]
+
+
+def _fastest_of(runs: int) -> str:
+    return f", fastest of {runs}" if runs > 1 else ""
 
 
 def import_rows(bench) -> list[Row]:

@@ -120,3 +120,21 @@ def test_the_commit_is_marked_changed_by_code_not_by_the_previous_runs_table(tmp
     assert "uncommitted" not in table.commit()
     (tmp_path / "code.py").write_text("x = 2\n")
     assert table.commit().endswith("(with uncommitted changes)")
+
+
+@pytest.mark.django_db(transaction=False)
+def test_export_keeps_each_sides_fastest_run_and_says_of_how_many(monkeypatch):
+    from core.bench import measure
+
+    # (rows, seconds, peak MB) for the export, seconds for the floor: alternately.
+    results = iter([(600, 3.0, 90.0), 2.0, (600, 1.5, 120.0), 1.0, (600, 2.5, 80.0), 4.0])
+    monkeypatch.setattr(measure, "_in_fresh_process", lambda target, database: next(results))
+    bench = measure.export_benchmark(pairs=3)
+    assert (bench.seconds, bench.floor_seconds, bench.peak_mb, bench.runs) == (1.5, 1.0, 120.0, 3)
+    assert bench.rows_per_second == 400 and bench.ratio == pytest.approx(1.0 / 1.5)
+    assert "(1.5 s, fastest of 3)" in table.export_rows(bench)[0].result
+
+    # A run over the budget is not repeated: one pair, and the table says nothing of "fastest".
+    results = iter([(600, 3.0, 90.0), 2.0])
+    once = measure.export_benchmark(pairs=3, budget_seconds=0.0)
+    assert once.runs == 1 and table.export_rows(once)[0].result.endswith("(3.0 s)")
