@@ -52,7 +52,14 @@ class OrganisationSelect(forms.Select):
     """
 
     def get_context(self, name, value, attrs):
-        self._picking = self._picker_source() is not None and self._too_many()
+        # One read tells both whether to pick and, below the threshold, every option: the scope's
+        # first threshold + 1 organisations (a count first, then the options, was two queries).
+        self._picking, self._rows = False, None
+        if self._picker_source() is not None:
+            threshold = settings.ORGANISATION_PICKER_THRESHOLD
+            rows = list(self.choices.queryset.values_list("pk", "name", "depth")[: threshold + 1])
+            self._picking = len(rows) > threshold
+            self._rows = None if self._picking else rows
         if self._picking:
             attrs = {
                 **(attrs or {}),
@@ -64,23 +71,25 @@ class OrganisationSelect(forms.Select):
         field = getattr(self.choices, "field", None)
         return getattr(field, "picker", None)
 
-    def _too_many(self) -> bool:
-        threshold = settings.ORGANISATION_PICKER_THRESHOLD
-        return self.choices.queryset.order_by()[: threshold + 1].count() > threshold
-
     def optgroups(self, name, value, attrs=None):
-        if not getattr(self, "_picking", False):
+        picking, rows = getattr(self, "_picking", False), getattr(self, "_rows", None)
+        if not picking and rows is None:
             return super().optgroups(name, value, attrs)
         field = self.choices.field
         choices = [("", field.empty_label)] if field.empty_label is not None else []
-        chosen = [v for v in value if v]
-        if chosen:
-            rows = self.choices.queryset.filter(pk__in=[v for v in chosen if v.isdigit()])
-            choices += list(rows.values_list("pk", "name"))
-        return [
-            (None, [self.create_option(name, pk, label, str(pk) in value, index, attrs=attrs)], index)
-            for index, (pk, label) in enumerate(choices)
-        ]
+        if picking:
+            # Only the chosen organisation is written; the picker searches for the others.
+            chosen = [v for v in value if v.isdigit()]
+            if chosen:
+                choices += list(self.choices.queryset.filter(pk__in=chosen).values_list("pk", "name"))
+        else:
+            choices += [(pk, _indented(org_name, depth)) for pk, org_name, depth in rows]
+        groups, selected_one = [], False
+        for index, (pk, label) in enumerate(choices):
+            selected = not selected_one and str(pk) in value  # a single select marks one option
+            selected_one |= selected
+            groups.append((None, [self.create_option(name, pk, label, selected, index, attrs=attrs)], index))
+        return groups
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):

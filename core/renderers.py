@@ -27,6 +27,8 @@ OPTION_TEMPLATE = f"{WIDGETS}select_option.html"
 def _text(value) -> str:
     """``{{ value }}``: localised, escaped unless already safe. The standard library's escape
     writes what django.utils.html.escape writes, without its lazy wrapper's cost."""
+    if type(value) is str:  # most labels and names: localize would return them as they are
+        return escape(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return escape(str(localize(value)))
@@ -41,6 +43,8 @@ def _formatted(value) -> str:
 
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name."""
+    if not attrs:  # an option's, unless it is the selected one
+        return ""
     return "".join(
         f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
         for name, value in attrs.items()

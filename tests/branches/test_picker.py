@@ -42,6 +42,25 @@ def test_past_the_threshold_only_the_empty_and_chosen_options_are_written(staff,
     assert f'<option value="{district.branch_b.pk}" selected>{district.branch_b.name}</option>' in chosen
 
 
+def test_the_select_reads_its_organisations_once(staff, district, settings, django_assert_num_queries):
+    # Below the threshold the one read that decides is also every option; above it, that read
+    # and, with a choice, the chosen organisation's name.
+    settings.ORGANISATION_PICKER_THRESHOLD = 50
+    field = ActivityFilter({}, user=staff).form["organisation"]
+    with django_assert_num_queries(1):
+        options = _options(str(field))
+    assert options == ["", *(str(org.pk) for org in _all(district))]
+    settings.ORGANISATION_PICKER_THRESHOLD = 3
+    field = ActivityFilter({}, user=staff).form["organisation"]
+    with django_assert_num_queries(1):
+        assert _options(str(field)) == [""]
+    form = ActivityFilter({"organisation": district.branch_b.pk}, user=staff).form
+    assert form.is_valid()  # validating reads the chosen organisation: that query is not the select's
+    field = form["organisation"]
+    with django_assert_num_queries(2):
+        assert _options(str(field)) == ["", str(district.branch_b.pk)]
+
+
 def test_the_threshold_counts_the_users_own_scope(secretary_a, district, settings):
     # secretary_a reaches sub_a and branch_a: two organisations, a select at a threshold of 3.
     settings.ORGANISATION_PICKER_THRESHOLD = 3
