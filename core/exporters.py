@@ -1,40 +1,22 @@
 """Exporters: a small class hierarchy, the file format owned by the base class.
 
-A ``SheetExporter`` declares its sheets and yields rows; the base writes them with openpyxl
-in write-only mode (memory stays flat) and neutralises every text cell that a spreadsheet
-would take for a formula. Exporters are listed in ``core.export_registry``.
+A ``SheetExporter`` declares its sheets and yields rows; the base streams them into an .xlsx
+(``core.xlsx_stream``: memory stays flat, and every text cell a spreadsheet would take for a
+formula is neutralised). Exporters are listed in ``core.export_registry``.
 """
 
-import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from .xlsx_stream import WorkbookStream
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 Progress = Callable[[int], None]
-
-
-# Values passed through untouched, looked up before any isinstance (called once per cell).
-_PLAIN_TYPES = frozenset({int, float, bool, dt.date, type(None)})
-
-
-def safe_cell(value):
-    """Neutralise text a spreadsheet would evaluate (CSV/formula injection)."""
-    if type(value) in _PLAIN_TYPES:
-        return value
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-    if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
 
 
 @dataclass
@@ -89,35 +71,22 @@ class SheetExporter(BaseExporter):
 
 
 def write_workbook(sheets: Iterable[Sheet], *, progress: Progress | None = None, progress_every: int = 1000):
-    """Write ``sheets`` to an .xlsx in write-only mode; returns (bytes, data rows written)."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    """Write ``sheets`` to an .xlsx, streamed; returns (bytes, data rows written)."""
+    sheets = list(sheets) or [Sheet(title="空", header=(), rows=())]
     written = 0
-    for sheet in sheets:
-        ws = workbook.create_sheet(title=sheet.title[:31])
-        for i, width in enumerate(sheet.widths):
-            ws.column_dimensions[_letter(i)].width = width
-        header = []
-        for title in sheet.header:
-            cell = WriteOnlyCell(ws, value=safe_cell(title))
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for row in sheet.rows:
-            ws.append([safe_cell(value) for value in row])
+
+    def counted(rows):
+        nonlocal written
+        for row in rows:
+            yield row
             written += 1
             if progress is not None and written % progress_every == 0:
                 progress(written)
-    if not workbook.worksheets:
-        workbook.create_sheet(title="空")
+
     out = io.BytesIO()
-    workbook.save(out)
+    with WorkbookStream(out, sheet_count=len(sheets)) as workbook:
+        for sheet in sheets:
+            workbook.sheet(sheet.title, sheet.header, counted(sheet.rows), widths=sheet.widths)
     if progress is not None:
         progress(written)
     return out.getvalue(), written
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)

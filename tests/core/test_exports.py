@@ -3,32 +3,12 @@
 import io
 
 import openpyxl
-import pytest
 from django.urls import reverse
 
 from core import services
-from core.exporters import safe_cell
 from core.models import AuditAction, AuditEvent, ExportJob, ExportStatus
 
 from ..factories import OrganisationFactory
-
-
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("=1+2", "'=1+2"),
-        ("+86 138", "'+86 138"),
-        ("-cmd", "'-cmd"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("团支部", "团支部"),
-        (-5, -5),
-        (None, None),
-    ],
-)
-def test_safe_cell(value, expected):
-    assert safe_cell(value) == expected
 
 
 def sheet_rows(content: bytes) -> list[tuple]:
