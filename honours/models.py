@@ -352,6 +352,9 @@ class Honour(AwardFields):
         verbose_name_plural = "表彰"
         ordering = ["-counted_on", "-id"]
         indexes = [
+            # The list's order, read from the index: on the date alone (AwardFields), a day's
+            # honours were all read and sorted by id first (555 on the city's busiest day).
+            models.Index(fields=["counted_on", "id"], name="honour_counted_id"),
             models.Index(fields=["status", "counted_on"], name="honour_status_counted"),
             models.Index(fields=["organisation", "counted_on"], name="honour_org_counted"),
         ]
