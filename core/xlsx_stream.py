@@ -4,15 +4,15 @@ An export is a table of plain values (text, numbers, dates) under a bold header,
 small corner of SpreadsheetML (ECMA-376 part 1, §18): a workbook, a stylesheet with four cell
 formats, and one worksheet part per sheet. Written here rather than with openpyxl because
 openpyxl builds an XML element per cell: on this project's 2-core machine its write-only mode
-writes 5,500-13,600 rows of 14 cells a second, under the 15,000 the exports must reach (see
-docs/benchmarks.md; XlsxWriter and pyexcelerate were measured too). Files read back through
+writes 5,500-14,500 rows of 14 cells a second, under the 15,000 the exports must reach (see
+docs/benchmarks.md; XlsxWriter and pyexcelerate were measured too). Files are read back through
 openpyxl and calamine in tests/core/test_xlsx_stream.py, value for value.
 
 Text is written as inline strings, as openpyxl's write-only mode does; text that starts like a
-formula is kept from ever being one. Aware datetimes are written in local time. Characters XML 1.0 cannot
-carry (C0 controls other than tab and newlines, unpaired surrogates) are dropped; text longer
-than a cell holds (32,767 characters) is cut. Dates before 1900 (which Excel cannot show as
-dates) are written as ISO text. Values of other types are written as their ``str()``.
+formula gets an apostrophe. Aware datetimes are written in local time. Characters XML 1.0
+cannot carry (C0 controls other than tab and newlines, unpaired surrogates) are dropped; text
+longer than a cell holds (32,767 characters) is cut. Dates before 1900 (which Excel cannot show
+as dates) are written as ISO text. Values of other types are written as their ``str()``.
 """
 
 import datetime as dt
@@ -296,7 +296,7 @@ class WorkbookStream:
         self._zip.writestr(
             "docProps/app.xml",
             f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-            "<Application>Microsoft Excel</Application></Properties>",
+            "<Application>youthleague</Application></Properties>",
         )
         rels = "".join(
             f'<Relationship Id="rId{i}" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in sheets
