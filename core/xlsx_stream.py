@@ -193,14 +193,13 @@ class WorkbookStream:
         rows: Iterable[Sequence],
         *,
         widths: Sequence[float] = (),
-    ) -> int:
+    ) -> None:
         """Write one sheet: ``header`` in bold on row 1 (kept in view when scrolling), then
-        ``rows``. Returns the number of data rows."""
+        ``rows``."""
         if len(self._titles) >= self._count:
             raise ValueError(f"this workbook was opened for {self._count} sheet(s)")
         self._titles.append(sheet_title(title, self._taken))
         letters = [get_column_letter(i) for i in range(1, max(len(header), len(widths), 1) + 1)]
-        written = 0
         with self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w") as part:
             part.write(self._sheet_head(widths, frozen=bool(header)).encode())
             if header:
@@ -214,12 +213,10 @@ class WorkbookStream:
                 cells = "".join([cell_xml(f"{letters[i]}{number}", value) for i, value in enumerate(row)])
                 chunk.append(f'<row r="{number}">{cells}</row>')
                 number += 1
-                written += 1
                 if len(chunk) == FLUSH_ROWS:
                     part.write("".join(chunk).encode())
                     chunk.clear()
             part.write(("".join(chunk) + "</sheetData></worksheet>").encode())
-        return written
 
     def close(self) -> None:
         while len(self._titles) < self._count:
