@@ -174,7 +174,6 @@ class WorkbookStream:
         self._zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
         self._count = max(sheet_count, 1)
         self._titles: list[str] = []
-        self._taken: set[str] = set()
         self._write_package_parts()
 
     def __enter__(self):
@@ -198,7 +197,7 @@ class WorkbookStream:
         ``rows``."""
         if len(self._titles) >= self._count:
             raise ValueError(f"this workbook was opened for {self._count} sheet(s)")
-        self._titles.append(sheet_title(title, self._taken))
+        self._titles.append(sheet_title(title, {taken.casefold() for taken in self._titles}))
         letters = [get_column_letter(i) for i in range(1, max(len(header), len(widths), 1) + 1)]
         with self._zip.open(f"xl/worksheets/sheet{len(self._titles)}.xml", "w") as part:
             part.write(self._sheet_head(widths, frozen=bool(header)).encode())
