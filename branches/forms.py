@@ -51,6 +51,9 @@ class OrganisationSelect(forms.Select):
     field still validates against its whole queryset, so the server decides what may be chosen.
     """
 
+    # Set by get_context; until then (optgroups called directly) the plain select's options.
+    _picking, _rows = False, None
+
     def get_context(self, name, value, attrs):
         # One read tells both whether to pick and, below the threshold, every option: the scope's
         # first threshold + 1 organisations (a count first, then the options, was two queries).
@@ -72,7 +75,7 @@ class OrganisationSelect(forms.Select):
         return getattr(field, "picker", None)
 
     def optgroups(self, name, value, attrs=None):
-        picking, rows = getattr(self, "_picking", False), getattr(self, "_rows", None)
+        picking, rows = self._picking, self._rows
         if not picking and rows is None:
             return super().optgroups(name, value, attrs)
         field = self.choices.field
