@@ -19,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organisation
 from core.audit import audit_record
+from core.bulk import insert_rows
 from core.freshness import mark_changed
 from core.models import AuditAction
 from core.uploads import XLSX, validate_upload
@@ -519,7 +520,7 @@ def member_import(*, upload, organisation: Organisation, by=None, dry_run: bool,
 def _write(to_create: Iterable[Member], to_update: Iterable[Member], *, by) -> None:
     user = by if getattr(by, "pk", None) else None
     to_create = list(to_create)
-    Member.objects.bulk_create(to_create, batch_size=1000)
+    insert_rows(Member, to_create)  # COPY on PostgreSQL; the members get no pk back
     _record_created([m.id_number_hash for m in to_create], user=user, reason=CHANGE_REASON)
     to_update = list(to_update)
     if to_update:
