@@ -161,6 +161,19 @@ EDUCATIONS = _choice_lookup(
 )
 OCCUPATIONS = _choice_lookup(Occupation.choices)
 
+# Fields clean_fields need not check again: the organisation and ID number are checked in the
+# plan with better messages, and every choice comes from a table built from the field's own
+# choices, the ID number's gender, the field's default or the member as stored (an empty
+# category is the plan's own error). Django would scan each field's choices again for every
+# row, 56 ethnicities among them: 0.4-1.0 s of a 50,000-row plan.
+CHECKED_HERE = [
+    "organisation",
+    "id_number_encrypted",
+    "id_number_hash",
+    "id_number_masked",
+    *(f.name for f in Member._meta.concrete_fields if f.choices),
+]
+
 
 # --- The report ------------------------------------------------------------------------
 
@@ -389,7 +402,7 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
         ):
             errors.add(Col.ORGANISATION, "该成员有待接收的组织关系转接，不能在导入中变更所属组织。")
         try:
-            member.clean_fields(exclude=["organisation", "id_number_encrypted", "id_number_hash", "id_number_masked"])
+            member.clean_fields(exclude=CHECKED_HERE)
             member.clean(on=on)
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
