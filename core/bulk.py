@@ -39,45 +39,38 @@ INTEGER_TYPES = {
 }
 
 
-def _text(value) -> str:
-    return (value if type(value) is str else str(value)).translate(_ESCAPES)
-
-
-def _integer(value) -> str:
-    return str(int(value))
-
-
-def _boolean(value) -> str:
-    return "t" if value else "f"
-
-
-def _date(value: date) -> str:
-    return value.isoformat()
+# Internal type → the type a value has when Django would write it as it is, and its COPY text.
+# Any other value (a string in a date field, "False" in a boolean one) is first prepared by the
+# field, exactly as bulk_create prepares it.
+_PLAIN: dict[str, tuple[type, Callable[[object], str]]] = {
+    **{kind: (str, lambda value: value.translate(_ESCAPES)) for kind in TEXT_TYPES},
+    **{kind: (int, str) for kind in INTEGER_TYPES},
+    "BooleanField": (bool, lambda value: "t" if value else "f"),
+    "DateField": (date, date.isoformat),
+}
 
 
 def _formatter(field: models.Field, connection) -> Callable[[object], str] | None:
     """How one field's value is written as COPY text, or None when this module does not write it."""
     kind = field.get_internal_type()
-    if kind in TEXT_TYPES:
-        return _text
-    if kind in INTEGER_TYPES:
-        return _integer
-    if kind == "BooleanField":
-        return _boolean
-    if kind == "DateField":
-        return _date
     if kind == "DateTimeField":
 
         def datetime_text(value) -> str:
-            if isinstance(value, datetime) and value.tzinfo is not None:
-                return value.isoformat()
-            # Naive values are made aware (with Django's warning) exactly as bulk_create makes them.
-            return field.get_db_prep_save(value, connection).isoformat()
+            if type(value) is not datetime or value.tzinfo is None:
+                value = field.get_db_prep_save(value, connection)  # naive: made aware, with Django's warning
+            return value.isoformat()
 
         return datetime_text
     if kind == "DecimalField":
         return lambda value: str(field.get_db_prep_save(value, connection))
-    return None
+    if kind not in _PLAIN:
+        return None
+    plain, write = _PLAIN[kind]
+
+    def formatted(value) -> str:
+        return write(value if type(value) is plain else field.get_db_prep_save(value, connection))
+
+    return formatted
 
 
 def _columns(model, objs: list, connection):

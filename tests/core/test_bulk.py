@@ -129,3 +129,18 @@ def test_an_unsaved_related_object_is_refused_as_bulk_create_refuses_it(district
 def test_nothing_to_insert_is_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert bulk.insert_rows(Member, []) == 0
+
+
+@pytest.mark.django_db
+def test_values_of_another_type_are_prepared_by_their_field_as_bulk_create_prepares_them():
+    from branches.models import Kind, Organisation
+
+    if connection.vendor == "postgresql":
+        assert bulk._columns(Organisation, [Organisation()], connection) is not None
+    given = {"directly_managed": "False", "active": "True", "established_on": "2020-01-02", "depth": "1"}
+    made = {"copied": "ZZY0", "created": "ZZZ0"}
+    bulk.insert_rows(Organisation, [Organisation(path=made["copied"], name="甲", kind=Kind.BRANCH, **given)])
+    Organisation.objects.bulk_create([Organisation(path=made["created"], name="甲", kind=Kind.BRANCH, **given)])
+    columns = ["directly_managed", "active", "established_on", "depth", "numchild"]
+    rows = {path: Organisation.objects.filter(path=path).values_list(*columns).get() for path in made.values()}
+    assert rows[made["copied"]] == rows[made["created"]] == (False, True, date(2020, 1, 2), 1, 0)
