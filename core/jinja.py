@@ -7,8 +7,9 @@ faster. Only the ``<tr>`` rows of the lists people page through most are Jinja2 
 (templates/jinja2/); pages, forms and everything else stay Django templates.
 
 The environment gives the rows what the Django side gives them, from the same code:
-``row_url``, ``status_badge``, ``label`` (a choice's label, as ``get_FOO_display``), and the
-filters ``date`` (Django's formats), ``intcomma``, ``truncatechars`` and ``urlencode``.
+``row_url``, ``status_badge``, ``label`` (a choice's label, as ``get_FOO_display``), the apps'
+helpers named in the backend's OPTIONS (``functions``), and the filters ``date`` (Django's
+formats), ``intcomma``, ``truncatechars`` and ``urlencode``.
 Undefined names raise: a typo fails the page's tests instead of leaving a blank cell.
 """
 
@@ -19,6 +20,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date as django_date
 from django.template.defaultfilters import truncatechars, urlencode
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from jinja2 import Environment, StrictUndefined
 
 from .templatetags.portal import row_url, status_badge
@@ -85,10 +87,13 @@ def label(instance, name: str):
         return value
 
 
-def environment(**options) -> Environment:
+def environment(*, functions: dict[str, str] | None = None, **options) -> Environment:
+    """The rows' environment. ``functions`` (the backend's OPTIONS) names an app's own helpers
+    by dotted path, so that the rows call the very function the app's Django tags call."""
     options.pop("autoescape", None)
     options.pop("undefined", None)
     env = Environment(autoescape=True, undefined=StrictUndefined, **options)
     env.globals.update(row_url=row_url, status_badge=status_badge, label=label)
+    env.globals.update({name: import_string(path) for name, path in (functions or {}).items()})
     env.filters.update(date=date_filter, intcomma=intcomma, truncatechars=truncatechars, urlencode=urlencode)
     return env

@@ -128,7 +128,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "core.jinja.environment"},
+        "OPTIONS": {
+            "environment": "core.jinja.environment",
+            "functions": {"compliance_status": "obligations.templatetags.compliance.compliance_status"},
+        },
     },
 ]
 

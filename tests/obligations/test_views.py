@@ -135,6 +135,38 @@ def test_each_page_of_the_table_is_its_own_part_of_one_evaluation(staff_client, 
     assert len(evaluations) == 2
 
 
+def test_a_row_links_each_cell_and_shows_what_awaits_review(staff_client, meeting, district):
+    """The table's rows (a Jinja2 template): each cell links to its own page for its period, under
+    the organisation's parent; a record awaiting review that would meet the obligation is shown."""
+    ActivityFactory(
+        organisation=district.branch_b,
+        kind=ActivityKind.COMMITTEE_MEETING,
+        start_date=date(2026, 11, 12),
+        status=Status.SUBMITTED,
+    )
+    html = staff_client.get(reverse("obligations:compliance")).content.decode()
+
+    def row(org):
+        return re.search(rf'<tr data-organisation="{org.pk}">(.*?)</tr>', html, re.S).group(1)
+
+    cell = reverse("obligations:cell", args=[district.branch_b.pk, meeting.pk])
+    b = row(district.branch_b)
+    assert f'href="{cell}?on=2026-11-01"' in b and district.sub_b.display_name in b
+    assert 'data-status="due"' in b and "0/1 次" in b and "待审核 1 次" in b
+    assert 'title="待审核记录通过后即可完成">待审核</span>' in b
+    a = row(district.branch_a)
+    assert 'data-status="met"' in a and "已完成" in a and "待审核" not in a
+
+
+def test_an_empty_table_says_so_across_every_column(staff_client, meeting, district):
+    ObligationFactory(name="团小组会", activity_kinds=[ActivityKind.GROUP_MEETING], active_from=date(2026, 11, 1))
+    response = staff_client.get(reverse("obligations:compliance"), {"status": "overdue"})
+    assert response.context["rows"] == []
+    columns = len(response.context["result"].obligations) + 1
+    assert columns == 3
+    assert f'<td colspan="{columns}" class="text-muted">没有符合条件的组织。</td>' in response.content.decode()
+
+
 def test_compliance_page_queries_do_not_grow_with_the_tree(staff_client, meeting, district):
     from ..factories import OrganisationFactory
 
