@@ -26,6 +26,6 @@ _BADGES = {
 @register.simple_tag
 def compliance_status(cell) -> SafeString:
     """The status badge, and 待审核 when the records awaiting review would meet the obligation.
-    A status other than met or overdue shows as due, as the cell's own label does."""
+    A status other than met or overdue shows as due, as the template this replaced showed it."""
     status = cell.status if cell.status in _TONES else DUE
     return _BADGES[status, bool(cell.pending_would_meet)]
