@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from members import services
 from members.choices import Status, TransferReason, TransferStatus
@@ -167,3 +168,20 @@ def test_the_list_reads_pending_transfers_once_however_many_there_are(
     with django_assert_max_num_queries(12):
         page = staff_client.get(reverse("members:transfers"))
     assert [t.member for t in page.context["awaiting"]] == [roster.a1] and page.context["sent"] == []
+
+
+def test_the_history_table_shows_each_decided_transfer(secretary_a_client, roster, district):
+    """The history rows (a Jinja2 template): member, both ends, the outcome and who decided when."""
+    page = secretary_a_client.get(reverse("members:transfers")).content.decode()
+    assert '<tr><td colspan="5" class="text-muted">没有记录。</td></tr>' in page.replace("\n", "").replace("  ", "")
+    assert request_transfer(secretary_a_client, roster.a2, district.branch_b).status_code == 302
+    decided = Transfer.objects.get(member=roster.a2)
+    services.transfer_cancel(transfer=decided, by=decided.requested_by)
+    decided.refresh_from_db()
+    html = secretary_a_client.get(reverse("members:transfers")).content.decode()
+    history = html.split('id="transfers-history"')[1].split("</table>")[0]
+    by = decided.decided_by.get_full_name() or decided.decided_by.username
+    for text in (roster.a2.name, decided.from_organisation.name, district.branch_b.name, decided.get_status_display()):
+        assert f"<td>{text}</td>" in history
+    assert f"<small>{timezone.localtime(decided.decided_at):%Y-%m-%d} {by}</small>" in history
+    assert "没有记录" not in history
