@@ -92,7 +92,7 @@ def test_locust_runs_a_page_for_two_seconds_signed_in(tiny, staff, live_server, 
     listing_at_60 = PageResult(listing, 10, 0, 60.0, 20, 400, paced_p50=20, paced_p95=40)
     rows = table.http_rows([floor_twice, listing_at_60])
     assert "400.0 rps (mean of 500.0 and 300.0)" in rows[0].result
-    assert rows[1].floor == "400.0 rps" and rows[1].vs_floor == "15% of rps" and rows[1].met is True
+    assert rows[1].floor == "400.0 rps" and rows[1].vs_floor == "15.0% of rps" and rows[1].met is True
 
 
 def test_floor_view_needs_a_login(client, staff_client):
@@ -138,3 +138,31 @@ def test_export_keeps_each_sides_fastest_run_and_says_of_how_many(monkeypatch):
     results = iter([(600, 3.0, 90.0), 2.0])
     once = measure.export_benchmark(pairs=3, budget_seconds=0.0)
     assert once.runs == 1 and table.export_rows(once)[0].result.endswith("(3.0 s)")
+
+
+def test_a_figure_beside_its_target_never_reads_as_met_when_it_missed():
+    from types import SimpleNamespace
+
+    # Shares round down, ratios up: 14.96% of the floor is shown as 14.9%, not as the 15% it missed.
+    floor = PageResult(Page("floor", "/bench/floor/", "staff", "floor"), 100, 0, 1000.0, 5, 9)
+    listing = Page("list", "/members/", "staff", "list")
+    for rps, shown, met in ((149.6, "14.9%", False), (150.0, "15.0%", True), (150.04, "15.0%", True)):
+        row = table.http_rows([floor, PageResult(listing, 10, 0, rps, 20, 40, paced_p50=20, paced_p95=40)])[1]
+        assert (row.vs_floor, row.met) == (f"{shown} of rps", met)
+
+    def report(ratio):
+        bench = SimpleNamespace(year=2026, half=1, queries=24, compile_seconds=ratio, raw_sql_seconds=1.0)
+        bench.ratio, bench.with_files_seconds = ratio, 1.0
+        return table.report_rows(bench)[0]
+
+    assert (report(1.501).vs_floor, report(1.501).met) == ("1.51×", False)
+    assert (report(1.5).vs_floor, report(1.5).met) == ("1.50×", True)
+    assert report(2.7611).vs_floor == "2.77×"
+
+    def export(ratio):
+        bench = SimpleNamespace(rows=1000, rows_per_second=20_000.0 * ratio, seconds=1.0, runs=1, peak_mb=50.0)
+        bench.floor_rows_per_second, bench.ratio = 20_000.0, ratio
+        return table.export_rows(bench)[1]
+
+    assert (export(0.7996).vs_floor, export(0.7996).met) == ("79.9%", False)
+    assert (export(4.5239).vs_floor, export(4.5239).met) == ("452.3%", True)
