@@ -133,7 +133,10 @@ def share_text(share: float) -> str:
 
 
 def ratio_text(ratio: float) -> str:
-    """A ratio that must stay under its target, rounded up to a hundredth."""
+    """A ratio that must stay under its target, rounded up to a hundredth (a compile against
+    no measurable SQL is an infinite ratio, written as such)."""
+    if not math.isfinite(ratio):
+        return f"{ratio}×"
     return f"{math.ceil(ratio * 100 - _EPSILON) / 100:.2f}×"
 
 

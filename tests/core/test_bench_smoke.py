@@ -158,6 +158,7 @@ def test_a_figure_beside_its_target_never_reads_as_met_when_it_missed():
     assert (report(1.501).vs_floor, report(1.501).met) == ("1.51×", False)
     assert (report(1.5).vs_floor, report(1.5).met) == ("1.50×", True)
     assert report(2.7611).vs_floor == "2.77×"
+    assert (report(float("inf")).vs_floor, report(float("inf")).met) == ("inf×", False)  # no SQL timed
 
     def export(ratio):
         bench = SimpleNamespace(rows=1000, rows_per_second=20_000.0 * ratio, seconds=1.0, runs=1, peak_mb=50.0)
