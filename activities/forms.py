@@ -220,7 +220,7 @@ class BulkReviewForm(forms.Form):
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "dimension", "start_date", "end_date", "description", "active"]
+        fields = ["name", "dimension", "start_date", "end_date", "phrase", "description", "active"]
         widgets = {"start_date": DateInput(), "end_date": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):

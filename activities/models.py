@@ -106,6 +106,12 @@ class Campaign(models.Model):
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期")
     description = models.TextField("说明", blank=True)
+    phrase = models.CharField(
+        "总结中的写法",
+        max_length=60,
+        blank=True,
+        help_text="工作总结中引出这项活动的说法，如““六一”期间”“围绕“青春心向党”主题”；不填则按名称生成。",
+    )
     active = models.BooleanField("可选用", default=True, help_text="停用后，新记录不能再选择此活动。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

@@ -103,16 +103,18 @@ def activity_totals(**filters) -> Totals:
 
 def activity_totals_by(group: str | Iterable[str], **filters) -> dict:
     """Totals grouped by one or more of ``kind``, ``dimension``, ``audience``, ``campaign``,
-    ``organisation``, ``status`` or ``month`` (the first day of the month an activity starts in).
+    ``organisation``, ``organisation_kind`` (the holder's kind), ``status`` or ``month`` (the
+    first day of the month an activity starts in).
 
     Keys are the group value, or a tuple of values when several groups are given.
     """
     groups = [group] if isinstance(group, str) else list(group)
-    allowed = {"kind", "dimension", "audience", "campaign", "organisation", "status", "month"}
+    allowed = {"kind", "dimension", "audience", "campaign", "organisation", "organisation_kind", "status", "month"}
     unknown = set(groups) - allowed
     if unknown:
         raise ValueError(f"Cannot group by {sorted(unknown)}")
-    columns = [f"{g}_id" if g in ("campaign", "organisation") else g for g in groups]
+    named = {"campaign": "campaign_id", "organisation": "organisation_id", "organisation_kind": "organisation__kind"}
+    columns = [named.get(g, g) for g in groups]
     qs = activities_for(**filters).order_by()
     if "month" in groups:
         qs = qs.annotate(month=TruncMonth("start_date"))
@@ -193,6 +195,26 @@ def activity_counts_by_status(**filters) -> dict[str, int]:
     return status_counts_of(activities_for(**filters))
 
 
+def leading_titles(*, limit: int, outside_campaigns: bool = False, **filters) -> list[str]:
+    """The distinct titles of the activities with the most participants, for a text to name
+    what was done (one query, ``limit`` titles at most)."""
+    qs = activities_for(**filters)
+    if outside_campaigns:
+        qs = qs.filter(campaign__isnull=True)
+    qs = qs.order_by(Coalesce("person_times", "participants").desc(nulls_last=True), "start_date", "pk")
+    titles: list[str] = []
+    rows = qs.values_list("title", "organisation__name", "organisation__short_name")[: limit * 5]
+    for title, name, short_name in rows:
+        # "锦绣社区团支部青年知识竞赛" names the holder, which the sentence does not need.
+        for prefix in (name, short_name):
+            if prefix and title.startswith(prefix) and len(title) > len(prefix) + 1:
+                title = title[len(prefix) :]
+        title = title.strip()
+        if title and title not in titles:
+            titles.append(title)
+    return titles[:limit]
+
+
 def notable_activities(**filters) -> QuerySet:
     """Approved activities staff marked as notable, for the report's named list."""
     return activities_for(**filters).filter(notable=True).select_related("organisation", "campaign")
@@ -208,6 +230,7 @@ class IndicatorFigure:
     qualifier: str = ""  # 余 / 近 / 超 when every approximate source agrees on it
     approximate: bool = False  # some source figure was itself approximate
     organisations: int = 0  # how many organisations contributed
+    entries: int = 0  # how many entered values the figure is made of
 
     @property
     def display(self) -> str:
@@ -271,6 +294,7 @@ def _combine(indicator: Indicator, months: dict[int, dict[date, _Cell]]) -> Indi
     """Apply the over-time rule per organisation, then the over-tree rule."""
     per_org: list[Decimal] = []
     qualifiers: set = set()
+    entries = 0
     for cells in months.values():
         if not cells:
             continue
@@ -286,6 +310,7 @@ def _combine(indicator: Indicator, months: dict[int, dict[date, _Cell]]) -> Indi
             used = [last]
         for cell in used:
             qualifiers |= cell.qualifiers
+            entries += cell.rows
         per_org.append(value)
     if not per_org:
         return IndicatorFigure(indicator, None)
@@ -293,7 +318,7 @@ def _combine(indicator: Indicator, months: dict[int, dict[date, _Cell]]) -> Indi
     if indicator.over_tree == OverTree.AVERAGE:
         total = total / len(per_org)
     qualifier, approximate = _qualifier(qualifiers)
-    return IndicatorFigure(indicator, _round(indicator, total), qualifier, approximate, len(per_org))
+    return IndicatorFigure(indicator, _round(indicator, total), qualifier, approximate, len(per_org), entries)
 
 
 def _derive(indicator: Indicator, figures: dict[int, IndicatorFigure]) -> IndicatorFigure:

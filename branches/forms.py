@@ -121,7 +121,17 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "kind", "directly_managed", "established_on", "term_ends_on"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "directly_managed",
+            "established_on",
+            "term_ends_on",
+            "report_subject",
+            "report_plan_span",
+            "report_problem_threshold",
+        ]
         widgets = {
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "term_ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -83,6 +84,25 @@ class Organisation(MP_Node):
     )
     established_on = models.DateField("成立日期", null=True, blank=True)
     term_ends_on = models.DateField("本届任期届满日期", null=True, blank=True)
+    # How the committee's own half-year summary is written (reports.compiler reads these).
+    report_subject = models.CharField(
+        "总结中的自称",
+        max_length=12,
+        blank=True,
+        help_text="工作总结中本单位的自称，如“我区”“我县”“我镇”“我校”；不填则按组织类型选用。",
+    )
+    report_plan_span = models.CharField(
+        "下半年总结所附计划",
+        max_length=8,
+        choices=[("half", "次年上半年工作计划"), ("year", "次年工作计划")],
+        default="half",
+    )
+    report_problem_threshold = models.PositiveSmallIntegerField(
+        "履职完成率警戒线（%）",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="按期完成率低于此值的事项写入“存在问题”，不作为成效。",
+    )
     active = models.BooleanField("在用", default=True, db_index=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -39,6 +39,10 @@ class Figure:
     previous: float | int | None = None  # the same half of the previous year
     compiled_value: float | int | None = None  # the value when staff last confirmed the wording
     style_locked: bool = False  # staff chose the style; recompiling keeps it
+    # Summed from source figures that were themselves approximate: never written as exact, and
+    # as 余 only when every such source was a lower bound (余 / 超), else as 约.
+    approximate: bool = False
+    at_least: bool = False
 
     def render(self) -> str:
         if self.measure == Measure.CHANGE:
@@ -110,8 +114,12 @@ class ReportContent:
     date_text: str = ""
     title_edited: bool = False
     removed: list[str] = field(default_factory=list)  # compiled items staff removed
+    # What section 三 plans for: 下半年 after an H1 summary; the next year's first half (or the
+    # whole next year, as the committee chooses) after an H2 one. The title says the same.
+    plan_title: str = "下半年工作计划"
 
-    HEADINGS = ("一、主要做法和成效", "二、存在问题", "三、下半年工作计划")
+    def headings(self) -> tuple[str, str, str]:
+        return ("一、主要做法和成效", "二、存在问题", f"三、{self.plan_title}")
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -135,6 +143,7 @@ class ReportContent:
             date_text=data.get("date_text", ""),
             title_edited=data.get("title_edited", False),
             removed=list(data.get("removed", [])),
+            plan_title=data.get("plan_title", "下半年工作计划"),
         )
 
     def all_items(self) -> list[Item]:
@@ -153,10 +162,25 @@ class ReportContent:
     def stale_items(self) -> list[Item]:
         return [i for i in self.all_items() if i.stale]
 
+    def numbered_subsections(self) -> list[tuple[int, Subsection]]:
+        """The dimensions that have something to say, numbered （一）（二）… without gaps."""
+        filled = [sub for sub in self.achievements if any(item.render().strip() for item in sub.items)]
+        return list(enumerate(filled, start=1))
+
+    def empty_sections(self) -> list[str]:
+        """The headings of the sections a reader would find empty (finalising refuses them)."""
+        first, second, third = self.headings()
+        texts = {
+            first: [i.render() for sub in self.achievements for i in sub.items],
+            second: [i.render() for i in self.problems],
+            third: [i.render() for i in self.plan],
+        }
+        return [heading for heading, items in texts.items() if not any(t.strip() for t in items)]
+
     # --- Paragraph texts, shared by every renderer ----------------------------
 
     def subsection_paragraph(self, n: int, sub: Subsection) -> tuple[str, str]:
-        """(the KaiTi heading, the body: 一是……。二是……。)"""
+        """(the KaiTi heading with its theme sentence, the body: 一是……。二是……。)"""
         return sub.heading(n), numbered_sentences(item.render() for item in sub.items)
 
     def problems_paragraph(self) -> str:
@@ -169,10 +193,13 @@ class ReportContent:
         ]
 
 
+def sentence_prefixes(count: int) -> list[str]:
+    """一是 / 二是 … for two items or more; a single item takes no ordinal (a lone 一是 reads as
+    a list the writer forgot to finish)."""
+    return [f"{ordinal(n)}是" for n in range(1, count + 1)] if count > 1 else [""] * count
+
+
 def numbered_sentences(texts) -> str:
     """一是……。二是……。 — each text ends with a full stop exactly once."""
-    parts = []
-    for n, text in enumerate((t.strip() for t in texts if t and t.strip()), start=1):
-        text = text.rstrip("。；;.")
-        parts.append(f"{ordinal(n)}是{text}。")
-    return "".join(parts)
+    kept = [t.strip().rstrip("。；;.") for t in texts if t and t.strip()]
+    return "".join(f"{prefix}{text}。" for prefix, text in zip(sentence_prefixes(len(kept)), kept, strict=True))

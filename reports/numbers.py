@@ -8,11 +8,21 @@ Every figure in a report is written in one of these styles:
   Below 100 the round figure keeps one significant digit (``30余场`` for 30–39); from 100 it
   keeps two (``350余``, ``4500余``); from 10,000 it is written in 万 with the same two digits
   (``1万余`` for 10,000–10,999, ``1.1万余``, ``12万余``).
-* ``jin`` (近, "nearly"): the number rounded *up* to one significant digit, preceded by 近
-  (``近40000次`` for 39,600). From 100,000 it is written in 万 (``近13万``).
+* ``jin`` (近, "nearly"): the round figure just above the number, preceded by 近, and only
+  when the number is within :data:`JIN_BAND` (5%) under it: ``近40000次`` for 39,600, and for
+  14,561 ``近15000``, never ``近20000`` (a reader takes 近20000 to mean about 19,000 and more).
+  The round figure has one significant digit when that is close enough, else two. From
+  100,000 it is written in 万 (``近13万``).
 * ``chao`` (超, "over"): like 余 but written before the figure (``超4500``, ``超1万``).
+* ``about`` (约): for a figure whose sources were themselves approximate (``约800次``): the
+  sum rounded *down* to two significant digits, so that it is never written above the sum of
+  its parts.
 
 A round number is written exactly whatever the style: ``30场``, not ``30余场``.
+
+Never overstate: a style whose text would claim more than the number (近 outside its band)
+is refused when staff choose it (:func:`style_problem`) and, should one reach the renderer
+from older content, written as 余 instead (:func:`format_number`).
 
 The compiler proposes a style per figure with :func:`propose_style` (documented there); staff
 can switch any figure's style before finalising.
@@ -27,9 +37,19 @@ class Style(StrEnum):
     YU = "yu"
     JIN = "jin"
     CHAO = "chao"
+    ABOUT = "about"
 
 
-STYLE_LABELS = {Style.EXACT: "精确", Style.YU: "余（约数）", Style.JIN: "近（约数）", Style.CHAO: "超（约数）"}
+STYLE_LABELS = {
+    Style.EXACT: "精确",
+    Style.YU: "余（约数）",
+    Style.JIN: "近（约数）",
+    Style.CHAO: "超（约数）",
+    Style.ABOUT: "约（约数）",
+}
+
+# 近N is written only for a number at least this far under N: 近40000 for 38,000–39,999.
+JIN_BAND = Decimal("0.05")
 
 WAN = 10_000
 WAN_FROM = 100_000  # exact and 近 figures switch to 万 from here
@@ -68,9 +88,41 @@ def propose_style(value: float | int, measure: Measure) -> Style:
     if measure == Measure.CAMPAIGN_ACTIVITIES and value >= 20:
         return Style.YU
     if measure in (Measure.READS, Measure.PERSON_TIMES) and value >= WAN:
-        ceiling = _round_up_one_digit(int(value))
-        return Style.JIN if value >= ceiling * 0.95 and value < ceiling else Style.YU
+        # Proposed only for a one-digit round figure (近40000); 近43000 is allowed, not proposed.
+        ceiling = _round_up(int(value), 1)
+        return Style.JIN if ceiling != value and value >= ceiling * (1 - JIN_BAND) else Style.YU
     return Style.EXACT
+
+
+def jin_ceiling(n: int) -> int | None:
+    """The round figure 近 may stand for: one significant digit if ``n`` is within the band under
+    it, else two; None when neither is close enough (or ``n`` is round itself)."""
+    for keep in (1, 2):
+        ceiling = _round_up(n, keep)
+        if ceiling == n:
+            return None
+        if Decimal(n) >= ceiling * (1 - JIN_BAND):
+            return ceiling
+    return None
+
+
+def style_problem(value, style: Style | str, *, approximate: bool = False, at_least: bool = False) -> str:
+    """Why ``style`` may not be used for ``value`` (a message for staff), or "" when it may.
+
+    ``approximate``: the value sums source figures that were themselves approximate;
+    ``at_least``: every such source was a lower bound (余 / 超), so 余 and 超 stay true.
+    """
+    style = Style(style)
+    if value is None:
+        return ""
+    if approximate and style == Style.EXACT:
+        return "该数据由约数汇总而来，不能写作精确数。"
+    if approximate and (style == Style.JIN or (style in (Style.YU, Style.CHAO) and not at_least)):
+        return "该数据由约数汇总而来，只能写作“约”" + ("或“余”。" if at_least else "。")
+    n = int(value) if _is_whole(value) else None
+    if style == Style.JIN and n is not None and n >= 10 and _round_up(n, 1) != n and jin_ceiling(n) is None:
+        return f"{_plain(Decimal(str(value)))}离整数较远，写作“近”会夸大数字，请选择“余”或精确数。"
+    return ""
 
 
 def format_number(value, style: Style | str = Style.EXACT) -> str:
@@ -80,8 +132,8 @@ def format_number(value, style: Style | str = Style.EXACT) -> str:
         return "—"
     number = Decimal(str(value))
     if number != number.to_integral_value() or number < 10:
-        # Fractions (hours, rates) and single digits are always written as they are.
-        return _plain(number)
+        # Fractions (hours, rates) and single digits are written as they are (约 kept).
+        return f"约{_plain(number)}" if style == Style.ABOUT else _plain(number)
     n = int(number)
     if style == Style.EXACT:
         return _wan(n) if n >= WAN_FROM else str(n)
@@ -92,10 +144,14 @@ def format_number(value, style: Style | str = Style.EXACT) -> str:
         text = _wan(base) if base >= WAN else str(base)
         return f"{text}余" if style == Style.YU else f"超{text}"
     if style == Style.JIN:
-        ceiling = _round_up_one_digit(n)
-        if ceiling == n:
-            return _wan(n) if n >= WAN_FROM else str(n)
+        ceiling = jin_ceiling(n)
+        if ceiling is None:
+            # Outside the band 近 would overstate: the figure is written as 余 instead.
+            return format_number(n, Style.YU)
         return f"近{_wan(ceiling) if ceiling >= WAN_FROM else ceiling}"
+    if style == Style.ABOUT:
+        base = _round_down(n) if n >= 100 else n
+        return f"约{_wan(base) if base >= WAN else base}"
     raise ValueError(style)
 
 
@@ -111,9 +167,14 @@ def _round_down(n: int) -> int:
     return n // step * step
 
 
-def _round_up_one_digit(n: int) -> int:
-    step = 10 ** (len(str(n)) - 1)
+def _round_up(n: int, keep: int) -> int:
+    """Ceiling to ``keep`` significant digits."""
+    step = 10 ** max(len(str(n)) - keep, 0)
     return -(-n // step) * step
+
+
+def _is_whole(value) -> bool:
+    return Decimal(str(value)) == Decimal(str(value)).to_integral_value()
 
 
 def _wan(n: int) -> str:

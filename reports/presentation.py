@@ -6,7 +6,7 @@ the page and the file say the same thing.
 
 from dataclasses import dataclass, field
 
-from .content import Item, ReportContent, ordinal
+from .content import Item, ReportContent, ordinal, sentence_prefixes
 
 
 @dataclass
@@ -31,6 +31,13 @@ class Block:
     key: str = ""
     theme: str = ""
     items: list[ItemView] = field(default_factory=list)
+    empty: bool = False  # a dimension with nothing to say: left out of the document
+
+
+def _item_views(items: list[Item]) -> list[ItemView]:
+    return [
+        ItemView(item, prefix, _runs(item)) for prefix, item in zip(sentence_prefixes(len(items)), items, strict=True)
+    ]
 
 
 def _runs(item: Item) -> list[Run]:
@@ -44,20 +51,23 @@ def _runs(item: Item) -> list[Run]:
 
 
 def layout(content: ReportContent) -> list[Block]:
-    first, second, third = ReportContent.HEADINGS
+    """The editor's view: every dimension is shown (an empty one marked, so staff can fill it),
+    numbered as the document numbers them."""
+    first, second, third = content.headings()
+    numbers = {sub.key: n for n, sub in content.numbered_subsections()}
     blocks = [Block("heading", first)]
-    for n, sub in enumerate(content.achievements, start=1):
-        block = Block("subsection", sub.heading(n), key=sub.key, theme=sub.theme)
-        block.items = [ItemView(item, f"{ordinal(i)}是", _runs(item)) for i, item in enumerate(sub.items, start=1)]
+    for sub in content.achievements:
+        n = numbers.get(sub.key)
+        heading = sub.heading(n) if n else f"{sub.title}，{sub.theme}。"
+        block = Block("subsection", heading, key=sub.key, theme=sub.theme, empty=n is None)
+        block.items = _item_views(sub.items)
         blocks.append(block)
     blocks.append(Block("heading", second))
-    problems = Block("problems", key="problems")
-    problems.items = [
-        ItemView(item, f"{ordinal(i)}是", _runs(item)) for i, item in enumerate(content.problems, start=1)
-    ]
+    problems = Block("problems", key="problems", empty=not content.problems)
+    problems.items = _item_views(content.problems)
     blocks.append(problems)
     blocks.append(Block("heading", third))
-    plan = Block("plan", key="plan")
+    plan = Block("plan", key="plan", empty=not content.plan)
     plan.items = [
         ItemView(item, f"（{ordinal(i)}）{item.heading}。" if item.heading else f"（{ordinal(i)}）", _runs(item), "")
         for i, item in enumerate(content.plan, start=1)
@@ -81,9 +91,9 @@ class Paragraph:
 
 def paragraphs(content: ReportContent) -> list[Paragraph]:
     """The document as official paragraphs: what the .docx and the print page both render."""
-    first, second, third = ReportContent.HEADINGS
+    first, second, third = content.headings()
     result = [Paragraph("title", content.title), Paragraph("body", content.opening.render()), Paragraph("h1", first)]
-    for n, sub in enumerate(content.achievements, start=1):
+    for n, sub in content.numbered_subsections():
         lead, body = content.subsection_paragraph(n, sub)
         result.append(Paragraph("h2", body, lead))
     result.append(Paragraph("h1", second))

@@ -17,7 +17,8 @@ from .content import Item, ReportContent
 from .exporters.docx import render_docx
 from .merge import merge_content
 from .models import JobStatus, PlanItem, Report, ReportStatus
-from .numbers import Style
+from .numbers import Style, style_problem
+from .plan import draft_plan
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ def report_compile(*, report: Report, user=None) -> Report:
     with transaction.atomic():
         report = _locked(report.pk)
         _require_draft(report)
+        next_year, next_half = _next_half(report)
+        plan_draft_save(organisation=report.organisation, year=next_year, half=next_half)
         fresh = compiler.compile_report_content(organisation=report.organisation, year=report.year, half=report.half)
         merged = merge_content(_content(report), fresh)
         report.content = merged.to_json()
@@ -77,23 +80,56 @@ def report_compile(*, report: Report, user=None) -> Report:
 
 
 def plan_items_for(report: Report) -> list[Item]:
-    """Section 三: the work plan for the half after the report's."""
-    year, half = (report.year, 2) if report.half == 1 else (report.year + 1, 1)
+    """Section 三: the work plan for the half after the report's; where the committee has kept
+    none, the draft built from its obligations and campaigns (reports.plan)."""
+    year, half = _next_half(report)
     rows = (
         PlanItem.objects.filter(organisation=report.organisation, year=year, half=half)
         .prefetch_related("obligations")
         .order_by("position", "id")
     )
+    if rows:
+        return [
+            Item(
+                key=f"plan:{row.pk}",
+                template=row.body,
+                heading=row.heading,
+                source="plan",
+                obligation_ids=[ob.pk for ob in row.obligations.all()],
+            )
+            for row in rows
+        ]
     return [
         Item(
-            key=f"plan:{row.pk}",
-            template=row.body,
-            heading=row.heading,
+            key=f"plan:draft:{n}",
+            template=draft.body,
+            heading=draft.heading,
             source="plan",
-            obligation_ids=[ob.pk for ob in row.obligations.all()],
+            obligation_ids=[ob.pk for ob in draft.obligations],
         )
-        for row in rows
+        for n, draft in enumerate(draft_plan(organisation=report.organisation, year=year, half=half), start=1)
     ]
+
+
+def _next_half(report: Report) -> tuple[int, int]:
+    return (report.year, 2) if report.half == 1 else (report.year + 1, 1)
+
+
+def plan_draft_save(*, organisation: Organisation, year: int, half: int) -> list[PlanItem]:
+    """Keep the draft plan as the committee's work plan for that half, when it has none yet, so
+    staff edit it like any plan and the reminders enforce its obligations."""
+    if PlanItem.objects.filter(organisation=organisation, year=year, half=half).exists():
+        return []
+    rows = []
+    for position, draft in enumerate(draft_plan(organisation=organisation, year=year, half=half), start=1):
+        row = PlanItem(
+            organisation=organisation, year=year, half=half, position=position, heading=draft.heading, body=draft.body
+        )
+        row.full_clean()
+        row.save()
+        row.obligations.set(draft.obligations)
+        rows.append(row)
+    return rows
 
 
 # --- Editing (drafts only) ---------------------------------------------------------------
@@ -158,8 +194,12 @@ def report_set_style(*, report: Report, key: str, figure: str, style: str) -> Re
     item = content.find(key)
     if item is None or figure not in item.figures:
         raise ValidationError("没有找到该数据。")
-    item.figures[figure].style = style
-    item.figures[figure].style_locked = True
+    chosen = item.figures[figure]
+    problem = style_problem(chosen.value, style, approximate=chosen.approximate, at_least=chosen.at_least)
+    if problem:
+        raise ValidationError(problem)
+    chosen.style = style
+    chosen.style_locked = True
     return _save_content(report, content)
 
 
@@ -194,7 +234,7 @@ def report_add_item(*, report: Report, section: str, text: str, heading: str = "
     if section == "plan":
         if not heading.strip():
             raise ValidationError("计划事项需要标题。")
-        year, half = (report.year, 2) if report.half == 1 else (report.year + 1, 1)
+        year, half = _next_half(report)
         position = (
             PlanItem.objects.filter(organisation=report.organisation, year=year, half=half).aggregate(
                 m=Max("position")
@@ -291,6 +331,9 @@ def report_finalise(*, report: Report, user) -> Report:
     content = _content(report)
     if content is None:
         raise ValidationError("报告尚未编制，不能定稿。")
+    empty = content.empty_sections()
+    if empty:
+        raise ValidationError(f"“{'”“'.join(empty)}”还没有内容，请补充后再定稿。")
     stale = content.stale_items()
     if stale:
         raise ValidationError(f"还有 {len(stale)} 个条目的数据已更新或来源已不存在，请先核对后再定稿。")

@@ -59,9 +59,17 @@ class ComplianceOver:
             by_ob[ob_id].count(status, n)
         return by_ob
 
-    def behind(self) -> set[int]:
-        """The organisations with at least one period overdue, by id."""
-        return {org_id for org_id, _, status in self._statuses if status == OVERDUE}
+    def behind(self, obligations: Iterable[Obligation] | None = None) -> set[int]:
+        """The organisations with at least one period overdue (of ``obligations``, default all), by id."""
+        ids = None if obligations is None else {ob.pk for ob in obligations}
+        return {
+            org_id for org_id, ob_id, status in self._statuses if status == OVERDUE and (ids is None or ob_id in ids)
+        }
+
+    def evaluated(self, obligations: Iterable[Obligation] | None = None) -> set[int]:
+        """The organisations that owed at least one period (of ``obligations``, default all), by id."""
+        ids = None if obligations is None else {ob.pk for ob in obligations}
+        return {org_id for org_id, ob_id, _ in self._statuses if ids is None or ob_id in ids}
 
     def by_organisation(self) -> list[tuple[Organisation, list[Tally | None]]]:
         """Per organisation, a tally per obligation (None where it does not apply)."""

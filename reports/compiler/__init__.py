@@ -38,18 +38,18 @@ def compile_content(*, organisation: Organisation, year: int, half: int) -> Repo
     subsections = {
         code: Subsection(key=code, title=label, theme=DIMENSION_THEMES[code]) for code, label in ctx.dimensions
     }
-    problems, plan = [], []
-    opening_figures = {}
+    problems, plan, opening = [], [], []
     for build in BUILDERS:
         result = build(ctx)
         for dimension, item in result.achievements:
             subsections[dimension].items.append(item)
         problems.extend(result.problems)
         plan.extend(result.plan)
-        opening_figures.update(result.opening_figures)
+        opening.extend(result.opening)
     return ReportContent(
         title=ctx.title,
-        opening=ctx.opening_item(opening_figures),
+        opening=ctx.opening_item(opening),
+        plan_title=ctx.plan_title,
         achievements=list(subsections.values()),
         problems=problems,
         plan=plan,

@@ -1,4 +1,17 @@
-"""Report items from activities and the indicators: campaigns, series, notable ones, outreach."""
+"""Report items from activities: the half's totals, campaigns, the other work of each dimension,
+and the activities staff marked as notable.
+
+How they are written (docs/report-writing.md gives the reasons):
+
+* a campaign is one item: its own phrase (“六一”期间, 围绕…主题) or, for a name that is a
+  time (…节, …月, …日), 在…期间; who held it (学校团委, 少先队大队 …, read from the holders'
+  kinds); what kinds of activity; its scale; who was covered. Notable activities of the
+  campaign are named inside it, never again in the list of well-received activities;
+* the other activities of a dimension are one merged sentence that names what was done
+  (the leading titles) with the kinds, count and person-times: never a bare
+  "开展X活动N场" item per kind;
+* a fall against last year is not an achievement: it goes to 存在问题 with its size.
+"""
 
 import re
 from collections import defaultdict
@@ -8,7 +21,7 @@ from activities.models import ActivityKind, Audience
 
 from ..content import Item
 from ..numbers import Measure, percent_change
-from .context import BuildResult, CompileContext
+from .context import BuildResult, CompileContext, audience_word
 
 AUDIENCE_WORDS = {
     Audience.MEMBERS_YOUTH: ("名", "团员青年"),
@@ -29,11 +42,15 @@ ORGANISATIONAL_LIFE = {
 
 KIND_LABELS = dict(ActivityKind.choices)
 
-
 # A campaign of a season (五四, 六一, 学雷锋月) is a mass mobilisation: the report gives its scale
 # (30余场). A standing programme that runs through the half year or longer (the 雷锋超市
 # festival series) counts its sessions exactly (26场).
 SEASONAL_CAMPAIGN_DAYS = 92
+
+# A campaign name that is itself a time (a festival, a month, a day, a holiday) reads 在…期间.
+TIME_NAME = re.compile(r"(节|月|周|日|假期|寒假|暑假|期间)[”」]?$")
+# How many titles a merged sentence names.
+TITLES_NAMED = 3
 
 
 def _same_campaign(name: str) -> str:
@@ -41,15 +58,29 @@ def _same_campaign(name: str) -> str:
     return re.sub(r"\d{4}年?|第[一二三四五六七八九十\d]+届", "", name).strip()
 
 
-def _quoted(name: str) -> str:
+def quoted_name(name: str) -> str:
     """The campaign's name as the report writes it: without the year, in quotes unless it has them."""
     name = re.sub(r"^\d{4}年", "", name).strip()
     return name if "“" in name else f"“{name}”"
 
 
+def _as_activity(name: str) -> str:
+    """A name that does not already say what it is gets 活动: “保护母亲河”活动, 青年文化节 stays."""
+    return name if re.search(r"(活动|行动|比赛|大赛|竞赛|培训|宣讲|教育|节|月|日|周)[”」]?$", name) else f"{name}活动"
+
+
+def _bare(name: str) -> str:
+    """A name without its year, quotation marks and a trailing 活动, for comparing spellings."""
+    return re.sub(r"活动$", "", re.sub(r"\d{4}年?|[“”\"'「」]", "", name).strip())
+
+
 def _change(current, previous):
     change = percent_change(current, previous)
     return None if change is None else round(change, 1)
+
+
+def _titles(titles: list[str]) -> str:
+    return "、".join(titles)
 
 
 def build(ctx: CompileContext) -> BuildResult:
@@ -60,34 +91,59 @@ def build(ctx: CompileContext) -> BuildResult:
     totals = selectors.activity_totals(organisation=org, period=period)
     if totals.count:
         previous = selectors.activity_totals(organisation=org, period=ctx.previous)
-        result.opening_figures["activities"] = ctx.figure(
-            totals.count,
-            "场",
-            Measure.ACTIVITIES,
-            label="各类活动场次",
-            link=ctx.activities_link(),
-            previous=previous.count,
-        )
-        result.opening_figures["person_times"] = ctx.figure(
-            totals.person_times, "", Measure.PERSON_TIMES, label="参与人次", link=ctx.activities_link()
-        )
+        audiences = [
+            a for a, t in selectors.activity_totals_by("audience", organisation=org, period=period).items() if t.count
+        ]
+        link = ctx.activities_link()
+        figures = {
+            "activities": ctx.figure(
+                totals.count, "场", Measure.ACTIVITIES, label="各类活动场次", link=link, previous=previous.count
+            ),
+        }
+        text = f"{ctx.half_word}，{ctx.grassroots}共开展各类活动{{activities}}"
+        if totals.person_times:
+            figures["person_times"] = ctx.figure(
+                totals.person_times, "", Measure.PERSON_TIMES, label="参与人次", link=link
+            )
+            text += f"，参与{audience_word(audiences)}{{person_times}}人次"
         change = _change(totals.count, previous.count)
-        if change is not None:
-            result.opening_figures["activities_yoy"] = ctx.figure(
+        if change is not None and change > 0:
+            figures["activities_yoy"] = ctx.figure(
                 change, "%", Measure.CHANGE, label="活动场次同比变化", link=ctx.activities_link(ctx.previous)
             )
+            text += "，活动场次较去年同期{activities_yoy}"
+        elif change is not None and change < 0:
+            result.problems.append(
+                _fall_problem(ctx, "problem:activities_fall", "开展各类活动", totals.count, previous.count, "场")
+            )
+        result.opening.append((text + "。", figures))
 
-    _campaign_items(ctx, result)
-    _series_items(ctx, result)
-    _notable_items(ctx, result)
+    notable = list(selectors.notable_activities(organisation=org, period=period).order_by("start_date", "pk"))
+    _campaign_items(ctx, result, notable)
+    _series_items(ctx, result, notable)
+    _notable_items(ctx, result, notable)
     return result
 
 
-def _campaign_items(ctx: CompileContext, result: BuildResult) -> None:
+def _fall_problem(ctx: CompileContext, key: str, what: str, current, previous, unit: str) -> Item:
+    """A count that fell against the same half last year, stated with its true size."""
+    figures = {
+        "current": ctx.figure(current, unit, Measure.ACTIVITIES, label=what, previous=previous),
+        "previous": ctx.figure(previous, unit, Measure.ACTIVITIES, label=f"{what}（去年同期）"),
+        "change": ctx.figure(_change(current, previous), "%", Measure.CHANGE, label=f"{what}同比变化"),
+    }
+    text = f"{ctx.half_word}{what}{{current}}，较去年同期的{{previous}}{{change}}，工作的经常性有待加强"
+    return Item(key, text, figures)
+
+
+def _campaign_items(ctx: CompileContext, result: BuildResult, notable: list) -> None:
     rows = selectors.activity_totals_by_campaign(organisation=ctx.organisation, period=ctx.period)
     if not rows:
         return
     kinds = selectors.activity_totals_by(["campaign", "kind"], organisation=ctx.organisation, period=ctx.period)
+    holders = selectors.activity_totals_by(
+        ["campaign", "organisation_kind"], organisation=ctx.organisation, period=ctx.period
+    )
     previous = {
         _same_campaign(row.campaign.name): row
         for row in selectors.activity_totals_by_campaign(organisation=ctx.organisation, period=ctx.previous)
@@ -102,12 +158,17 @@ def _campaign_items(ctx: CompileContext, result: BuildResult) -> None:
         link = ctx.activities_link(campaign=campaign.pk)
         seasonal = seasonal_of(campaign)
         measure = Measure.CAMPAIGN_ACTIVITIES if seasonal else Measure.ACTIVITIES
-        figures = {"count": ctx.figure(row.totals.count, "场", measure, label=f"“{campaign.name}”活动场次", link=link)}
+        figures = {
+            "count": ctx.figure(
+                row.totals.count, "场", measure, label=f"{quoted_name(campaign.name)}活动场次", link=link
+            )
+        }
         campaign_kinds = sorted(
             ((totals.count, kind) for (cid, kind), totals in kinds.items() if cid == campaign.pk), reverse=True
         )
         kind_words = "、".join(KIND_LABELS[k] for _, k in campaign_kinds[:2])
-        more = "等" if len(campaign_kinds) > 1 else ""
+        more = "等" if len(campaign_kinds) > 2 else ""
+        organiser = ctx.organiser({kind: t.count for (cid, kind), t in holders.items() if cid == campaign.pk})
         coverage = []
         for audience, totals in sorted(row.by_audience.items(), key=lambda kv: -kv[1].persons):
             if not totals.persons:
@@ -118,69 +179,110 @@ def _campaign_items(ctx: CompileContext, result: BuildResult) -> None:
                 totals.persons,
                 "",
                 Measure.PERSONS,
-                label=f"“{campaign.name}”覆盖{word}",
+                label=f"{quoted_name(campaign.name)}覆盖{word}",
                 link=ctx.activities_link(campaign=campaign.pk, audience=audience),
             )
             coverage.append(f"服务群众{{{name}}}人次" if audience == Audience.PUBLIC else f"覆盖{{{name}}}{unit}{word}")
+
+        # A notable activity that is the campaign itself under another spelling is not named twice.
+        own_notable = [
+            a.title.strip() for a in notable if a.campaign_id == campaign.pk and _bare(a.title) != _bare(campaign.name)
+        ]
+        named = quoted_name(campaign.name)
+        phrase = campaign.phrase.strip().rstrip("，,")
+        time_named = not phrase and seasonal and TIME_NAME.search(named)
+        if time_named:
+            phrase = f"在{named}期间"
         if row.totals.count < 3:
-            # One or two events are named, not counted: 开展“保护母亲河·争当河小青”活动.
+            # One or two events are named, not counted: 开展“保护母亲河·争当河小青”柳江河畔清洁行动.
             del figures["count"]
-            text = (
-                f"组织开展{_quoted(campaign.name)}{'' if _quoted(campaign.name).endswith(('活动', '行动')) else '活动'}"
-            )
-        elif seasonal:
-            text = f"在{_quoted(campaign.name)}期间组织基层团组织开展{kind_words}{more}活动{{count}}"
+            if own_notable:
+                what = _titles(own_notable)
+            elif time_named:
+                what = f"{kind_words}活动"  # the name is already in the phrase
+            else:
+                what = _as_activity(named)
+            text = f"{phrase}，{organiser}开展{what}" if phrase else f"{organiser or '组织'}开展{what}"
+            own_notable = []
+        elif not seasonal:
+            text = f"常态化开展{_as_activity(named)}，{organiser}开展{kind_words}{more}活动{{count}}"
+        elif phrase:
+            text = f"{phrase}，{organiser}开展{kind_words}{more}活动{{count}}"
         else:
-            text = f"常态化开展{_quoted(campaign.name)}，开展{kind_words}{more}活动{{count}}"
+            text = f"{organiser}开展{_as_activity(named)}，举办{kind_words}{more}活动{{count}}"
+        if own_notable:
+            text += f"，其中{_titles(own_notable)}反响良好"
         if coverage:
             text += "，" + "、".join(coverage)
         before = previous.get(_same_campaign(campaign.name))
         if before is not None and "count" in figures:
             figures["count"].previous = before.totals.count
             change = _change(row.totals.count, before.totals.count)
-            if change is not None:
+            if change is not None and change > 0:
                 figures["count_yoy"] = ctx.figure(
                     change, "%", Measure.CHANGE, label="活动场次同比变化", link=ctx.activities_link(ctx.previous)
                 )
                 text += "，活动场次较去年同期{count_yoy}"
         result.achievements.append(
-            (campaign.dimension, Item(key=f"campaign:{campaign.pk}", template=text, figures=figures))
+            (campaign.dimension, Item(key=f"campaign:{campaign.pk}", template=text.lstrip("，"), figures=figures))
         )
 
 
-def _series_items(ctx: CompileContext, result: BuildResult) -> None:
-    """Activities outside any campaign, by dimension and kind (organisational life excluded)."""
-    # ``campaign=None`` means "no filter" to the selector: group by campaign and keep the empty one.
+def _series_items(ctx: CompileContext, result: BuildResult, notable: list) -> None:
+    """The other activities of each dimension (outside campaigns and organisational life), as one
+    sentence per dimension that names what was done."""
     grouped = selectors.activity_totals_by(
         ["dimension", "kind", "campaign"], organisation=ctx.organisation, period=ctx.period
     )
-    outside = {(d, k): (t.count, t.person_times) for (d, k, campaign_id), t in grouped.items() if campaign_id is None}
-    for (dimension, kind), (count, person_times) in sorted(outside.items()):
-        if kind in ORGANISATIONAL_LIFE or kind == ActivityKind.OTHER or not count:
+    by_dimension: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for (dimension, kind, campaign_id), t in grouped.items():
+        if campaign_id is None and kind not in ORGANISATIONAL_LIFE and t.count:
+            by_dimension[dimension].append((kind, t.count, t.person_times))
+    named_elsewhere = {a.title.strip() for a in notable}
+    for dimension, rows in sorted(by_dimension.items()):
+        rows.sort(key=lambda r: (-r[1], r[0]))
+        kinds = [kind for kind, _, _ in rows]
+        count = sum(n for _, n, _ in rows)
+        person_times = sum(p for _, _, p in rows)
+        titles = [
+            t
+            for t in selectors.leading_titles(
+                limit=TITLES_NAMED + len(named_elsewhere),
+                outside_campaigns=True,
+                organisation=ctx.organisation,
+                period=ctx.period,
+                dimension=dimension,
+                kind=kinds,
+            )
+            if t not in named_elsewhere
+        ][:TITLES_NAMED]
+        if not titles:
+            # Every one of them is notable and named in the list below: not counted again here.
             continue
-        link = ctx.activities_link(kind=kind, dimension=dimension)
-        figures = {
-            "count": ctx.figure(count, "场", Measure.ACTIVITIES, label=f"{KIND_LABELS[kind]}活动场次", link=link),
-        }
-        text = f"开展{KIND_LABELS[kind]}活动{{count}}"
+        link = ctx.activities_link(dimension=dimension)
+        kind_words = "、".join(KIND_LABELS[k] for k in kinds[:3] if k != ActivityKind.OTHER) or "各类"
+        figures = {"count": ctx.figure(count, "场", Measure.ACTIVITIES, label=f"{kind_words}等活动场次", link=link)}
+        if count <= len(titles):
+            del figures["count"]
+            text = f"开展{_titles(titles)}"
+        else:
+            text = f"开展{_titles(titles)}等{kind_words}{'等' if len(kinds) > 3 else ''}活动{{count}}"
         if person_times:
             figures["person_times"] = ctx.figure(
-                person_times, "", Measure.PERSON_TIMES, label=f"{KIND_LABELS[kind]}参与人次", link=link
+                person_times, "", Measure.PERSON_TIMES, label=f"{kind_words}等活动参与人次", link=link
             )
             text += "，参与{person_times}人次"
-        result.achievements.append((dimension, Item(key=f"series:{dimension}:{kind}", template=text, figures=figures)))
+        result.achievements.append((dimension, Item(key=f"series:{dimension}", template=text, figures=figures)))
 
 
-def _notable_items(ctx: CompileContext, result: BuildResult) -> None:
+def _notable_items(ctx: CompileContext, result: BuildResult, notable: list) -> None:
+    """Notable activities outside campaigns (those of a campaign are named in its item)."""
     by_dimension: dict[str, list[str]] = defaultdict(list)
-    for activity in selectors.notable_activities(organisation=ctx.organisation, period=ctx.period).order_by(
-        "start_date", "pk"
-    ):
+    for activity in notable:
         title = activity.title.strip()
-        if title not in by_dimension[activity.dimension]:
+        if activity.campaign_id is None and title not in by_dimension[activity.dimension]:
             by_dimension[activity.dimension].append(title)
     for dimension, titles in by_dimension.items():
         # Titles carry their own quotation marks (“情满旅途”返乡快车道行动): listed as they are.
-        listed = "、".join(titles)
-        text = f"组织开展的{listed}等活动广受青年好评"
+        text = f"组织开展的{_titles(titles)}等活动广受{'少年儿童' if ctx.pioneer_line else '青年'}好评"
         result.achievements.append((dimension, Item(key=f"notable:{dimension}", template=text)))

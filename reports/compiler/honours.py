@@ -47,12 +47,17 @@ def build(ctx: CompileContext) -> BuildResult:
     previous = selectors.honour_summary(organisation=ctx.organisation, start=ctx.previous.start, end=ctx.previous.end)
     figures, sentences = {}, []
 
-    # National and provincial honours are named: grouped by level, then recipient kind.
+    # National and provincial honours are named: grouped by level, then recipient kind. The
+    # reporting body's own titles are stated once, apart (below), never among its subtree's.
+    own = {h.pk for h in summary.own}
     for level in (Level.NATIONAL, Level.PROVINCIAL):
-        named = [h for h in summary.named_at(level, direction=Direction.RECEIVED)]
+        named = [h for h in summary.named_at(level, direction=Direction.RECEIVED) if h.pk not in own]
         by_kind: dict[str, list] = defaultdict(list)
         for honour in named:
             by_kind[honour.recipient_kind].append(honour)
+        bodies = list(dict.fromkeys(h.conferring_body for h in named if h.conferring_body))
+        # One conferring body for the whole level is written once, before the list.
+        common = bodies[0] if len(bodies) == 1 and level == Level.PROVINCIAL and len(by_kind) > 1 else ""
         parts = []
         for kind, honours in by_kind.items():
             name = f"{level}_{kind}"
@@ -65,13 +70,19 @@ def build(ctx: CompileContext) -> BuildResult:
                 link=_link(ctx, level=level, recipient_kind=kind, direction=Direction.RECEIVED),
             )
             titles = list(dict.fromkeys(h.title for h in honours))
-            bodies = list(dict.fromkeys(h.conferring_body for h in honours if h.conferring_body))
-            body = bodies[0] if len(bodies) == 1 else ""
-            level_word = "全国级" if level == Level.NATIONAL else (body or "自治区（省）级")
+            kind_bodies = list(dict.fromkeys(h.conferring_body for h in honours if h.conferring_body))
+            if level == Level.NATIONAL:
+                level_word = "全国级"
+            elif common:
+                level_word = ""
+            else:
+                level_word = kind_bodies[0] if len(kind_bodies) == 1 else "自治区（省）级"
             several = "分别" if len(titles) > 1 else ""
             parts.append(f"{{{name}}}{UNITS[kind]}{KIND_LABELS[kind]}{several}荣获{level_word}{_quoted(titles)}称号")
         if parts:
-            sentences.append(("我区" if level == Level.PROVINCIAL else "") + "，".join(parts))
+            lead = f"在{common}组织的评选表彰中，" if common else ""
+            subject = ctx.subject if level == Level.PROVINCIAL else ""
+            sentences.append(f"{lead}{subject}" + "，".join(parts))
 
     # City level and below: counts per recipient kind.
     for level in COUNTED_LEVELS:
@@ -100,10 +111,15 @@ def build(ctx: CompileContext) -> BuildResult:
         if honour.direction != Direction.RECEIVED:
             continue
         again = "继续" if (honour.title, honour.recipient_organisation_id) in before else ""
-        sentences.append(f"{honour.recipient_organisation_name}{again}荣获{honour.conferring_body}“{honour.title}”称号")
+        who = (
+            ctx.org_name
+            if honour.recipient_organisation_id == ctx.organisation.pk
+            else honour.recipient_organisation_name
+        )
+        sentences.append(f"{who}{again}荣获{honour.conferring_body}“{honour.title}”称号")
 
     if sentences:
-        text = "选树先进青年典型。" + "。".join(sentences)
+        text = ("选树少先队先进典型。" if ctx.pioneer_line else "选树先进青年典型。") + "。".join(sentences)
         result.achievements.append((_dimension(), Item("honours:received", text, figures)))
 
     # What the committee conferred itself (五四 表彰).

@@ -9,7 +9,7 @@ from activities import selectors
 from activities.models import Dimension, Indicator
 
 from ..content import Item
-from ..numbers import Measure
+from ..numbers import Measure, Style, percent_change
 from .context import BuildResult, CompileContext
 
 # How an outreach indicator is worded, by the end of its code.
@@ -28,6 +28,14 @@ MEASURE_BY_UNIT = {
     "元": Measure.MONEY,
     "%": Measure.RATE,
 }
+
+
+QUALIFIER_STYLES = {"余": Style.YU, "近": Style.JIN, "超": Style.CHAO}
+
+# Indicators whose fall against the same half last year is a weakness worth stating.
+WATCHED_CATEGORIES = ("study", "volunteer", "outreach")
+# A fall smaller than this (percent, or percentage points for a rate) is noise, not a problem.
+FALL_NOTED_FROM = 5
 
 
 def _link(ctx: CompileContext) -> str:
@@ -54,9 +62,15 @@ def build(ctx: CompileContext) -> BuildResult:
             label=ind.name,
             link=link,
         )
-        if entered.qualifier:
-            # The source figure is itself approximate: keep the qualifier it was entered with.
-            fig.style = {"余": "yu", "近": "jin", "超": "chao"}.get(entered.qualifier, fig.style)
+        if entered.approximate and entered.entries == 1 and entered.qualifier:
+            # One approximate source figure: written as its source wrote it (200余名).
+            fig.style = QUALIFIER_STYLES.get(entered.qualifier, fig.style)
+        elif entered.approximate:
+            # A sum with approximate parts is approximate, never written above the sum, and no
+            # part's qualifier is copied onto it: 余 only when every part was a lower bound.
+            fig.approximate = True
+            fig.at_least = entered.qualifier in ("余", "超")
+            fig.style = Style.YU if fig.at_least else Style.ABOUT
         return fig
 
     # 青年大学习
@@ -110,7 +124,47 @@ def build(ctx: CompileContext) -> BuildResult:
         ("dues_collected", "收缴团费{v}元"),
     ]
     _sentence(result, present, figure, Dimension.GOVERN_STRICTLY, "indicators:building", building)
+    _falls(ctx, result, present, link)
     return result
+
+
+def _falls(ctx: CompileContext, result: BuildResult, present: dict, link: str) -> None:
+    """Watched indicators that fell against the same half last year, as problems."""
+    watched = {code: f for code, f in present.items() if f.indicator.category in WATCHED_CATEGORIES}
+    if not watched:
+        return
+    before = selectors.indicator_values(list(watched), organisation=ctx.organisation, period=ctx.previous)
+    for code, now in watched.items():
+        then = before.get(code)
+        if then is None or then.value is None or not then.value or now.approximate or then.approximate:
+            continue
+        ind = now.indicator
+        current, previous = float(now.value), float(then.value)
+        if ind.unit == "%":
+            points = round(previous - current, 1)
+            if points < FALL_NOTED_FROM:
+                continue
+            figures = {
+                "current": ctx.figure(current, "%", Measure.RATE, label=ind.name, link=link, previous=previous),
+                "points": ctx.figure(points, "", Measure.RATE, label=f"{ind.name}同比下降（百分点）", link=link),
+            }
+            text = f"{ind.name}为{{current}}，较去年同期下降{{points}}个百分点"
+        else:
+            change = percent_change(current, previous)
+            if change is None or -change < FALL_NOTED_FROM:
+                continue
+            measure = MEASURE_BY_UNIT.get(ind.unit, Measure.PERSONS)
+            unit = ind.unit if ind.unit != "人" else "名"
+            figures = {
+                "current": ctx.figure(_whole(current), unit, measure, label=ind.name, link=link, previous=previous),
+                "change": ctx.figure(round(change, 1), "%", Measure.CHANGE, label=f"{ind.name}同比变化", link=link),
+            }
+            text = f"{ind.name}{{current}}，较去年同期{{change}}"
+        result.problems.append(Item(f"problem:indicator:{code}", text, figures))
+
+
+def _whole(value: float):
+    return int(value) if value == int(value) else value
 
 
 def _sentence(result, present, figure, dimension, key, parts) -> None:

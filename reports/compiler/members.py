@@ -113,14 +113,11 @@ def build(ctx: CompileContext) -> BuildResult:
         result.achievements.append((Dimension.GOVERN_STRICTLY, Item("members:cadres", text, figs)))
         full, part = cadres.get(CadreKind.FULL_TIME, 0), cadres.get(CadreKind.PART_TIME, 0)
         if part > 2 * max(full, 1):
-            result.problems.append(
-                Item(
-                    "problem:part_time_cadres",
-                    "基层团干部以兼职为主（兼职{part}名、专职{full}名），队伍专业化水平有待提高",
-                    {
-                        "part": ctx.figure(part, "", Measure.PERSONS, label="兼职团干部", link=cadre_link),
-                        "full": ctx.figure(full, "", Measure.PERSONS, label="专职团干部", link=cadre_link),
-                    },
-                )
-            )
+            problem = {"part": ctx.figure(part, "", Measure.PERSONS, label="兼职团干部", link=cadre_link)}
+            if full:
+                problem["full"] = ctx.figure(full, "", Measure.PERSONS, label="专职团干部", link=cadre_link)
+                text = "团干部以兼职为主（兼职{part}名、专职{full}名），队伍专业化水平有待提高"
+            else:
+                text = "现有{part}名团干部均为兼职，尚无专职团干部，队伍专业化水平有待提高"
+            result.problems.append(Item("problem:part_time_cadres", text, problem))
     return result

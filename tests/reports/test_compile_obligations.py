@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 
 def life(district):
     content = compile_report_content(organisation=district.root, year=2024, half=1)
+    # Below the committee's threshold the held/due figures are stated as a problem, not an achievement.
     item = content.find("compliance:organisational_life")
+    if item is None or "demanded" not in item.figures:
+        item = content.find("problem:organisational_life")
     return item, content
 
 

@@ -24,7 +24,7 @@ from reports.numbers import Measure, Style, describe_change, format_figure, form
         (125600, Style.YU, "12万余"),
         (39600, Style.JIN, "近40000"),
         (9700, Style.JIN, "近10000"),
-        (128000, Style.JIN, "近20万"),
+        (128000, Style.JIN, "近13万"),  # never 近20万: 近 stands for a figure just above
         (40000, Style.JIN, "40000"),
         (4560, Style.CHAO, "超4500"),
         (7, Style.YU, "7"),
