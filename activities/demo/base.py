@@ -211,6 +211,8 @@ def make_campaigns(today: date) -> dict[str, Campaign]:
                 "组织街道团工委开展创业创新培训。",
             ),
         ]
+    # How the summary writes a campaign whose name is a theme, not a time (see Campaign.phrase).
+    phrases = {"“六一”争做新时代好队员": "“六一”期间，围绕“争做新时代好队员”主题"}
     made = {}
     objs = []
     for name, dimension, start, end, description in specs:
@@ -220,6 +222,7 @@ def make_campaigns(today: date) -> dict[str, Campaign]:
             start_date=start,
             end_date=end,
             description=description,
+            phrase=phrases.get(name[5:], ""),
             active=end >= today - timedelta(days=365),
         )
         objs.append(campaign)
