@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from difflib import SequenceMatcher
 from typing import NamedTuple
 
 from django.db.models import Count, DecimalField, Max, Min, Q, QuerySet, Sum, Value
@@ -196,22 +197,28 @@ def activity_counts_by_status(**filters) -> dict[str, int]:
 
 
 def leading_titles(*, limit: int, outside_campaigns: bool = False, **filters) -> list[str]:
-    """The distinct titles of the activities with the most participants, for a text to name
-    what was done (one query, ``limit`` titles at most)."""
+    """Distinct titles of the activities with the most participants, one kind at a time so that
+    a text names several kinds of work before two of one kind (one query, ``limit`` at most)."""
     qs = activities_for(**filters)
     if outside_campaigns:
         qs = qs.filter(campaign__isnull=True)
     qs = qs.order_by(Coalesce("person_times", "participants").desc(nulls_last=True), "start_date", "pk")
-    titles: list[str] = []
-    rows = qs.values_list("title", "organisation__name", "organisation__short_name")[: limit * 5]
-    for title, name, short_name in rows:
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    seen: set[str] = set()
+    rows = qs.values_list("title", "kind", "organisation__name", "organisation__short_name")[: limit * 10]
+    for title, kind, name, short_name in rows:
         # "锦绣社区团支部青年知识竞赛" names the holder, which the sentence does not need.
         for prefix in (name, short_name):
             if prefix and title.startswith(prefix) and len(title) > len(prefix) + 1:
                 title = title[len(prefix) :]
         title = title.strip()
-        if title and title not in titles:
-            titles.append(title)
+        # "“4+1”下沉东环街道…" and "“4+1”下沉南站街道…" are one kind of work: named once.
+        if title and not any(SequenceMatcher(None, title, other).ratio() >= 0.6 for other in seen):
+            seen.add(title)
+            by_kind[kind].append(title)
+    titles: list[str] = []
+    for rank in range(limit):
+        titles += [kind_titles[rank] for kind_titles in by_kind.values() if rank < len(kind_titles)]
     return titles[:limit]
 
 

@@ -300,7 +300,7 @@ def activity_file_delete(*, activity_file: ActivityFile, user) -> None:
 
 # --- Campaigns ------------------------------------------------------------------
 
-CAMPAIGN_FIELDS = ("name", "dimension", "start_date", "end_date", "description", "active")
+CAMPAIGN_FIELDS = ("name", "dimension", "start_date", "end_date", "phrase", "description", "active")
 
 
 @transaction.atomic

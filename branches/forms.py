@@ -118,6 +118,9 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return _indented(obj.name, obj.depth)
 
 
+REPORT_FIELDS = ("report_subject", "report_plan_span", "report_problem_threshold")
+
+
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
@@ -149,6 +152,11 @@ class OrganisationForm(forms.ModelForm):
                 empty_label="（无，作为顶层组织）",
             )
             self.order_fields(["parent"])
+        if creating or not self.instance.is_committee:
+            # How a committee's summary is written is set once it exists (defaults until then);
+            # organisations that write no summary have nothing to set.
+            for name in REPORT_FIELDS:
+                del self.fields[name]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
 

@@ -10,7 +10,17 @@ from treebeard.exceptions import InvalidMoveToDescendant
 
 from .models import Organisation
 
-EDITABLE_FIELDS = ("name", "short_name", "kind", "directly_managed", "established_on", "term_ends_on")
+EDITABLE_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "directly_managed",
+    "established_on",
+    "term_ends_on",
+    "report_subject",
+    "report_plan_span",
+    "report_problem_threshold",
+)
 
 
 @transaction.atomic

@@ -126,7 +126,7 @@ class OrganisationUpdateView(AccessMixin, ScopedObjectMixin, UpdateView):
 
     def form_valid(self, form):
         # The instance already carries the new values; the service validates and saves.
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.fields}
         org = Organisation.objects.get(pk=self.object.pk)
         try:
             services.organisation_update(organisation=org, **fields)

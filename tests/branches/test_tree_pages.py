@@ -146,3 +146,27 @@ def test_the_kept_tree_follows_a_rename_at_once_and_stays_per_user(
     district.branch_b.save()
     renamed, _ = tree(staff_client)
     assert "乙社区第一团支部" in renamed
+
+
+def test_staff_set_how_a_committees_summary_is_written(staff_client, district):
+    url = reverse("branches:update", args=[district.root.pk])
+    page = staff_client.get(url).content.decode()
+    assert "总结中的自称" in page
+    response = staff_client.post(
+        url,
+        {
+            "name": district.root.name,
+            "kind": district.root.kind,
+            "report_subject": "我县",
+            "report_plan_span": "year",
+            "report_problem_threshold": 80,
+        },
+    )
+    assert response.status_code == 302
+    district.refresh()
+    root = district.root
+    assert (root.report_subject, root.report_plan_span, root.report_problem_threshold) == ("我县", "year", 80)
+    # A branch writes no summary: its page has no such fields.
+    assert (
+        "总结中的自称" not in staff_client.get(reverse("branches:update", args=[district.branch_a.pk])).content.decode()
+    )
