@@ -3,11 +3,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from core.freshness import fragment_key, query_digest
+from members.choices import CadreKind
+from members.snapshot import committee_snapshot
 
 from . import selectors, services
 from .forms import PICKER_SOURCES, MoveForm, OrganisationForm, TreeFilterForm
@@ -82,6 +85,11 @@ class OrganisationDetailView(AccessMixin, ScopedObjectMixin, DetailView):
         ctx["ancestors"] = selectors.organisation_ancestors(user=user, organisation=org)
         ctx["children"] = list(Organisation.objects.get_children(org).visible_to(user))
         ctx["counts"] = selectors.organisation_counts_by_kind(user=user, organisation=org)
+        snapshot = committee_snapshot(organisation=org, on=timezone.localdate())
+        ctx["snapshot"] = snapshot
+        ctx["cadre_rows"] = [
+            (kind, label, snapshot.cadres[kind]) for kind, label in CadreKind.choices if snapshot.cadres.get(kind)
+        ]
         return ctx
 
 

@@ -29,6 +29,7 @@ class AuditAction(models.TextChoices):
     DOWNLOAD = "download", "下载"
     IMPORT = "import", "导入"
     REVEAL_ID = "reveal_id", "查看完整身份证号"
+    RECORD_COUNT = "record_count", "填报统计数"
 
 
 class AuditEvent(models.Model):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from branches import selectors as branch_selectors
 from branches.scoping import Scope
 from core.freshness import cached_figures, data_version
+from members.snapshot import Snapshot, committee_snapshot
 
 from . import figures as f
 
@@ -29,6 +30,7 @@ class StaffBoard:
     reminders: f.Figure
     trend: f.Chart
     trend_total: f.Figure
+    snapshot: Snapshot | None = None  # what the committee is today (one scope root only)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class LeaderBoard:
     trend_total: f.Figure
     organisations: f.Chart | None = None
     notes: list[str] = field(default_factory=list)
+    snapshot: Snapshot | None = None
 
 
 def staff_board(*, user, today: date) -> StaffBoard:
@@ -83,7 +86,12 @@ def staff_board(*, user, today: date) -> StaffBoard:
         reminders=f.reminder_figure(user=user, period=month),
         trend=trend,
         trend_total=trend_total,
+        snapshot=_snapshot(roots, today),
     )
+
+
+def _snapshot(roots, today: date) -> Snapshot | None:
+    return committee_snapshot(organisation=roots[0], on=today) if len(roots) == 1 else None
 
 
 def secretary_board(*, user, today: date) -> SecretaryBoard:
@@ -126,6 +134,7 @@ def leader_board(*, user, today: date) -> LeaderBoard:
         trend=trend,
         trend_total=trend_total,
         organisations=organisations,
+        snapshot=_snapshot(roots, today),
     )
 
 

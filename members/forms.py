@@ -1,3 +1,5 @@
+from datetime import date
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -8,7 +10,7 @@ from branches.models import Kind, Organisation
 from . import idcard
 from .ages import today
 from .choices import CadreKind, Category, CounsellorRole, Stage, Status, TransferReason
-from .models import Member, SchoolCohort
+from .models import Member, RecordedCount, SchoolCohort
 from .models.member import PIONEER_KINDS
 from .selectors import AGE_BANDS, MemberFilters
 from .services.roster import EDITABLE_STATUSES
@@ -325,3 +327,39 @@ class ImportUploadForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "上传并预览"))
+
+
+class RecordedCountForm(forms.ModelForm):
+    organisation = OrganisationChoiceField(label="组织", queryset=Organisation.objects.none())
+
+    class Meta:
+        model = RecordedCount
+        fields = ["organisation", "as_of", "source", "league_members", "young_pioneers", "branches", "note"]
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {"as_of": "统计数截至的日期，如智慧团建导出或年度统计报表的统计日期。"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].limit_to(user)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "保存"))
+
+    def _post_clean(self):
+        pass  # the service validates and saves
+
+
+class OverviewForm(forms.Form):
+    """The 组织概况 page's choice: whose subtree, on which date."""
+
+    organisation = OrganisationChoiceField(label="组织", queryset=Organisation.objects.none(), required=False)
+    on = forms.DateField(label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].limit_to(user, "all")
+
+    def clean_on(self):
+        on = self.cleaned_data.get("on")
+        if on is not None and not (date(1949, 10, 1) <= on <= today()):
+            raise forms.ValidationError("日期应在1949年10月1日至今天之间。")
+        return on

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ageing, cohorts, imports, recruitment, roles, roster, transfers
+from .views import ageing, cohorts, imports, overview, recruitment, roles, roster, transfers
 
 app_name = "members"
 urlpatterns = [
@@ -29,6 +29,8 @@ urlpatterns = [
     path(
         "recruitment/<int:pk>/stop/", recruitment.RecruitmentActionView.as_view(action="stop"), name="recruitment_stop"
     ),
+    path("overview/", overview.OverviewView.as_view(), name="overview"),
+    path("counts/new/", overview.RecordedCountCreateView.as_view(), name="recorded_count_create"),
     path("cohorts/", cohorts.CohortListView.as_view(), name="cohorts"),
     path("cohorts/new/", cohorts.CohortCreateView.as_view(), name="cohort_create"),
     path("cohorts/<int:pk>/edit/", cohorts.CohortUpdateView.as_view(), name="cohort_update"),

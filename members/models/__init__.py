@@ -1,4 +1,5 @@
 from .cohorts import SchoolCohort
+from .counts import CountSource, RecordedCount
 from .imports import MemberImport
 from .member import AGE_LIMIT, Member
 from .recruitment import RecruitmentCase
@@ -9,8 +10,10 @@ __all__ = [
     "AGE_LIMIT",
     "CadreAppointment",
     "CounsellorAppointment",
+    "CountSource",
     "Member",
     "MemberImport",
+    "RecordedCount",
     "RecruitmentCase",
     "SchoolCohort",
     "Transfer",

@@ -12,9 +12,11 @@ from . import honours as honour_items
 from . import indicators as indicator_items
 from . import members as member_items
 from . import obligations as obligation_items
+from . import snapshot as snapshot_items
 from .context import DIMENSION_THEMES, CompileContext
 
 BUILDERS = (
+    snapshot_items.build,
     activity_items.build,
     indicator_items.build,
     honour_items.build,

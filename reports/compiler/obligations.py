@@ -85,7 +85,8 @@ def _organisational_life(ctx, result, over, life, threshold, link) -> None:
         text = (
             "“三会两制一课”制度落实不够到位，"
             + ("{behind}个团组织均" if everyone else "{behind}个团组织（占{share}）")
-            + f"存在组织生活未按期开展的情况，{ctx.half_word}应按期开展{{demanded}}、按期开展{{met}}，按期完成率仅为{{rate}}"
+            + f"存在组织生活未按期开展的情况，{ctx.half_word}应按期开展{{demanded}}、"
+            + "按期开展{met}，按期完成率仅为{rate}"
         )
         if everyone:
             del problem["share"]

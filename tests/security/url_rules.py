@@ -427,6 +427,8 @@ RULES: dict[str, Rule] = {
     "members:recruitment_advance": write(obj="recruitment", methods=POST),
     "members:recruitment_stop": write(obj="recruitment", methods=POST),
     "members:cohorts": read(),
+    "members:overview": read(obj="organisation", kwargs=lambda obj: {}, query=lambda org: {"organisation": org.pk}),
+    "members:recorded_count_create": write(methods=GET_POST),
     "members:cohort_create": write(methods=GET_POST),
     "members:cohort_update": write(obj="cohort", methods=GET_POST),
     "members:ageing": read(),

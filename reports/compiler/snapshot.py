@@ -1,0 +1,64 @@
+"""The opening's picture of the committee: its organisations and members at the end of the half
+(members.snapshot), in the committee's own words ("全区现有团组织…", "本支部现有团员N名")."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from branches.models import Kind
+from members.snapshot import LEAGUE_GROUPS, committee_snapshot
+
+from ..numbers import Measure
+from .context import BuildResult, CompileContext, today
+
+# Committees that speak of their whole area (全区, 全镇, 全校); the rest of themselves (本支部现有).
+AREA_KINDS = {Kind.CITY, Kind.DISTRICT, Kind.SUBDISTRICT, Kind.TOWNSHIP, Kind.PARK, Kind.SCHOOL}
+
+
+def _who(ctx: CompileContext) -> str:
+    subject = ctx.subject
+    kind = ctx.organisation.kind
+    if kind == Kind.PIONEER_COMMITTEE:
+        kind = ctx.organisation.get_parent().kind if ctx.organisation.get_parent() else kind
+    if kind in AREA_KINDS and subject.startswith("我"):
+        return f"全{subject[1:]}"
+    return subject or ctx.org_name
+
+
+def build(ctx: CompileContext) -> BuildResult:
+    result = BuildResult()
+    on = min(ctx.period.end, today())
+    snapshot = committee_snapshot(organisation=ctx.organisation, on=on)
+    overview = f"{reverse('members:overview')}?{urlencode({'organisation': ctx.organisation.pk, 'on': on})}"
+    figures, parts = {}, []
+
+    league_parts = [(g, label, n) for g, label, n in snapshot.organisation_parts() if g in LEAGUE_GROUPS]
+    league_total = snapshot.league_organisations
+    if league_total and not ctx.pioneer_line:
+        figures["organisations"] = ctx.figure(
+            league_total, "个", Measure.ORGANISATIONS, label=f"团组织（{on:%Y年%-m月%-d日}）", link=overview
+        )
+        text = "团组织{organisations}"
+        if len(league_parts) > 1:
+            inner = []
+            for group, label, n in league_parts:
+                figures[f"org_{group}"] = ctx.figure(n, "个", Measure.ORGANISATIONS, label=label, link=overview)
+                inner.append(f"{label}{{org_{group}}}")
+            text += f"（其中{'、'.join(inner)}）"
+        parts.append(text)
+    pioneer_parts = [(g, label, n) for g, label, n in snapshot.organisation_parts() if g in ("brigades", "squadrons")]
+    for group, label, n in pioneer_parts:
+        figures[f"org_{group}"] = ctx.figure(n, "个", Measure.ORGANISATIONS, label=label, link=overview)
+        parts.append(f"{label}{{org_{group}}}")
+    for name, label, figure in (
+        ("league_members", "团员", snapshot.league_members),
+        ("young_pioneers", "少先队员", snapshot.young_pioneers),
+    ):
+        if figure.value:
+            figures[name] = ctx.figure(
+                figure.value, "名", Measure.PERSONS, label=f"{label}（{figure.source_label}）", link=overview
+            )
+            parts.append(f"{label}{{{name}}}")
+    if parts:
+        result.opening.append((f"{_who(ctx)}现有{'、'.join(parts)}。", figures))
+    return result
