@@ -33,17 +33,20 @@ class DraftItem:
     obligations: list[Obligation] = field(default_factory=list)
 
 
-def _who(obligation: Obligation, present: set[str]) -> str:
-    """The organisations an obligation binds, among those present in the subtree, in words."""
+def _who(obligation: Obligation, below: set[str], own_kind: str) -> str:
+    """The organisations an obligation binds, in words: those below of the kinds it names (各团支部,
+    各级团委（团工委）), with 本级 when it binds the committee too; "" when it binds only the
+    committee itself (the plan's subject)."""
     if obligation.all_organisations:
         return "各级团组织"
-    kinds = [k for k in obligation.organisation_kinds if k in present]
-    committees = present & COMMITTEE_KINDS - {Kind.BRIGADE, Kind.PIONEER_COMMITTEE, Kind.GENERAL_BRANCH}
-    if committees and committees <= set(kinds):
+    kinds = [k for k in obligation.organisation_kinds if k in below]
+    binds_self = own_kind in obligation.organisation_kinds
+    committees = below & COMMITTEE_KINDS - {Kind.BRIGADE, Kind.PIONEER_COMMITTEE, Kind.GENERAL_BRANCH}
+    if committees and committees <= set(kinds) and binds_self:
         words = ["各级团委（团工委）"]
     else:
-        words = [f"各{KIND_LABELS[k]}" for k in kinds]
-    if obligation.directly_managed:
+        words = [f"本级及各{KIND_LABELS[kinds[0]]}"] if binds_self and kinds else [f"各{KIND_LABELS[k]}" for k in kinds]
+    if obligation.directly_managed and "managed" in below:
         words.append("各直管团组织")
     return "、".join(words)
 
@@ -56,7 +59,7 @@ def _action(obligation: Obligation) -> tuple[str, str]:
     return verb, name
 
 
-def _clauses(obligations: list[Obligation], present: set[str]) -> list[str]:
+def _clauses(obligations: list[Obligation], below: set[str], own_kind: str) -> list[str]:
     """One clause per group of organisations: 各团支部每月召开支委会、团小组会，每季度召开支部大会."""
     grouped: dict[str, dict[str, dict[str, list[str]]]] = {}
     clauses = []
@@ -68,7 +71,7 @@ def _clauses(obligations: list[Obligation], present: set[str]) -> list[str]:
             continue
         verb, what = _action(ob)
         frequency = FREQUENCY_WORDS.get(ob.frequency, "")
-        grouped.setdefault(_who(ob, present), {}).setdefault(frequency, {}).setdefault(verb, []).append(what)
+        grouped.setdefault(_who(ob, below, own_kind), {}).setdefault(frequency, {}).setdefault(verb, []).append(what)
     for who, by_frequency in grouped.items():
         parts = [
             frequency + "、".join(f"{verb}{'、'.join(dict.fromkeys(names))}" for verb, names in verbs.items())
@@ -92,8 +95,12 @@ def draft_plan(*, organisation: Organisation, year: int, half: int) -> list[Draf
     """The draft plan items for ``organisation``'s half year ``year``/``half``."""
     period = Period.half_year(year, half)
     subtree = Organisation.objects.filter(path__startswith=organisation.path, active=True)
-    present = set(subtree.values_list("kind", flat=True).distinct())
+    below_qs = subtree.filter(depth__gt=organisation.depth)
+    below = set(below_qs.values_list("kind", flat=True).distinct())
     managed = subtree.filter(directly_managed=True).exists()
+    if below_qs.filter(directly_managed=True).exists():
+        below.add("managed")
+    present = below | {organisation.kind}
     obligations = [
         ob
         for ob in Obligation.objects.enabled().select_related("indicator").order_by("position", "pk")
@@ -104,13 +111,13 @@ def draft_plan(*, organisation: Organisation, year: int, half: int) -> list[Draf
     items = []
     building = [ob for ob in obligations if ob.target != Target.CADRES and "学习" not in ob.name]
     if building:
-        clauses = "；".join(_clauses(building, present))
+        clauses = "；".join(_clauses(building, below, organisation.kind))
         items.append(
             DraftItem("加强基层组织建设", f"严格落实组织生活制度，{clauses}，做到按期开展、如实登记。", building)
         )
     cadres = [ob for ob in obligations if ob not in building]
     if cadres:
-        clauses = "；".join(_clauses(cadres, present))
+        clauses = "；".join(_clauses(cadres, below, organisation.kind))
         items.append(DraftItem("加强团干部队伍建设", f"{clauses}，不断提升团干部履职能力。", cadres))
     campaigns = list(
         Campaign.objects.filter(start_date__lte=period.end, end_date__gte=period.start, start_date__gte=period.start)

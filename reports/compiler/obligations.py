@@ -25,6 +25,11 @@ def _is_organisational_life(obligation) -> bool:
     return bool(set(obligation.activity_kinds or []) & set(ORGANISATIONAL_LIFE_KINDS))
 
 
+def _with_self(ctx: CompileContext, organisations: set[int]) -> str:
+    """（含本级） when the committee itself is among the organisations counted."""
+    return "（含本级）" if ctx.organisation.pk in organisations else ""
+
+
 def _percent(part: int, whole: int) -> float:
     return round(part * 100 / whole, 1)
 
@@ -72,9 +77,9 @@ def _organisational_life(ctx, result, over, life, threshold, link) -> None:
             (Dimension.GOVERN_STRICTLY, Item("compliance:organisational_life", text, {"met": figures["met"]}))
         )
     behind = over.behind(life)
+    evaluated = over.evaluated(life)
     problem = dict(figures)
-    if ctx.has_children and behind:
-        evaluated = over.evaluated(life)
+    if ctx.has_children and behind and evaluated != {ctx.organisation.pk}:
         problem["behind"] = ctx.figure(
             len(behind), "", Measure.ORGANISATIONS, label="未按期开展组织生活的组织", link=link
         )
@@ -84,7 +89,7 @@ def _organisational_life(ctx, result, over, life, threshold, link) -> None:
         everyone = len(behind) == len(evaluated) > 1
         text = (
             "“三会两制一课”制度落实不够到位，"
-            + ("{behind}个团组织均" if everyone else "{behind}个团组织（占{share}）")
+            + ("{behind}个团组织" + _with_self(ctx, behind) + ("均" if everyone else "（占{share}）"))
             + f"存在组织生活未按期开展的情况，{ctx.half_word}应按期开展{{demanded}}、"
             + "按期开展{met}，按期完成率仅为{rate}"
         )
@@ -110,7 +115,7 @@ def _shortfall(ctx, result, over, obligation, threshold, link) -> None:
     figures = {"rate": ctx.figure(rate, "%", Measure.RATE, label=f"{obligation.name}按期完成率", link=link)}
     behind = over.behind([obligation])
     evaluated = over.evaluated([obligation])
-    if ctx.has_children and behind and obligation.target != Target.CADRES:
+    if ctx.has_children and behind and obligation.target != Target.CADRES and evaluated != {ctx.organisation.pk}:
         figures["behind"] = ctx.figure(
             len(behind), "", Measure.ORGANISATIONS, label=f"未按期完成{obligation.name}的组织", link=link
         )
@@ -123,9 +128,15 @@ def _shortfall(ctx, result, over, obligation, threshold, link) -> None:
         )
         if len(behind) == len(evaluated) > 1:
             del figures["share"]
-            text = f"{obligation.name}落实不够到位，{{behind}}个组织均未按期完成，按期完成率为{{rate}}"
+            text = (
+                f"{obligation.name}落实不够到位，{{behind}}个组织{_with_self(ctx, behind)}均未按期完成，"
+                "按期完成率为{rate}"
+            )
         else:
-            text = f"{obligation.name}落实不够到位，{{behind}}个组织（占{{share}}）未按期完成，按期完成率为{{rate}}"
+            text = (
+                f"{obligation.name}落实不够到位，{{behind}}个组织{_with_self(ctx, behind)}（占{{share}}）未按期完成，"
+                "按期完成率为{rate}"
+            )
     else:
         text = f"{obligation.name}落实不够到位，{ctx.half_word}按期完成率为{{rate}}"
     result.problems.append(Item(key, text, figures))
