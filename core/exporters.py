@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from .xlsx_stream import WorkbookStream
+from .xlsx_stream import PLAIN, SheetLayout, WorkbookStream
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,6 +33,7 @@ class Sheet:
     header: Sequence[str]
     rows: Iterable[Sequence]
     widths: Sequence[int] = ()
+    layout: SheetLayout = PLAIN  # caption, grouped numbers, autofilter, fitted widths, print setup
 
 
 class BaseExporter:
@@ -86,7 +87,7 @@ def write_workbook(sheets: Iterable[Sheet], *, progress: Progress | None = None,
     out = io.BytesIO()
     with WorkbookStream(out, sheet_count=len(sheets)) as workbook:
         for sheet in sheets:
-            workbook.sheet(sheet.title, sheet.header, counted(sheet.rows), widths=sheet.widths)
+            workbook.sheet(sheet.title, sheet.header, counted(sheet.rows), widths=sheet.widths, layout=sheet.layout)
     if progress is not None:
         progress(written)
     return out.getvalue(), written

@@ -4,13 +4,14 @@ The compiler builds it from data; staff edit it; renderers (HTML, .docx, .xlsx a
 It is stored as JSON on the report, so a finalised report is frozen exactly as it was.
 
 An item's text is a template: ``{name}`` placeholders stand for its figures, so the wording can
-be edited while every figure stays linked to the data behind it.
+be edited while every figure stays linked to the data behind it. Only a placeholder that names
+one of the item's figures is replaced; every other brace is the text staff typed, and stays as it
+is (the wording is never given to ``str.format``: "存在问题{0}" or "{x:>200000000}" are text).
 """
 
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import asdict, dataclass, field
 
 from .numbers import Measure, Style, change_text, format_figure
@@ -61,16 +62,25 @@ class Item:
     stale_reason: str = ""
     heading: str = ""  # plan items: the (一) heading
     obligation_ids: list[int] = field(default_factory=list)  # plan items: the obligations enforcing them
+    # The wording as compiled, before staff edited it: numbers in it are the compiler's, not
+    # typed (reports.checks). A fresh compilation carries it into a merged draft by itself.
+    compiled_template: str = ""
+
+    def __post_init__(self):
+        if not self.compiled_template:
+            self.compiled_template = self.template
 
     def render(self) -> str:
-        values = {name: figure.render() for name, figure in self.figures.items()}
-        return string.Formatter().vformat(self.template, (), _Missing(values))
+        return "".join(text for text, _ in self.parts())
 
     def placeholders(self) -> list[str]:
         return PLACEHOLDER_RE.findall(self.template)
 
     def parts(self) -> list[tuple[str, str | None]]:
-        """The rendered text in pieces: (text, figure name or None), for pages that link figures."""
+        """The rendered text in pieces: (text, figure name or None), for pages that link figures.
+
+        A ``{name}`` naming one of the item's figures becomes the figure as written; any other
+        brace, and a ``{name}`` naming no figure, is literal text."""
         pieces, position = [], 0
         for match in PLACEHOLDER_RE.finditer(self.template):
             pieces.append((self.template[position : match.start()], None))
@@ -82,13 +92,6 @@ class Item:
             position = match.end()
         pieces.append((self.template[position:], None))
         return [(text, name) for text, name in pieces if text]
-
-
-class _Missing(dict):
-    """Unknown placeholders stay visible instead of raising."""
-
-    def __missing__(self, key):
-        return "{" + key + "}"
 
 
 @dataclass

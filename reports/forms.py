@@ -3,6 +3,7 @@ from django import forms
 from activities.models import Dimension
 from branches.forms import OrganisationChoiceField
 
+from .exporters.page import official_date
 from .models import Half
 from .numbers import STYLE_LABELS
 
@@ -33,6 +34,8 @@ def _obligations_field() -> forms.ModelMultipleChoiceField:
 
 class ItemForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
+    # The item's version when the form was read (reports.editing); absent = not checked.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
     heading = forms.CharField(label="标题", required=False, max_length=100)
     template = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -68,7 +71,14 @@ class StyleForm(forms.Form):
 
 
 class HeadingForm(forms.Form):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label="标题", max_length=200, widget=forms.TextInput(attrs={"class": "form-control"}))
+    date = forms.DateField(
+        label="成文日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        help_text="落款下的日期，写作“2024年7月5日”。留空则定稿时填写定稿当天的日期。",
+    )
 
     def __init__(self, *args, content, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,3 +92,10 @@ class HeadingForm(forms.Form):
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
             self.dimension_fields.append((sub.key, name))
+
+    def themes(self) -> dict[str, str]:
+        return {key: self.cleaned_data[name] for key, name in self.dimension_fields}
+
+    def date_text(self) -> str:
+        day = self.cleaned_data.get("date")
+        return official_date(day) if day else ""

@@ -13,8 +13,11 @@ from django.utils import timezone
 from branches.models import Organisation
 
 from . import compiler
+from .checks import report_mismatches
 from .content import Item, ReportContent
+from .editing import STALE_HEADINGS, STALE_ITEM, StaleEdit, headings_version, item_version
 from .exporters.docx import render_docx
+from .exporters.page import official_date
 from .merge import merge_content
 from .models import JobStatus, PlanItem, Report, ReportStatus
 from .numbers import Style, style_problem
@@ -137,15 +140,26 @@ def plan_draft_save(*, organisation: Organisation, year: int, half: int) -> list
 
 @transaction.atomic
 def report_edit_item(
-    *, report: Report, key: str, template: str, heading: str | None = None, obligations=None
+    *,
+    report: Report,
+    key: str,
+    template: str,
+    heading: str | None = None,
+    obligations=None,
+    version: str | None = None,
 ) -> Report:
-    """Reword an item. Placeholders ``{name}`` keep its figures linked; confirming clears 'stale'."""
+    """Reword an item. Placeholders ``{name}`` keep its figures linked; confirming clears 'stale'.
+
+    ``version`` is the item's version when the editor read it (reports.editing): if the item
+    changed since, nothing is saved and StaleEdit carries what is stored now."""
     report = _locked(report.pk)
     _require_draft(report)
     content = _content(report)
     item = content.find(key)
     if item is None:
         raise ValidationError("没有找到该条目，可能已被删除或重新编制。")
+    if version is not None and version != item_version(item):
+        raise StaleEdit(STALE_ITEM, current=item, version=item_version(item))
     template = template.strip()
     if not template:
         raise ValidationError("内容不能为空。")
@@ -205,20 +219,37 @@ def report_set_style(*, report: Report, key: str, figure: str, style: str) -> Re
 
 @transaction.atomic
 def report_edit_heading(
-    *, report: Report, title: str | None = None, dimension: str | None = None, theme: str | None = None
+    *,
+    report: Report,
+    title: str | None = None,
+    themes: dict[str, str] | None = None,
+    date_text: str | None = None,
+    version: str | None = None,
 ) -> Report:
+    """Set the title, the dimensions' themes (dimension key → theme) and the date under the
+    signature ("" = the finalise date). Only what differs from the stored text is marked as
+    staff's (so recompiling keeps it). ``version`` as for items: a stale form saves nothing."""
     report = _locked(report.pk)
     _require_draft(report)
     content = _content(report)
-    if title is not None:
+    if content is None:
+        raise ValidationError("报告尚未编制。")
+    if version is not None and version != headings_version(content):
+        raise StaleEdit(STALE_HEADINGS, current=content, version=headings_version(content))
+    if title is not None and title.strip() != content.title:
         if not title.strip():
             raise ValidationError("标题不能为空。")
         content.title, content.title_edited = title.strip(), True
-    if dimension is not None:
-        sub = next((s for s in content.achievements if s.key == dimension), None)
-        if sub is None or not (theme or "").strip():
+    subs = {sub.key: sub for sub in content.achievements}
+    for key, theme in (themes or {}).items():
+        sub = subs.get(key)
+        theme = (theme or "").strip().rstrip("。")
+        if sub is None or not theme:
             raise ValidationError("请填写该部分的主题。")
-        sub.theme, sub.theme_edited = theme.strip().rstrip("。"), True
+        if theme != sub.theme:
+            sub.theme, sub.theme_edited = theme, True
+    if date_text is not None:
+        content.date_text = date_text.strip()
     return _save_content(report, content)
 
 
@@ -324,8 +355,11 @@ def plan_item_update(*, plan_item_id: int, body: str, heading: str | None = None
 
 
 @transaction.atomic
-def report_finalise(*, report: Report, user) -> Report:
-    """Freeze the content and figures: later data changes no longer move them."""
+def report_finalise(*, report: Report, user, numbers_confirmed: bool = False) -> Report:
+    """Freeze the content and figures: later data changes no longer move them.
+
+    Items whose typed numbers disagree with their figures (reports.checks) are listed and the
+    report is not finalised unless staff confirm they checked them (``numbers_confirmed``)."""
     report = _locked(report.pk)
     _require_draft(report)
     content = _content(report)
@@ -337,8 +371,15 @@ def report_finalise(*, report: Report, user) -> Report:
     stale = content.stale_items()
     if stale:
         raise ValidationError(f"还有 {len(stale)} 个条目的数据已更新或来源已不存在，请先核对后再定稿。")
+    mismatches = report_mismatches(content)
+    if mismatches and not numbers_confirmed:
+        listed = "；".join(m.message for found in mismatches.values() for m in found)
+        raise ValidationError(
+            f"有 {len(mismatches)} 个条目的文中数字与数据不一致（{listed}）。"
+            "请核对；确认无误后勾选“已核对文中数字”再定稿。"
+        )
     now = timezone.now()
-    content.date_text = content.date_text or f"{timezone.localdate(now):%Y年%-m月%-d日}"
+    content.date_text = content.date_text or official_date(timezone.localdate(now))
     report.content = content.to_json()
     report.status = ReportStatus.FINAL
     report.finalised_at = now
@@ -385,7 +426,10 @@ def report_queue_job(*, report: Report) -> None:
 
 
 def report_run_job(*, report_id: int, user=None) -> Report | None:
-    """The background job: recompile a draft, then render its files. Claimed once."""
+    """The background job: recompile a draft, or render a finalised report's files. Claimed once.
+
+    A draft's files are not stored: downloading a draft renders it as it reads at that moment
+    (report_file), so no stored file can fall behind an edit."""
     now = timezone.now()
     claimable = Report.objects.filter(pk=report_id, job_status=JobStatus.QUEUED) | Report.objects.filter(
         pk=report_id, job_status=JobStatus.RUNNING, job_started_at__lt=now - JOB_STALE_AFTER
@@ -394,9 +438,10 @@ def report_run_job(*, report_id: int, user=None) -> Report | None:
         return None
     report = Report.objects.select_related("organisation").get(pk=report_id)
     try:
-        if not report.is_final:
+        if report.is_final:
+            report_render(report=report)
+        else:
             report = report_compile(report=report, user=user or report.compiled_by)
-        report_render(report=report)
     except Exception as exc:  # noqa: BLE001 - recorded for the page, retried on request
         logger.exception("Report job %s failed", report_id)
         Report.objects.filter(pk=report_id).update(
@@ -408,21 +453,61 @@ def report_run_job(*, report_id: int, user=None) -> Report | None:
     return report
 
 
-def report_render(*, report: Report) -> Report:
-    """Render the .docx and the .xlsx annex from the stored content and store them."""
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_filename(report: Report, fmt: str) -> str:
+    """What the user's browser saves: 共青团XX区委员会2024年上半年工作总结（第1版）.docx,
+    …（第1版）统计附表.xlsx; a draft says so (第2版草稿)."""
+    draft = "" if report.is_final else "草稿"
+    stem = (
+        f"{report.organisation.display_name}{report.year}年{report.get_half_display()}"
+        f"工作总结（第{report.version}版{draft}）"
+    )
+    return f"{stem}.docx" if fmt == "docx" else f"{stem}统计附表.xlsx"
+
+
+def _render(report: Report, content: ReportContent, fmt: str) -> bytes:
     from .exporters.annex import render_annex
 
+    if fmt == "docx":
+        return render_docx(content, author=report.organisation.name, created=report.compiled_at or timezone.now())
+    return render_annex(report=report, content=content)
+
+
+def report_render(*, report: Report) -> Report:
+    """Render a finalised report's .docx and .xlsx annex from its frozen content and store them.
+
+    Storage names are plain (report-12-v1.docx); the name a user sees is report_filename's."""
     content = _content(report)
     if content is None:
         raise ValidationError("报告尚未编制。")
-    stem = f"{report.organisation.display_name}{report.year}年{report.get_half_display()}工作总结-第{report.version}版"
-    report.docx_file.save(f"{stem}.docx", ContentFile(render_docx(content)), save=False)
-    report.xlsx_file.save(
-        f"{stem}-统计附表.xlsx", ContentFile(render_annex(report=report, content=content)), save=False
-    )
+    for fmt, field in (("docx", report.docx_file), ("xlsx", report.xlsx_file)):
+        field.save(
+            f"report-{report.pk}-v{report.version}.{fmt}", ContentFile(_render(report, content, fmt)), save=False
+        )
     report.rendered_at = timezone.now()
     report.save(update_fields=["docx_file", "xlsx_file", "rendered_at", "updated_at"])
     return report
+
+
+def report_file(*, report: Report, fmt: str):
+    """(filename, content type, file or bytes) for a download, or None when there is none.
+
+    A finalised report serves the files stored when it was finalised (its annex's activity
+    tables froze then too). A draft is rendered on request from its current wording: about
+    0.1 s for a district, and nothing stored can go stale."""
+    if fmt not in ("docx", "xlsx"):
+        return None
+    content_type = DOCX_CONTENT_TYPE if fmt == "docx" else XLSX_CONTENT_TYPE
+    if report.is_final:
+        field = report.docx_file if fmt == "docx" else report.xlsx_file
+        return (report_filename(report, fmt), content_type, field.open("rb")) if field else None
+    content = _content(report)
+    if content is None:
+        return None
+    return report_filename(report, fmt), content_type, _render(report, content, fmt)
 
 
 def _placeholders(template: str) -> list[str]:

@@ -1,3 +1,5 @@
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
@@ -10,7 +12,10 @@ from core.audit import audit_record
 from core.models import AuditAction
 
 from . import services
+from .checks import report_mismatches
 from .content import ReportContent
+from .editing import StaleEdit, headings_version, item_version
+from .exporters.page import parse_official_date, title_lines
 from .forms import AddItemForm, HeadingForm, ItemForm, StartReportForm, StyleForm
 from .models import Report
 from .numbers import STYLE_LABELS
@@ -86,6 +91,7 @@ class ReportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
             ctx["blocks"] = layout(content)
             ctx["opening_runs"] = opening_runs(content)
             ctx["stale_count"] = len(content.stale_items())
+            ctx["mismatches"] = report_mismatches(content)
             ids = {pk for item in content.plan for pk in item.obligation_ids}
             if ids:
                 from obligations.models import Obligation
@@ -116,6 +122,7 @@ class ReportPrintView(AccessMixin, ScopedObjectMixin, DetailView):
             raise Http404
         ctx["content"] = content
         ctx["paragraphs"] = paragraphs(content)
+        ctx["title_lines"] = title_lines(content.title)
         return ctx
 
 
@@ -137,21 +144,27 @@ class ReportStatusView(AccessMixin, ScopedObjectMixin, DetailView):
 
 
 class ReportDownloadView(AccessMixin, ScopedObjectMixin, DetailView):
+    """A finalised report's stored files; a draft rendered as it reads now."""
+
     access = Access.READ
     model = Report
 
     def render_to_response(self, context):
         report = self.object
-        field = {"docx": report.docx_file, "xlsx": report.xlsx_file}.get(self.kwargs["fmt"])
-        if not field:
+        found = services.report_file(report=report, fmt=self.kwargs["fmt"])
+        if found is None:
             raise Http404
+        filename, content_type, data = found
         audit_record(
             user=self.request.user,
             action=AuditAction.DOWNLOAD,
             target=f"{report}（{self.kwargs['fmt']}）",
             request=self.request,
         )
-        return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+        if isinstance(data, bytes):
+            data = io.BytesIO(data)
+        # FileResponse writes filename* (RFC 5987) for the Chinese name, and an ASCII fallback.
+        return FileResponse(data, as_attachment=True, filename=filename, content_type=content_type)
 
 
 class _ReportAction(AccessMixin, ScopedObjectMixin, View):
@@ -177,7 +190,7 @@ class _ReportAction(AccessMixin, ScopedObjectMixin, View):
 
 
 class ReportRefreshView(_ReportAction):
-    success_message = "已提交：重新编制并生成文件。"
+    success_message = "已提交：根据最新数据重新编制。"
 
     def act(self, report, data):
         if report.is_final:
@@ -189,7 +202,9 @@ class ReportFinaliseView(_ReportAction):
     success_message = "报告已定稿，正在生成定稿文件。"
 
     def act(self, report, data):
-        return services.report_finalise(report=report, user=self.request.user)
+        return services.report_finalise(
+            report=report, user=self.request.user, numbers_confirmed=data.get("numbers_confirmed") == "1"
+        )
 
 
 class ReportReopenView(_ReportAction):
@@ -256,6 +271,7 @@ class ReportItemEditView(_ReportForm):
         kwargs["with_heading"] = item.source == "plan"
         kwargs["initial"] = {
             "key": item.key,
+            "version": item_version(item),
             "template": item.template,
             "heading": item.heading,
             "obligations": item.obligation_ids,
@@ -274,7 +290,15 @@ class ReportItemEditView(_ReportForm):
                 template=form.cleaned_data["template"],
                 heading=form.cleaned_data.get("heading"),
                 obligations=form.cleaned_data.get("obligations"),
+                version=form.cleaned_data["version"] or None,
             )
+        except StaleEdit as exc:
+            # Both texts on one page: theirs as stored, and what this user typed, in the form,
+            # which now carries the stored version so that saving again is a deliberate overwrite.
+            form.data = form.data.copy()
+            form.data["version"] = exc.version
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form, theirs=exc.current))
         except ValidationError as exc:
             form.add_error("template", exc)
             return self.form_invalid(form)
@@ -310,19 +334,28 @@ class ReportHeadingView(_ReportForm):
             raise Http404
         kwargs = super().get_form_kwargs()
         kwargs["content"] = content
-        kwargs["initial"] = {"title": content.title}
+        kwargs["initial"] = {
+            "title": content.title,
+            "date": parse_official_date(content.date_text),
+            "version": headings_version(content),
+        }
         return kwargs
 
     def form_valid(self, form):
         report = self.get_report()
-        content = _content(report)
         try:
-            if form.cleaned_data["title"] != content.title:
-                services.report_edit_heading(report=report, title=form.cleaned_data["title"])
-            themes = {sub.key: sub.theme for sub in content.achievements}
-            for key, name in form.dimension_fields:
-                if form.cleaned_data[name].strip().rstrip("。") != themes.get(key):
-                    services.report_edit_heading(report=report, dimension=key, theme=form.cleaned_data[name])
+            services.report_edit_heading(
+                report=report,
+                title=form.cleaned_data["title"],
+                themes=form.themes(),
+                date_text=form.date_text(),
+                version=form.cleaned_data["version"] or None,
+            )
+        except StaleEdit as exc:
+            form.data = form.data.copy()
+            form.data["version"] = exc.version
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form, theirs=exc.current))
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)

@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
 from core.exporters import Sheet, write_workbook
-from core.xlsx_stream import MAX_CELL_TEXT, WorkbookStream, date_serial
+from core.xlsx_stream import MAX_CELL_TEXT, Link, SheetLayout, WorkbookStream, date_serial
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -211,3 +211,71 @@ def test_many_rows_stream_in_chunks_and_all_arrive():
     read = list(ws.iter_rows(min_row=2, values_only=True))
     assert written == 2_345 and len(read) == 2_345
     assert read[-1] == (2_344, "成员2344", dt.datetime(2000, 1, 1) + dt.timedelta(days=2_344))
+
+
+# --- Sheets laid out to be read and printed (the report's annex) -----------------------------
+
+LAID_OUT = SheetLayout(
+    caption=("某区团委统计附表——按组织", "编制单位：某区团委"),
+    grouped_numbers=True,
+    autofilter=True,
+    fit_widths=True,
+    orientation="landscape",
+)
+
+
+def laid_out() -> bytes:
+    rows = [
+        ["甲街道团工委", 28152.0, decimal.Decimal("12.50"), Link("https://portal.example/activities/?a=1&b=2")],
+        ["乙", 1234567, 0.25, Link("https://portal.example/x", "查看")],
+        ["丙", None, decimal.Decimal("3"), None],
+    ]
+    return streamed(
+        [Sheet("按组织", ["组织名称", "场次", "时长", "来源"], rows, layout=LAID_OUT), Sheet("b", ["h"], [[1.0]])]
+    )
+
+
+def test_a_caption_sits_above_the_header_which_stays_in_view():
+    ws = load_workbook(io.BytesIO(laid_out()))["按组织"]
+    assert ws["A1"].value == "某区团委统计附表——按组织" and ws["A1"].font.b and ws["A1"].font.sz == 14
+    assert ws["A2"].value == "编制单位：某区团委" and not ws["A2"].font.b
+    assert [c.value for c in ws[3]] == ["组织名称", "场次", "时长", "来源"] and ws["A3"].font.b
+    assert ws.freeze_panes == "A4"
+
+
+def test_grouped_numbers_write_integers_as_integers():
+    ws = load_workbook(io.BytesIO(laid_out()))["按组织"]
+    assert (ws["B4"].value, ws["B4"].number_format) == (28152, "#,##0") and type(ws["B4"].value) is int
+    assert (ws["B5"].value, ws["B5"].number_format) == (1234567, "#,##0")
+    assert (ws["C4"].value, ws["C4"].number_format) == (12.5, "#,##0.0")
+    assert (ws["C6"].value, ws["C6"].number_format) == (3, "#,##0")
+    # A plain sheet is written as before: 1.0 stays a float in the General format.
+    plain = load_workbook(io.BytesIO(laid_out()))["b"]
+    assert plain["A2"].number_format == "General"
+
+
+def test_filter_print_setup_and_links():
+    content = laid_out()
+    ws = load_workbook(io.BytesIO(content))["按组织"]
+    assert ws.auto_filter.ref == "A3:D6"
+    assert ws.print_title_rows == "$3:$3"
+    assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape")
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws["D4"].value == "https://portal.example/activities/?a=1&b=2"
+    assert ws["D4"].hyperlink.target == "https://portal.example/activities/?a=1&b=2"
+    assert ws["D5"].value == "查看" and ws["D5"].hyperlink.target == "https://portal.example/x"
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    for name in archive.namelist():
+        ET.fromstring(archive.read(name))
+    read = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name("按组织").to_python()
+    assert read[2] == ["组织名称", "场次", "时长", "来源"] and read[3][0] == "甲街道团工委"
+    plain = load_workbook(io.BytesIO(content))["b"]
+    assert plain.auto_filter.ref is None and plain.print_title_rows is None
+
+
+def test_fitted_widths_follow_the_longest_value():
+    ws = load_workbook(io.BytesIO(laid_out()))["按组织"]
+    widths = {k: d.width for k, d in ws.column_dimensions.items() if d.customWidth}
+    assert widths["A"] == len("甲街道团工委") * 2 + 2
+    assert widths["B"] == len("1,234,567") + 2
+    assert widths["D"] == len("https://portal.example/activities/?a=1&b=2") + 2

@@ -1,12 +1,16 @@
 """The .docx follows GB/T 9704: reopen it and check the page, the fonts and the numbering."""
 
 import io
+import zipfile
+from datetime import UTC, datetime
 
 import docx
+import pytest
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from reports.content import Figure, Item, ReportContent, Subsection
+from reports.exporters import page
 from reports.exporters.docx import render_docx
 
 
@@ -57,7 +61,7 @@ def test_page_is_a4_with_official_margins():
 
 def test_title_is_song_display_22pt_centred():
     title = reopen().paragraphs[0]
-    assert title.text == "测试区团委2024年上半年工作总结及下半年工作计划"
+    assert title.text == "测试区团委2024年上半年工作总结\n及下半年工作计划"  # one paragraph, a line break
     assert title.alignment == 1  # centre
     run = title.runs[0]
     assert east_asia(run) == "方正小标宋简体" and run.font.size == Pt(22)
@@ -105,3 +109,99 @@ def test_every_run_sets_an_east_asian_font():
         for run in paragraph.runs:
             if run.text.strip():
                 assert east_asia(run), run.text
+
+
+# --- The title's lines, the signature, the grid, the properties (GB/T 9704-2012) -------------
+
+TITLES = [
+    "测试区团委2024年上半年工作总结及下半年工作计划",
+    "共青团测试区委员会2024年下半年工作总结及2025年上半年工作计划",
+    "共青团某某市某某区某某街道工作委员会2024年上半年工作总结及下半年工作计划",
+    "关于开展“我们的节日”雷锋超市主题教育暨2024年学雷锋志愿服务月活动的工作总结和下半年工作计划",
+]
+WORDS = ("工作总结", "工作计划", "上半年", "下半年", "2024年", "2025年", "“我们的节日”", "共青团测试区委员会")
+
+
+def test_a_title_line_holds_what_the_text_block_holds_at_22pt():
+    # 156 mm of text block / 22 pt = 442.2 pt / 22 pt = 20.1: twenty CJK characters.
+    assert page.TITLE_LINE_EM == 20
+    assert page.text_em("测试区团委2024年") == 5 + 2 + 1  # digits are half width
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_long_titles_break_between_words_into_balanced_lines(title):
+    lines = page.title_lines(title)
+    assert "".join(lines) == title and len(lines) > 1
+    widths = [page.text_em(line) for line in lines]
+    assert max(widths) <= page.TITLE_LINE_EM
+    assert min(widths) >= max(widths) / 2
+    for word in WORDS:
+        if word in title:
+            assert any(word in line for line in lines), (word, lines)
+
+
+def test_the_usual_title_breaks_before_its_conjunction():
+    assert page.title_lines(TITLES[0]) == ["测试区团委2024年上半年工作总结", "及下半年工作计划"]
+    assert page.title_lines("测试区团委2024年上半年工作总结") == ["测试区团委2024年上半年工作总结"]
+
+
+def test_the_docx_title_is_one_paragraph_with_a_line_break_between_its_lines():
+    title = reopen().paragraphs[0]
+    breaks = title._p.findall(f".//{qn('w:br')}")
+    assert len(breaks) == 1 and title.text.split("\n") == page.title_lines(sample().title)
+    mark = title._p.pPr.find(qn("w:rPr")).find(qn("w:rFonts"))
+    assert mark.get(qn("w:eastAsia")) == "方正小标宋简体"
+
+
+def test_signature_and_date_are_laid_out_for_a_single_issuer():
+    paragraphs = reopen().paragraphs
+    blank, issuer, day = paragraphs[-3:]
+    assert (blank.text, issuer.text, day.text) == ("", "共青团测试区委员会", "2024年7月10日")
+    # The blank line is a body line: fixed spacing, FangSong 16 pt on its paragraph mark.
+    assert blank.paragraph_format.line_spacing == Pt(28) and blank.paragraph_format.line_spacing_rule == 4
+    mark = blank._p.pPr.find(qn("w:rPr"))
+    assert mark.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert mark.find(qn("w:sz")).get(qn("w:val")) == "32"
+    # The date four characters in from the right; the issuer centred on it.
+    assert day.alignment == 2 and day._p.pPr.ind.get(qn("w:rightChars")) == "400"
+    date_em, issuer_em = page.text_em("2024年7月10日"), page.text_em("共青团测试区委员会")
+    assert (date_em, issuer_em) == (6.5, 9)
+    assert issuer.alignment == 2
+    assert issuer._p.pPr.ind.get(qn("w:rightChars")) == str(round((4 + (date_em - issuer_em) / 2) * 100))  # 275
+    assert issuer.paragraph_format.right_indent == Pt(2.75 * 16)
+
+
+def test_the_character_grid_is_28_by_22():
+    section = reopen().sections[0]
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    width_pt = (section.page_width - section.left_margin - section.right_margin) / 12700
+    height_twips = (section.page_height - section.top_margin - section.bottom_margin) / 635
+    pitch = int(grid.get(qn("w:linePitch")))
+    assert 22 * pitch <= height_twips < 23 * pitch and pitch == 579
+    char_pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    assert abs(28 * char_pitch - width_pt) < 0.1
+
+
+def test_document_properties_name_the_committee_and_nothing_of_the_library():
+    created = datetime(2024, 7, 1, 9, 30, tzinfo=UTC)
+    data = render_docx(sample(), author="共青团测试区委员会", created=created)
+    document = docx.Document(io.BytesIO(data))
+    props = document.core_properties
+    assert props.title == sample().title and props.author == "共青团测试区委员会"
+    assert props.language == "zh-CN" and props.last_modified_by == "共青团测试区委员会"
+    assert props.created == created
+    assert props.modified > props.created  # the render's own time
+    assert props.comments == "" and props.subject == "" and props.keywords == ""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert not any("thumbnail" in name for name in archive.namelist())
+    for name in archive.namelist():
+        assert b"python-docx" not in archive.read(name), name
+    app = archive.read("docProps/app.xml").decode()
+    assert "<Application>youthleague</Application>" in app and "Microsoft" not in app
+    settings_xml = archive.read("word/settings.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in settings_xml and "ja-JP" not in settings_xml
+
+
+def test_author_defaults_to_the_signature():
+    assert reopen().core_properties.author == "共青团测试区委员会"
