@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
+from activities.models import Dimension
 from reports import services
 from reports.models import Report
 
@@ -100,6 +101,9 @@ def test_secretaries_reach_no_draft_and_no_report_outside_their_subtree(
     for fmt in ("docx", "xlsx"):
         # A draft is the committee's working paper: not even its own subtree's secretary gets it.
         assert secretary_a_client.get(reverse("reports:download", args=[report.pk, fmt])).status_code == 404
+    # Nothing was logged under 甲: staff write the sections before finalising (empty ones are refused).
+    services.report_add_item(report=report, section=Dimension.UNITE_YOUTH, text="组织团员青年开展主题团日活动")
+    services.report_add_item(report=report, section="problems", text="活动开展不够经常")
     with django_capture_on_commit_callbacks(execute=False):
         services.report_finalise(report=report, user=staff, numbers_confirmed=True)
     services.report_run_job(report_id=report.pk)

@@ -113,7 +113,7 @@ def test_a_stale_plan_item_save_keeps_the_work_plan_row(compiled):
             report=compiled, key=key, template="另一人的计划。", heading="从严治团", version=version
         )
     assert refused.value.current.template == "每季度召开例会。"
-    assert PlanItem.objects.get().body == "每季度召开例会。"
+    assert PlanItem.objects.get(heading="从严治团").body == "每季度召开例会。"
 
 
 def test_an_unchanged_item_saves_with_its_version(compiled):
