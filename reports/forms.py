@@ -49,7 +49,7 @@ class ItemForm(forms.Form):
             field.widget.attrs.setdefault("class", "form-control")
 
 
-SECTION_CHOICES = [("problems", "二、存在问题"), ("plan", "三、下半年工作计划"), *Dimension.choices]
+SECTION_CHOICES = [("problems", "二、存在问题"), ("plan", "三、工作计划"), *Dimension.choices]
 
 
 class AddItemForm(forms.Form):

@@ -91,6 +91,7 @@ class ReportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
             ctx["blocks"] = layout(content)
             ctx["opening_runs"] = opening_runs(content)
             ctx["stale_count"] = len(content.stale_items())
+            ctx["empty_sections"] = content.empty_sections()
             ctx["mismatches"] = report_mismatches(content)
             ids = {pk for item in content.plan for pk in item.obligation_ids}
             if ids:

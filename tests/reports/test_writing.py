@@ -305,3 +305,26 @@ def test_every_demo_report_follows_the_writing_rules(settings):
         assert compile_for(root, half=half).empty_sections() == []
     assert checked >= 20
     assert Report.objects.filter(status="final").exists()
+
+
+def test_the_editor_says_which_sections_are_empty_and_marks_empty_dimensions(district, staff, staff_client):
+    from django.urls import reverse
+
+    ActivityFactory(
+        organisation=district.branch_a,
+        title="青年知识竞赛",
+        kind=ActivityKind.CONTEST,
+        dimension=Dimension.BRIDGE,
+        start_date=date(2024, 3, 5),
+    )
+    report = services.report_start(organisation=district.root, year=2024, half=1, user=staff)
+    services.report_compile(report=report, user=staff)
+    content = ReportContent.from_json(Report.objects.get(pk=report.pk).content)
+    for item in list(content.problems):
+        services.report_remove_item(report=report, key=item.key)
+    page = staff_client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "以下部分还没有内容" in page and "二、存在问题" in page
+    assert page.count("本部分暂无内容") == 3  # the three dimensions with nothing logged
+    services.report_add_item(report=report, section="problems", text="活动覆盖面不够广")
+    page = staff_client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "以下部分还没有内容" not in page
