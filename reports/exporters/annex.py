@@ -17,6 +17,7 @@ from activities.models import Audience, Dimension
 from activities.periods import Period
 from core.exporters import Sheet, write_workbook
 from core.xlsx_stream import Link, SheetLayout
+from members.choices import CadreKind
 
 from ..checks import figure_wording, unit_after
 from ..content import ReportContent
@@ -48,6 +49,7 @@ def annex_sheets(*, report, content: ReportContent):
     months = period.months()
     caption = _caption(report)
     yield _figures_sheet(content, caption)
+    yield _snapshot_sheet(org, period, caption)
     yield _dimension_month_sheet(org, period, months, caption)
     yield _campaign_sheet(org, period, caption)
     yield _organisation_sheet(org, period, caption)
@@ -155,6 +157,52 @@ def _figures_sheet(content: ReportContent, caption) -> Sheet:
         widths=[12, 30, 20, 8, 6, 14, 10, 30],
         layout=_layout(caption, "报告数据", landscape=True),
     )
+
+
+def _snapshot_sheet(org, period, caption) -> Sheet:
+    """组织概况 at the end of the half: what the register says, what was recorded, what was used."""
+    from members.models import RecordedCount
+    from members.snapshot import committee_snapshot
+
+    on = min(period.end, timezone.localdate())
+    snapshot = committee_snapshot(organisation=org, on=on)
+    as_of = f"{on:%Y-%m-%d}"
+
+    def rows():
+        for _, label, n in snapshot.organisation_parts():
+            yield (label, "个", n, n, "本系统组织树", as_of)
+        for label, unit, figure in (
+            ("团员", "名", snapshot.league_members),
+            ("少先队员", "名", snapshot.young_pioneers),
+        ):
+            yield (label, unit, figure.value, figure.register, figure.source_label, as_of)
+        for kind, label in CadreKind.choices:
+            if snapshot.cadres.get(kind):
+                yield (f"{label}团干部", "名", snapshot.cadres[kind], snapshot.cadres[kind], "本系统名册", as_of)
+        if snapshot.counsellors:
+            yield ("少先队辅导员", "名", snapshot.counsellors, snapshot.counsellors, "本系统名册", as_of)
+        counts = RecordedCount.objects.filter(organisation__path__startswith=org.path, as_of__lte=on).select_related(
+            "organisation"
+        )
+        for count in counts:
+            for label, value in (
+                ("团员", count.league_members),
+                ("少先队员", count.young_pioneers),
+                ("团支部", count.branches),
+            ):
+                if value is not None:
+                    source = f"{count.get_source_display()}：{count.organisation.name}"
+                    yield (
+                        f"填报统计数：{label}",
+                        "名" if label != "团支部" else "个",
+                        value,
+                        None,
+                        source,
+                        f"{count.as_of:%Y-%m-%d}",
+                    )
+
+    header = ["项目", "单位", "采用数", "本系统名册数", "来源", "截至日期"]
+    return Sheet("组织概况", header, rows(), layout=_layout(caption, "组织概况"))
 
 
 def _dimension_month_sheet(org, period, months, caption) -> Sheet:

@@ -141,3 +141,24 @@ def test_the_dashboards_show_the_same_snapshot(district, staff_client, leader_cl
     for client in (staff_client, leader_client):
         page = client.get(reverse("dashboards:home")).content.decode()
         assert f"团员 {expected.league_members.value} 名" in page and "组织概况" in page
+
+
+def test_the_annex_lists_the_register_and_the_recorded_counts_with_their_dates(district, staff):
+    from reports.exporters.annex import render_annex
+    from reports.models import Report
+
+    with time_machine.travel(date(2024, 3, 1)):
+        MemberFactory(organisation=district.branch_a, joined_league_on=date(2020, 5, 4))
+    with time_machine.travel(date(2024, 6, 1)):
+        recorded_count_create(
+            user=staff, organisation=district.sub_a, as_of=date(2024, 6, 1), source="annual_return", league_members=42
+        )
+    report = Report(organisation=district.root, year=2024, half=1, version=1)
+    content = compile_report_content(organisation=district.root, year=2024, half=1)
+    sheet = openpyxl.load_workbook(io.BytesIO(render_annex(report=report, content=content)))["组织概况"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row[0]]
+    members = next(row for row in rows if row[0] == "团员")
+    assert members[2:5] == (42, 1, "年度统计报表（2024年6月1日）")
+    recorded = next(row for row in rows if row[0] == "填报统计数：团员")
+    assert recorded[2] == 42 and recorded[5] == "2024-06-01" and "甲街道团工委" in recorded[4]
+    assert "团员42名" in content.opening.render()
