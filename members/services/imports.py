@@ -23,7 +23,7 @@ from core.bulk import insert_rows
 from core.freshness import mark_changed
 from core.models import AuditAction
 from core.uploads import XLSX, validate_upload
-from core.xlsx import MAX_ROWS, SheetData, TemplateColumn, read_sheet, write_template
+from core.xlsx import MAX_ROWS, SheetData, TemplateColumn, read_sheet, template_width, write_template
 
 from .. import crypto, idcard
 from ..ages import today
@@ -490,7 +490,7 @@ def _apply(
 
 def _read(upload) -> SheetData:
     validate_upload(upload, allowed={XLSX}, max_bytes=MAX_UPLOAD_BYTES)
-    return read_sheet(upload, required=REQUIRED, max_rows=MAX_ROWS)
+    return read_sheet(upload, required=REQUIRED, max_rows=MAX_ROWS, max_columns=template_width(COLUMNS))
 
 
 def member_import(*, upload, organisation: Organisation, by=None, dry_run: bool, request=None) -> ImportReport:

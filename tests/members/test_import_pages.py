@@ -10,7 +10,8 @@ from members import crypto
 from members.choices import ImportStatus
 from members.models import Member, MemberImport
 
-from .xlsx_helpers import roster_row, roster_xlsx
+from .. import xlsx_damage
+from .xlsx_helpers import HEADERS, roster_row, roster_xlsx
 
 
 def upload(client, org, content: bytes, name: str = "花名册.xlsx"):
@@ -162,3 +163,32 @@ def test_previews_left_unconfirmed_are_purged_with_their_files(
     record.refresh_from_db()
     assert record.status == ImportStatus.DISCARDED and not storage.exists(name)
     assert PeriodicTask.objects.filter(task="members.purge_stale_imports", enabled=True).exists()
+
+
+def _many_rows(n: int = 30) -> list[dict]:
+    return [roster_row(f"成员{i}", date(2005, 1, 1), i + 1) for i in range(n)]
+
+
+def test_a_roster_garbled_after_its_first_rows_is_refused_with_a_reason(secretary_a_client, district):
+    content = xlsx_damage.garbled_workbook(roster_xlsx(_many_rows())).getvalue()
+    response = upload(secretary_a_client, district.sub_a, content)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["无法读取该 Excel 文件，请使用平台提供的模板。"]
+    assert not MemberImport.objects.exists() and not Member.objects.exists()
+
+
+def test_a_roster_declaring_16384_columns_is_refused_before_its_rows_are_read(
+    secretary_a_client, district, monkeypatch
+):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    row = ["某", "450202200001010010", "", "", "", "", "", "团员"]
+    content = xlsx_damage.hostile_workbook(HEADERS, row).getvalue()
+    read = []
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", lambda *args, **kwargs: read.append(1))
+    response = upload(secretary_a_client, district.sub_a, content)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "工作表的列数过多（16384 列），超出模板的列数太多。请使用平台提供的模板，删除多余的列后重新上传。"
+    ]
+    assert read == [] and not MemberImport.objects.exists()
