@@ -520,8 +520,12 @@ def member_import(*, upload, organisation: Organisation, by=None, dry_run: bool,
                 request=request,
             )
     except IntegrityError as exc:
-        # Someone registered one of these people (or member numbers) in the meantime.
-        raise ValidationError("导入期间花名册已被他人修改，未写入任何数据。请重新上传预览。") from exc
+        # Someone registered one of these people (or member numbers) between the check and the
+        # write: another confirmation of the same roster, say. The savepoint took back every row.
+        raise ValidationError(
+            "名单已变化，请重新检查：导入期间花名册已被他人修改（如同一名单已被另一次确认导入），本次未写入任何数据。",
+            code="changed",
+        ) from exc
     return report
 
 

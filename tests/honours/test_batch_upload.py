@@ -296,3 +296,32 @@ def test_a_list_declaring_16384_columns_is_refused_before_its_rows_are_read(secr
     assert response.status_code == 200
     assert "列数过多（16384 列）" in response.context["form"].errors["file"][0]
     assert read == [] and not Honour.objects.exists()
+
+
+def test_an_import_that_lost_the_race_to_another_writes_nothing_and_says_so(secretary_a_client, setting, monkeypatch):
+    """Another import (or a pick) adds 韦小红 with the same title between this import's check
+    and its write: the unique key refuses the write, and the page says what happened."""
+    from honours.services import batches
+    from honours.services import imports as service
+
+    batch = setting["batch"]
+    planned = service.plan_import
+
+    def other_writer_first(*args, **kwargs):
+        result = planned(*args, **kwargs)
+        winner = batches.new_recipient(
+            batch,
+            title="优秀共青团员",
+            recipient_kind=RecipientKind.LEAGUE_MEMBER,
+            member=setting["member_a"],
+            recipient_name="韦小红",
+            organisation=setting["member_a"].organisation,
+        )
+        winner.save()
+        return result
+
+    monkeypatch.setattr(service, "plan_import", other_writer_first)
+    response = upload(secretary_a_client, batch, xlsx(good_rows(setting)))
+    assert response.status_code == 200
+    assert "名单已变化，请重新检查" in response.context["form"].errors["file"][0]
+    assert not Honour.objects.filter(batch=batch).exists()

@@ -192,3 +192,39 @@ def test_a_roster_declaring_16384_columns_is_refused_before_its_rows_are_read(
         "工作表的列数过多（16384 列），超出模板的列数太多。请使用平台提供的模板，删除多余的列后重新上传。"
     ]
     assert read == [] and not MemberImport.objects.exists()
+
+
+def test_a_confirmation_that_lost_the_race_writes_nothing_and_says_so(secretary_a_client, district, monkeypatch):
+    """Two previews of one roster confirmed at once: the other confirmation commits 黄磊
+    between this one's check and its write (the interleaving is played in that order)."""
+    from members.services import imports as service
+
+    from ..factories import MemberFactory
+
+    upload(secretary_a_client, district.sub_a, roster_xlsx(rows()))
+    record = MemberImport.objects.get()
+    planned = service.plan_import
+
+    def winner_commits_first(*args, **kwargs):
+        result = planned(*args, **kwargs)
+        MemberFactory(
+            name="黄磊", organisation=district.branch_a, birth_date=date(2006, 11, 2), id_number=make_full_b()
+        )
+        return result
+
+    monkeypatch.setattr(service, "plan_import", winner_commits_first)
+    response = secretary_a_client.post(reverse("members:import_confirm", args=[record.pk]), follow=True)
+    assert response.status_code == 200
+    assert "名单已变化，请重新检查" in response.content.decode()
+    # Nothing of this import is written. (The played winner's row was written on this import's
+    # connection, so it went back with it; test_import_race.py keeps a real winner's rows.)
+    assert not Member.objects.exists()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.PREVIEWED and record.file  # may be confirmed again after a look
+    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+
+
+def make_full_b() -> str:
+    from ..factories import make_id_number
+
+    return make_id_number(date(2006, 11, 2), 2)
