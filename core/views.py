@@ -131,7 +131,8 @@ class ExportJobStatusView(AccessMixin, ScopedObjectMixin, DetailView):
         return JsonResponse(
             {
                 "status": job.status,
-                "status_display": job.get_status_display(),
+                "status_display": job.status_label,
+                "stalled": job.stalled,
                 "progress": job.progress,
                 "total": job.total,
                 "percent": job.percent,
