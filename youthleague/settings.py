@@ -218,6 +218,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Eager execution is for nothing but an explicit opt-in; CI never uses it.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False) and not CI
+# How long a reminder run holds the rows it is e-mailing before a retry may send them
+# (obligations.services.reminders); the retry is queued for the moment it lapses.
+REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
 # How long a background job (export, report, roster import) stays its worker's without a
 # renewal; the worker renews it at every progress step (core.leases).
 JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "120"))
