@@ -93,7 +93,7 @@ def read_sheet(
     or more than ``max_columns`` columns. Both limits are checked from the sheet's extent
     before any row is read, and rows again while reading, since a declared extent can be
     absent or wrong; no row is ever read wider than ``max_columns``. ``progress`` is called
-    with the number of rows read every PROGRESS_EVERY rows.
+    with the number of rows read every PROGRESS_EVERY rows, and once at the end.
     """
     with _sheet_rows(upload, max_rows, max_columns) as rows:
         header_cells = next(rows, None)
@@ -108,6 +108,7 @@ def read_sheet(
             raise ValidationError(f"缺少表头：{'、'.join(missing)}。请使用平台提供的模板。", code="headers")
         data = SheetData(headers=[h for h in headers if h], letters=letters)
         columns = [(i, h) for i, h in enumerate(headers) if h]
+        number = 1
         for number, cells in enumerate(rows, start=2):
             if number - 1 > max_rows:
                 raise _too_many_rows(None, max_rows)
@@ -123,6 +124,8 @@ def read_sheet(
             row = SheetRow(number, values, frozenset(numeric))
             if not row.is_blank():
                 data.rows.append(row)
+        if progress is not None:
+            progress(number)
         return data
 
 
