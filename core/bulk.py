@@ -131,7 +131,9 @@ def insert_rows(model: type[models.Model], objs: Iterable[models.Model], *, batc
         quote(model._meta.db_table), ", ".join(quote(field.column) for field, _ in columns)
     )
     rows = iter(objs)
-    with connection.cursor() as cursor:
+    # copy_expert is the driver's own method, outside the errors Django's cursor translates:
+    # without the wrapper a duplicate key would be psycopg2's UniqueViolation, not IntegrityError.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         while batch := list(islice(rows, batch_size)):
             cursor.copy_expert(sql, io.StringIO("\n".join(_lines(batch, columns)) + "\n"))
     for obj in objs:

@@ -11,6 +11,9 @@ from youthleague.celery import app as celery_app
 from .models import Heartbeat
 from .services import BEAT_HEARTBEAT
 
+# Answered by core.middleware.HealthCheckMiddleware, first of all the middleware.
+HEALTH_PATH = "/healthz"
+
 
 def check_database() -> tuple[bool, str]:
     try:

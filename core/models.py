@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .leases import JobLease
+
 
 class Heartbeat(models.Model):
     """When a periodic task last ran: proves the worker and beat work together."""
@@ -98,8 +100,16 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The running worker's claim, renewed as it writes rows (core.leases).
+    lease_expires_at = models.DateTimeField("租约到期", null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()
+    lease = JobLease(
+        status_field="status",
+        running=ExportStatus.RUNNING,
+        waiting=(ExportStatus.PENDING,),
+        expires_field="lease_expires_at",
+    )
 
     class Meta:
         verbose_name = "导出任务"
@@ -120,3 +130,16 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker stopped renewing the lease: it died."""
+        return self.lease.lapsed(self)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == ExportStatus.FAILED or self.stalled
+
+    @property
+    def status_label(self) -> str:
+        return "已中断" if self.stalled else self.get_status_display()

@@ -1,10 +1,9 @@
 import logging
-from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -29,9 +28,6 @@ def heartbeat_record(*, name: str = BEAT_HEARTBEAT) -> Heartbeat:
 
 # --- Exports ------------------------------------------------------------------
 
-# A job still "running" this long after it started belongs to a worker that died: a
-# redelivered task may take it over.
-EXPORT_STALE_AFTER = timedelta(minutes=30)
 # Exports estimated at or under this many rows are rendered in the request.
 EXPORT_INLINE_MAX_ROWS = 2000
 
@@ -76,28 +72,34 @@ def export_request(*, user, exporter: str, params: dict) -> ExportJob:
 
 
 def export_run(*, job_id) -> ExportJob | None:
-    """Render a queued export. Safe to call twice: only one call claims the job."""
-    from .models import ExportStatus
+    """Render a queued export. Safe to call twice: only one call claims the job.
 
+    A job whose worker died (its lease lapsed) is taken over; one whose worker still
+    renews its lease is left to it, and looked at again when the lease would lapse.
+    """
+    from .models import ExportStatus
+    from .tasks import run_export
+
+    jobs = ExportJob.objects.filter(pk=job_id)
     now = timezone.now()
-    claimable = Q(status=ExportStatus.PENDING) | Q(status=ExportStatus.RUNNING, started_at__lt=now - EXPORT_STALE_AFTER)
-    claimed = ExportJob.objects.filter(claimable, pk=job_id).update(
-        status=ExportStatus.RUNNING, started_at=now, attempts=F("attempts") + 1, error="", progress=0
-    )
-    if not claimed:
+    if not ExportJob.lease.claim(jobs, now=now, started_at=now, attempts=F("attempts") + 1, error="", progress=0):
+        ExportJob.lease.check_again_when_lapsed(jobs, task=run_export, args=(str(job_id),))
         return None
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
 
     def progress(rows: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(progress=rows)
+        ExportJob.lease.renew(jobs, progress=rows)
 
     try:
         instance = export_registry.get_exporter(job.exporter)
         result = instance.render(user=job.requested_by, params=job.params, progress=progress)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the job for a retry
         logger.exception("Export %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, finished_at=timezone.now(), error=mask_id_numbers(_error_text(exc))
+        jobs.update(
+            status=ExportStatus.FAILED,
+            finished_at=timezone.now(),
+            error=mask_id_numbers(_error_text(exc)),
+            lease_expires_at=None,
         )
         job.refresh_from_db()
         return job
@@ -108,6 +110,7 @@ def export_run(*, job_id) -> ExportJob | None:
     job.progress = result.row_count
     job.status = ExportStatus.DONE
     job.finished_at = timezone.now()
+    job.lease_expires_at = None
     job.save()
     audit_record(
         user=job.requested_by,
@@ -121,12 +124,16 @@ def export_run(*, job_id) -> ExportJob | None:
 
 @transaction.atomic
 def export_retry(*, job: ExportJob) -> ExportJob:
+    """Queue a failed job again, or one whose worker died (its lease lapsed)."""
     from .models import ExportStatus
 
-    if job.status != ExportStatus.FAILED:
-        raise ValidationError("只有失败的导出任务可以重试。")
-    ExportJob.objects.filter(pk=job.pk, status=ExportStatus.FAILED).update(status=ExportStatus.PENDING, error="")
-    job.refresh_from_db()
+    job = ExportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status == ExportStatus.RUNNING and not job.stalled:
+        raise ValidationError("该导出任务仍在生成中，无需重试。")
+    if not job.can_retry:
+        raise ValidationError("只有失败或已中断的导出任务可以重试。")
+    job.status, job.error, job.lease_expires_at = ExportStatus.PENDING, "", None
+    job.save(update_fields=["status", "error", "lease_expires_at"])
     _queue_export(job)
     return job
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
 from . import views
+from .health import HEALTH_PATH
 
 app_name = "core"
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path(HEALTH_PATH.lstrip("/"), views.healthz, name="healthz"),
     path("exports/", views.ExportJobListView.as_view(), name="export_list"),
     path("exports/start/", views.ExportStartView.as_view(), name="export_start"),
     path("exports/<uuid:pk>/", views.ExportJobDetailView.as_view(), name="export_detail"),

@@ -1,8 +1,20 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.db import InterfaceError, OperationalError
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+    QueryDict,
+)
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views import View
@@ -22,6 +34,46 @@ from .models import AuditEvent, ExportJob, ExportStatus
 def healthz(request):
     healthy, report = health_report()
     return JsonResponse({"status": "ok" if healthy else "fail", **report}, status=200 if healthy else 503)
+
+
+def _outage_errors() -> tuple[type[BaseException], ...]:
+    errors: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # the embedded stack has no Redis
+        return errors
+    return (*errors, RedisConnectionError, RedisTimeoutError)
+
+
+OUTAGE_ERRORS = _outage_errors()
+MAINTENANCE_RETRY_AFTER = 60  # seconds, the Retry-After of the maintenance page
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or an error it was raised from) means the database or cache is unreachable."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OUTAGE_ERRORS):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def server_error(request):
+    """handler500: a 503 maintenance page when the database or cache is down, else the 500 page.
+
+    Django calls it for an exception from any layer (a view, or a middleware loading the
+    session or the user), with the exception still being handled, so one place covers every
+    page; a middleware's process_exception would only see the views'. The pages are rendered
+    without the request, so no context processor asks for the user, the session or the database.
+    """
+    if is_outage(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(MAINTENANCE_RETRY_AFTER)
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 class ExportStartView(AccessMixin, View):
@@ -79,7 +131,8 @@ class ExportJobStatusView(AccessMixin, ScopedObjectMixin, DetailView):
         return JsonResponse(
             {
                 "status": job.status,
-                "status_display": job.get_status_display(),
+                "status_display": job.status_label,
+                "stalled": job.stalled,
                 "progress": job.progress,
                 "total": job.total,
                 "percent": job.percent,

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -22,10 +22,14 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 MAX_ROWS = 50_000
+# Columns a sheet may have beyond its template's (a 序号 column, a few notes of the sender's own)
+# before it is refused unread; only that many columns of any row are ever read.
+EXTRA_COLUMNS = 20
 TEXT_FORMAT = "@"
 # calamine holds a sheet as one grid of rows × columns (a few dozen bytes a cell) and aborts
 # the whole process when it cannot allocate it; beyond this many cells openpyxl streams instead.
 DENSE_CELLS_LIMIT = 2_000_000
+PROGRESS_EVERY = 1000
 
 
 @dataclass(frozen=True)
@@ -69,16 +73,31 @@ def _too_many_rows(count: int | None, max_rows: int) -> ValidationError:
     return ValidationError(f"工作表行数过多{counted}，单次导入上限为 {max_rows} 行。", code="too_many_rows")
 
 
-def read_sheet(upload, *, required: list[str] | None = None, max_rows: int = MAX_ROWS) -> SheetData:
+def template_width(columns: list["TemplateColumn"]) -> int:
+    """How many columns an upload of this template may have: its own and EXTRA_COLUMNS more."""
+    return len(columns) + EXTRA_COLUMNS
+
+
+def read_sheet(
+    upload,
+    *,
+    required: list[str] | None = None,
+    max_rows: int = MAX_ROWS,
+    max_columns: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SheetData:
     """Read the first worksheet: row 1 holds the headers, later rows the data.
 
-    Raises ValidationError for an unreadable workbook, missing required headers, or more
-    than ``max_rows`` data rows (checked from the sheet's extent before reading rows, and
-    again while reading, since a declared extent can be absent or wrong).
+    Raises ValidationError for an unreadable workbook (also when the damage only shows
+    while the rows are read), missing required headers, more than ``max_rows`` data rows
+    or more than ``max_columns`` columns. Both limits are checked from the sheet's extent
+    before any row is read, and rows again while reading, since a declared extent can be
+    absent or wrong; no row is ever read wider than ``max_columns``. ``progress`` is called
+    with the number of rows read every PROGRESS_EVERY rows, and once at the end.
     """
-    with _sheet_rows(upload, max_rows) as rows:
+    with _sheet_rows(upload, max_rows, max_columns) as rows:
         header_cells = next(rows, None)
-        if not header_cells:
+        if header_cells is None:
             raise ValidationError("工作表为空：第 1 行应为表头。", code="empty")
         headers = [cell_text(h) for h in header_cells]
         while headers and not headers[-1]:
@@ -89,9 +108,12 @@ def read_sheet(upload, *, required: list[str] | None = None, max_rows: int = MAX
             raise ValidationError(f"缺少表头：{'、'.join(missing)}。请使用平台提供的模板。", code="headers")
         data = SheetData(headers=[h for h in headers if h], letters=letters)
         columns = [(i, h) for i, h in enumerate(headers) if h]
+        number = 1
         for number, cells in enumerate(rows, start=2):
             if number - 1 > max_rows:
                 raise _too_many_rows(None, max_rows)
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number)
             values, numeric = {}, set()
             width = len(cells)
             for i, header in columns:
@@ -102,30 +124,70 @@ def read_sheet(upload, *, required: list[str] | None = None, max_rows: int = MAX
             row = SheetRow(number, values, frozenset(numeric))
             if not row.is_blank():
                 data.rows.append(row)
+        if progress is not None:
+            progress(number)
         return data
 
 
 @contextmanager
-def _sheet_rows(upload, max_rows: int) -> Iterator[Iterator[tuple | list]]:
-    """The first worksheet's rows from row 1, each a sequence of cell values from column A."""
+def _sheet_rows(upload, max_rows: int, max_columns: int | None) -> Iterator[Iterator[tuple | list]]:
+    """The first worksheet's rows from row 1, each a sequence of cell values from column A.
+
+    Every error the readers raise, while opening the file or later while its rows are
+    parsed (openpyxl parses a read-only sheet lazily), is the "unreadable file" refusal.
+    """
     upload.seek(0)
     try:
         extent = _plain_extent(upload)
+        cells = _cell_count(upload) if extent is None and max_columns else None
     except Exception as exc:  # noqa: BLE001 - a damaged part: bad CRC, zlib.error, encryption, …
         raise _unreadable() from exc
     if extent is not None and extent[0] - 1 > max_rows:
         raise _too_many_rows(extent[0] - 1, max_rows)
+    if extent is not None and max_columns and extent[1] > max_columns:
+        raise _too_wide(extent[1])
+    if cells is not None and cells > (max_rows + 1) * max_columns:
+        # More cells without plain positions than rows of the allowed width hold: some row is
+        # wider than allowed, and parsing them all is the very cost being refused.
+        raise _too_wide(None)
     upload.seek(0)
     if extent is not None and extent[0] * extent[1] <= DENSE_CELLS_LIMIT:
         opened = _calamine_rows(upload)
     else:
-        opened = _openpyxl_rows(upload, max_rows)
+        opened = _openpyxl_rows(upload, max_rows, max_columns)
     with opened as rows:
-        yield rows
+        yield _guarded(rows)
+
+
+def _guarded(rows: Iterator) -> Iterator:
+    try:
+        yield from rows
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - XML errors, a missing part, a bad value: all unreadable
+        raise _unreadable() from exc
 
 
 def _unreadable() -> ValidationError:
     return ValidationError("无法读取该 Excel 文件，请使用平台提供的模板。", code="unreadable")
+
+
+def _too_wide(columns: int | None) -> ValidationError:
+    counted = f"（{columns} 列）" if columns is not None else ""
+    return ValidationError(
+        f"工作表的列数过多{counted}，超出模板的列数太多。请使用平台提供的模板，删除多余的列后重新上传。",
+        code="too_wide",
+    )
+
+
+# The opening of a cell element however it is written: <c …>, <c>, <c/>, <x:c …>.
+_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def _cell_count(upload) -> int:
+    """How many cells every part of the archive holds, counted without parsing them."""
+    with zipfile.ZipFile(upload) as archive:
+        return sum(len(_ANY_CELL.findall(archive.read(info))) for info in archive.infolist())
 
 
 # A cell as Excel, WPS, LibreOffice and openpyxl write it: position first, in double quotes.
@@ -180,7 +242,7 @@ def _calamine_rows(upload) -> Iterator[Iterator[list]]:
 
 
 @contextmanager
-def _openpyxl_rows(upload, max_rows: int) -> Iterator[Iterator[tuple]]:
+def _openpyxl_rows(upload, max_rows: int, max_columns: int | None) -> Iterator[Iterator[tuple]]:
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
@@ -189,10 +251,16 @@ def _openpyxl_rows(upload, max_rows: int) -> Iterator[Iterator[tuple]]:
         if not workbook.worksheets:
             raise _unreadable()
         sheet = workbook.worksheets[0]
-        declared = sheet.max_row or 0
-        if declared - 1 > max_rows:
-            raise _too_many_rows(declared - 1, max_rows)
-        yield sheet.iter_rows(values_only=True)
+        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+        if declared_rows - 1 > max_rows:
+            raise _too_many_rows(declared_rows - 1, max_rows)
+        if max_columns and declared_columns > max_columns:
+            raise _too_wide(declared_columns)
+        # The <dimension> only served to refuse early: openpyxl would pad every row to its
+        # width (16,384 cells a row for "A1:XFD…") and stop at its last row, dropping any row
+        # it understates. Rows are read to their real end, no wider than allowed.
+        sheet.reset_dimensions()
+        yield sheet.iter_rows(max_col=max_columns, values_only=True)
     finally:
         workbook.close()
 

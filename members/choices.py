@@ -156,7 +156,18 @@ class CohortLevel(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "检查中"  # a large file, checked in the background
     PREVIEWED = "previewed", "待确认"
+    APPLYING = "applying", "导入中"  # a large file, written in the background
     APPLIED = "applied", "已导入"
     FAILED = "failed", "有错误"
     DISCARDED = "discarded", "已放弃"
+
+
+class ImportJobStatus(models.TextChoices):
+    """The background task of a large roster import (members.run_import)."""
+
+    IDLE = "idle", "无"
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "处理中"
+    DONE = "done", "已完成"

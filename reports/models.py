@@ -3,6 +3,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from branches.scoping import ScopedQuerySet
+from core.leases import JobLease
 
 
 class Half(models.IntegerChoices):
@@ -72,6 +73,7 @@ class Report(models.Model):
     job_status = models.CharField("后台任务", max_length=8, choices=JobStatus.choices, default=JobStatus.IDLE)
     job_error = models.TextField("失败原因", blank=True)
     job_started_at = models.DateTimeField(null=True, blank=True)
+    job_lease_expires_at = models.DateTimeField(null=True, blank=True)  # renewed by the running worker
     docx_file = models.FileField("Word 文件", upload_to="reports/%Y/", blank=True)
     xlsx_file = models.FileField("统计附表", upload_to="reports/%Y/", blank=True)
     rendered_at = models.DateTimeField("文件生成时间", null=True, blank=True)
@@ -79,8 +81,16 @@ class Report(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["content", "job_status", "job_error", "job_started_at"])
+    history = HistoricalRecords(
+        excluded_fields=["content", "job_status", "job_error", "job_started_at", "job_lease_expires_at"]
+    )
     objects = ReportQuerySet.as_manager()
+    job_lease = JobLease(
+        status_field="job_status",
+        running=JobStatus.RUNNING,
+        waiting=(JobStatus.QUEUED,),
+        expires_field="job_lease_expires_at",
+    )
 
     class Meta:
         verbose_name = "半年工作总结"
@@ -109,6 +119,11 @@ class Report(models.Model):
     @property
     def job_running(self) -> bool:
         return self.job_status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def job_stalled(self) -> bool:
+        """The job's worker stopped renewing its lease (it died): the job may be run again."""
+        return self.job_lease.lapsed(self)
 
 
 class PlanItemQuerySet(ScopedQuerySet):

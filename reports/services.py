@@ -2,7 +2,6 @@
 
 import logging
 import uuid
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -24,8 +23,6 @@ from .numbers import Style, style_problem
 from .plan import draft_plan
 
 logger = logging.getLogger(__name__)
-
-JOB_STALE_AFTER = timedelta(minutes=30)
 
 
 def _content(report: Report) -> ReportContent | None:
@@ -429,12 +426,16 @@ def report_run_job(*, report_id: int, user=None) -> Report | None:
     """The background job: recompile a draft, or render a finalised report's files. Claimed once.
 
     A draft's files are not stored: downloading a draft renders it as it reads at that moment
-    (report_file), so no stored file can fall behind an edit."""
+    (report_file), so no stored file can fall behind an edit. The job is held under a lease
+    (core.leases): one whose worker died is taken over by the next delivery; one whose worker
+    lives is left to it and looked at again when its lease would lapse.
+    """
+    from .tasks import run_report_job
+
+    jobs = Report.objects.filter(pk=report_id)
     now = timezone.now()
-    claimable = Report.objects.filter(pk=report_id, job_status=JobStatus.QUEUED) | Report.objects.filter(
-        pk=report_id, job_status=JobStatus.RUNNING, job_started_at__lt=now - JOB_STALE_AFTER
-    )
-    if not claimable.update(job_status=JobStatus.RUNNING, job_started_at=now, job_error=""):
+    if not Report.job_lease.claim(jobs, now=now, job_started_at=now, job_error=""):
+        Report.job_lease.check_again_when_lapsed(jobs, task=run_report_job, args=(report_id,))
         return None
     report = Report.objects.select_related("organisation").get(pk=report_id)
     try:
@@ -444,11 +445,11 @@ def report_run_job(*, report_id: int, user=None) -> Report | None:
             report = report_compile(report=report, user=user or report.compiled_by)
     except Exception as exc:  # noqa: BLE001 - recorded for the page, retried on request
         logger.exception("Report job %s failed", report_id)
-        Report.objects.filter(pk=report_id).update(
-            job_status=JobStatus.FAILED, job_error=f"{type(exc).__name__}: {exc}"[:2000]
+        jobs.update(
+            job_status=JobStatus.FAILED, job_error=f"{type(exc).__name__}: {exc}"[:2000], job_lease_expires_at=None
         )
         return Report.objects.get(pk=report_id)
-    Report.objects.filter(pk=report_id).update(job_status=JobStatus.DONE)
+    jobs.update(job_status=JobStatus.DONE, job_lease_expires_at=None)
     report.refresh_from_db()
     return report
 

@@ -27,9 +27,16 @@ def test_database_url() -> str:
 
 
 @contextmanager
-def celery_processes(*, beat: bool, log_dir: Path):
-    """Run a worker (and beat) with the test database and the broker this process uses."""
-    env = {**os.environ, "DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1"}
+def celery_processes(
+    *, beat: bool, log_dir: Path, pool: str = "solo", env: dict[str, str] | None = None, include: str = ""
+):
+    """Run a worker (and beat) with the test database and the broker this process uses.
+
+    ``pool="prefork"`` runs the task in a child process (one), as production does, so a test
+    can kill the child and watch the worker redeliver; ``env`` adds to the environment;
+    ``include`` names a module the worker imports at start-up (before forking its child).
+    """
+    env = {**os.environ, **(env or {}), "DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1"}
     celery = [sys.executable, "-m", "celery", "-A", "youthleague"]
     commands = {
         "worker": [
@@ -40,7 +47,8 @@ def celery_processes(*, beat: bool, log_dir: Path):
             "--concurrency",
             "1",
             "--pool",
-            "solo",
+            pool,
+            *(["--include", include] if include else []),
             "--without-gossip",
             "--without-mingle",
             "--hostname",

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz first: it must answer without the session, the user or the cache.
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -216,6 +218,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Eager execution is for nothing but an explicit opt-in; CI never uses it.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False) and not CI
+# How long a reminder run holds the rows it is e-mailing before a retry may send them
+# (obligations.services.reminders); the retry is queued for the moment it lapses.
+REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
+# How long a background job (export, report, roster import) stays its worker's without a
+# renewal; the worker renews it at every progress step (core.leases).
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "120"))
 # How old the heartbeat may be before /healthz reports it stale (seconds).
 HEARTBEAT_MAX_AGE = int(os.environ.get("HEARTBEAT_MAX_AGE", "180"))
 

@@ -15,3 +15,7 @@ urlpatterns = [
     path("honours/", include("honours.urls")),
     path("bench/", include("core.bench.urls")),
 ]
+
+# A database or cache outage is a 503 "系统维护中" page; anything else the 500 page. Both are
+# rendered without a request context, so neither needs the database (core.views.server_error).
+handler500 = "core.views.server_error"

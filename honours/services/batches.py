@@ -158,7 +158,9 @@ def write_recipients(batch: CommendationBatch, honours: Sequence[Honour], *, use
             )
             mark_changed()
     except IntegrityError as exc:
-        raise ValidationError("名单中已有相同的获奖对象（同一称号），未写入任何数据。") from exc
+        raise ValidationError(
+            "名单已变化，请重新检查：名单中已有相同的获奖对象（同一称号），未写入任何数据。", code="changed"
+        ) from exc
 
 
 @transaction.atomic

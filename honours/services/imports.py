@@ -16,7 +16,7 @@ from branches.scoping import Scope
 from core.audit import audit_record, mask_id_numbers
 from core.models import AuditAction
 from core.uploads import XLSX, validate_upload
-from core.xlsx import SheetData, TemplateColumn, read_sheet, write_template
+from core.xlsx import SheetData, TemplateColumn, read_sheet, template_width, write_template
 from members import crypto, idcard
 from members.ages import today
 from members.models import Member
@@ -331,7 +331,7 @@ def batch_import(*, batch: CommendationBatch, upload, user, dry_run: bool = Fals
     rows, missing headers). Row problems are in the report; with any of them nothing is written.
     """
     validate_upload(upload, allowed={XLSX}, max_bytes=MAX_UPLOAD_BYTES)
-    sheet = read_sheet(upload, required=REQUIRED, max_rows=MAX_ROWS)
+    sheet = read_sheet(upload, required=REQUIRED, max_rows=MAX_ROWS, max_columns=template_width(COLUMNS))
     if not sheet.rows:
         raise ValidationError("工作表中没有数据行。")
     with transaction.atomic():

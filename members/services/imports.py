@@ -9,7 +9,7 @@ row and column without ever echoing an ID number.
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -23,7 +23,7 @@ from core.bulk import insert_rows
 from core.freshness import mark_changed
 from core.models import AuditAction
 from core.uploads import XLSX, validate_upload
-from core.xlsx import MAX_ROWS, SheetData, TemplateColumn, read_sheet, write_template
+from core.xlsx import MAX_ROWS, SheetData, TemplateColumn, read_sheet, template_width, write_template
 
 from .. import crypto, idcard
 from ..ages import today
@@ -488,19 +488,28 @@ def _apply(
 # --- Running ----------------------------------------------------------------------------
 
 
-def _read(upload) -> SheetData:
+def read_roster(upload, *, progress=None) -> SheetData:
+    """The roster's rows, after the checks every upload gets; ValidationError for a refused file."""
     validate_upload(upload, allowed={XLSX}, max_bytes=MAX_UPLOAD_BYTES)
-    return read_sheet(upload, required=REQUIRED, max_rows=MAX_ROWS)
+    columns = template_width(COLUMNS)
+    return read_sheet(upload, required=REQUIRED, max_rows=MAX_ROWS, max_columns=columns, progress=progress)
 
 
 def member_import(*, upload, organisation: Organisation, by=None, dry_run: bool, request=None) -> ImportReport:
     """Check ``upload`` and, unless ``dry_run`` or any row has a problem, write every row.
 
     Raises ValidationError for a file refused as a whole (wrong type, too big, a zip
-    bomb, too many rows, missing headers). Row problems are in the report; when there is
-    one, nothing is written.
+    bomb, too many rows, missing headers) and for a write that met rows written since the
+    check (code "changed"). Row problems are in the report; when there is one, nothing is written.
     """
-    sheet = _read(upload)
+    sheet = read_roster(upload)
+    return member_import_sheet(sheet=sheet, organisation=organisation, by=by, dry_run=dry_run, request=request)
+
+
+def member_import_sheet(
+    *, sheet: SheetData, organisation: Organisation, by=None, dry_run: bool, request=None
+) -> ImportReport:
+    """``member_import`` for rows already read (by ``read_roster``)."""
     if dry_run:
         report, _create, _update = plan_import(sheet, organisation=organisation)
         return report
@@ -520,8 +529,12 @@ def member_import(*, upload, organisation: Organisation, by=None, dry_run: bool,
                 request=request,
             )
     except IntegrityError as exc:
-        # Someone registered one of these people (or member numbers) in the meantime.
-        raise ValidationError("导入期间花名册已被他人修改，未写入任何数据。请重新上传预览。") from exc
+        # Someone registered one of these people (or member numbers) between the check and the
+        # write: another confirmation of the same roster, say. The savepoint took back every row.
+        raise ValidationError(
+            "名单已变化，请重新检查：导入期间花名册已被他人修改（如同一名单已被另一次确认导入），本次未写入任何数据。",
+            code="changed",
+        ) from exc
     return report
 
 
@@ -566,32 +579,3 @@ def _record_created(hashes: list[str], *, user, reason: str, chunk: int = 1000) 
                 f"WHERE {quote('id_number_hash')} IN ({', '.join(['%s'] * len(part))})",
                 [when, reason, "+", getattr(user, "pk", None), *part],
             )
-
-
-# --- Housekeeping ------------------------------------------------------------------------
-
-# An upload waits this long for confirmation; after that it is discarded with its file,
-# which holds full ID numbers.
-STALE_IMPORT_AFTER = timedelta(hours=24)
-
-
-def member_imports_purge_stale(*, now=None) -> int:
-    """Discard previews nobody confirmed, deleting their stored files. Returns how many."""
-    from ..choices import ImportStatus
-    from ..models import MemberImport
-
-    cutoff = (now or timezone.now()) - STALE_IMPORT_AFTER
-    purged = 0
-    for record in MemberImport.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff):
-        with transaction.atomic():
-            locked = MemberImport.objects.select_for_update().get(pk=record.pk)
-            if locked.status != ImportStatus.PREVIEWED:
-                continue
-            if locked.file:
-                storage, name = locked.file.storage, locked.file.name
-                locked.file = ""
-                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
-            locked.status = ImportStatus.DISCARDED
-            locked.save(update_fields=["status", "file"])
-            purged += 1
-    return purged

@@ -1,12 +1,7 @@
-import io
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -14,11 +9,17 @@ from django.views.generic import DetailView, FormView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from core.exporters import XLSX_CONTENT_TYPE
 
-from .. import crypto
 from ..choices import ImportStatus
 from ..forms import ImportUploadForm
 from ..models import MemberImport
-from ..services.imports import MAX_UPLOAD_BYTES, member_import, template_bytes
+from ..services.import_jobs import (
+    member_import_confirm,
+    member_import_discard,
+    member_import_may_confirm,
+    member_import_retry,
+    member_import_upload,
+)
+from ..services.imports import MAX_UPLOAD_BYTES, template_bytes
 
 
 class ImportTemplateView(AccessMixin, View):
@@ -32,7 +33,7 @@ class ImportTemplateView(AccessMixin, View):
 
 
 class ImportUploadView(AccessMixin, FormView):
-    """Upload, check every row, keep the (encrypted) file and show the preview."""
+    """Upload: a small roster is checked at once and previewed; a large one is checked by a task."""
 
     access = Access.WRITE
     form_class = ImportUploadForm
@@ -46,29 +47,13 @@ class ImportUploadView(AccessMixin, FormView):
         return super().get_context_data(recent=recent[:10], max_mb=MAX_UPLOAD_BYTES // (1024 * 1024), **kwargs)
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        organisation = form.cleaned_data["organisation"]
         try:
-            report = member_import(upload=upload, organisation=organisation, by=self.request.user, dry_run=True)
+            record = member_import_upload(
+                upload=form.cleaned_data["file"], organisation=form.cleaned_data["organisation"], user=self.request.user
+            )
         except ValidationError as exc:
             form.add_error("file", exc.messages)
             return self.form_invalid(form)
-        upload.seek(0)
-        record = MemberImport(
-            organisation=organisation,
-            uploaded_by=self.request.user,
-            original_name=(upload.name or "roster.xlsx")[:200],
-            status=ImportStatus.PREVIEWED if report.ok else ImportStatus.FAILED,
-            row_count=report.rows,
-            created_count=report.created,
-            updated_count=report.updated,
-            problem_count=len(report.problems),
-            report=report.as_json(),
-        )
-        if report.ok:
-            # The roster holds full ID numbers: it waits for confirmation encrypted.
-            record.file.save("roster.xlsx.enc", ContentFile(crypto.encrypt_bytes(upload.read())), save=False)
-        record.save()
         return HttpResponseRedirect(reverse("members:import_detail", args=[record.pk]))
 
 
@@ -84,63 +69,76 @@ class ImportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        report = self.object.report or {}
+        record = self.object
+        report = record.report or {}
         problems = report.get("problems", [])
+        may_act = member_import_may_confirm(self.request.user, record)
         ctx.update(
             problems=problems[: self.shown_problems],
             problems_hidden=max(0, len(problems) - self.shown_problems),
             planned=report.get("planned", []),
             planned_hidden=max(0, report.get("planned_total", 0) - len(report.get("planned", []))),
             unchanged=report.get("unchanged", 0),
-            can_confirm=self.object.status == ImportStatus.PREVIEWED and _may_confirm(self.request.user, self.object),
+            can_confirm=record.status == ImportStatus.PREVIEWED and may_act,
+            can_retry=record.stalled and may_act,
         )
         return ctx
 
 
-def _may_confirm(user, record: MemberImport) -> bool:
-    return user.can_write and (record.uploaded_by_id == user.pk or user.is_committee_staff)
+class ImportStatusView(AccessMixin, ScopedObjectMixin, DetailView):
+    """JSON for the detail page's poller while the task checks or writes a large roster."""
+
+    access = Access.READ
+    model = MemberImport
+
+    def render_to_response(self, context):
+        record = self.object
+        return JsonResponse(
+            {
+                "status": record.status,
+                "status_display": record.get_status_display(),
+                "working": record.working,
+                "stalled": record.stalled,
+                "progress": record.progress,
+            }
+        )
 
 
-class ImportConfirmView(AccessMixin, ScopedObjectMixin, DetailView):
-    """POST: write every row of a previewed roster in one transaction, or none."""
-
+class _ImportAction(AccessMixin, ScopedObjectMixin, DetailView):
     access = Access.WRITE
     model = MemberImport
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        with transaction.atomic():
-            record = MemberImport.objects.select_for_update().get(pk=self.get_object().pk)
-            if not _may_confirm(request.user, record):
-                raise PermissionDenied
-            if record.status != ImportStatus.PREVIEWED or not record.file:
-                messages.error(request, "该导入已处理，不能重复确认。")
-                return HttpResponseRedirect(reverse("members:import_detail", args=[record.pk]))
-            with record.file.open("rb") as stored:
-                content = crypto.decrypt_bytes(stored.read())
-            upload = io.BytesIO(content)
-            upload.name = record.original_name
-            try:
-                report = member_import(
-                    upload=upload, organisation=record.organisation, by=request.user, dry_run=False, request=request
-                )
-            except ValidationError as exc:
-                messages.error(request, "；".join(exc.messages))
-                return HttpResponseRedirect(reverse("members:import_detail", args=[record.pk]))
-            record.report = report.as_json()
-            record.created_count, record.updated_count = report.created, report.updated
-            record.problem_count = len(report.problems)
-            if report.applied:
-                record.status = ImportStatus.APPLIED
-                record.applied_at = timezone.now()
-                messages.success(request, f"导入完成：新增 {report.created} 人，更新 {report.updated} 人。")
-            else:
-                # The roster changed since the preview and a row no longer fits: nothing written.
-                record.status = ImportStatus.FAILED
-                messages.error(request, "花名册自预览后已有变化，部分行不再符合要求，未写入任何数据。")
-            _discard_file(record)
-            record.save()
+        record = self.get_object()
+        try:
+            self.act(record)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
         return HttpResponseRedirect(reverse("members:import_detail", args=[record.pk]))
+
+
+class ImportConfirmView(_ImportAction):
+    """POST: write every row of a previewed roster in one transaction, or none."""
+
+    def act(self, record):
+        record = member_import_confirm(record=record, user=self.request.user, request=self.request)
+        if record.status == ImportStatus.APPLIED:
+            messages.success(
+                self.request, f"导入完成：新增 {record.created_count} 人，更新 {record.updated_count} 人。"
+            )
+        elif record.status == ImportStatus.APPLYING:
+            messages.info(self.request, "已开始导入，完成后本页自动刷新。")
+        else:
+            messages.error(self.request, "花名册自预览后已有变化，部分行不再符合要求，未写入任何数据。")
+
+
+class ImportRetryView(_ImportAction):
+    """POST: run the task again for a large roster whose worker stopped."""
+
+    def act(self, record):
+        member_import_retry(record=record, user=self.request.user)
+        messages.info(self.request, "已重新提交后台处理。")
 
 
 class ImportDiscardView(AccessMixin, ScopedObjectMixin, DetailView):
@@ -149,21 +147,6 @@ class ImportDiscardView(AccessMixin, ScopedObjectMixin, DetailView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        record = self.get_object()
-        if not _may_confirm(request.user, record):
-            raise PermissionDenied
-        if record.status == ImportStatus.PREVIEWED:
-            record.status = ImportStatus.DISCARDED
-            _discard_file(record)
-            record.save()
+        if member_import_discard(record=self.get_object(), user=request.user):
             messages.info(request, "已放弃本次导入，上传的文件已删除。")
         return HttpResponseRedirect(reverse("members:import"))
-
-
-def _discard_file(record: MemberImport) -> None:
-    """Forget the stored roster; the file itself goes once the transaction has committed."""
-    if not record.file:
-        return
-    storage, name = record.file.storage, record.file.name
-    record.file = ""
-    transaction.on_commit(lambda: storage.delete(name))

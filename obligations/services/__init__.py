@@ -8,6 +8,7 @@ from .reminders import (
     reminder_retry,
     reminders_queue_run,
     reminders_reconcile,
+    reminders_send_lapsed,
 )
 from .schedule import ReminderSchedule, reminder_schedule, reminder_schedule_update
 
@@ -24,4 +25,5 @@ __all__ = [
     "reminder_schedule_update",
     "reminders_queue_run",
     "reminders_reconcile",
+    "reminders_send_lapsed",
 ]

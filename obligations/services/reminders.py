@@ -13,14 +13,22 @@ A run has two phases:
    in the same transaction, so a run killed here leaves nothing behind, and a run that
    commits has delivered every in-app message it claimed, once.
 2. **E-mail** (outside any transaction). Rows are taken a few at a time under a lease
-   (a conditional UPDATE, as healthchecks claims its checks), sent one by one, and each
-   outcome is written as soon as it is known. A failure is recorded on the row and the
-   row is tried again by a later run; one bad address does not stop the others. A run
-   killed here leaves leased rows that the next run takes over once the lease expires.
-   Only an e-mail sent in the instant before a kill can go out twice; none is lost.
+   (a conditional UPDATE, as healthchecks claims its checks), and each row is claimed again
+   by a conditional UPDATE right before it is sent (so a row whose chunk lease lapsed and
+   that another run took over is left to that run), then marked sent as soon as the server
+   took it. A failure is recorded on the row and the row is tried again by the next daily
+   run; one bad address does not stop the others.
+
+A run that leases rows queues ``send_lapsed_reminders`` for the moment its lease lapses
+(after the claim commits): if the run died, that retry sends what it left, a few minutes
+later rather than the next day; if the run is still at work, the retry comes back when the
+leases it renews would lapse. What SMTP cannot give: the one e-mail being handed to the
+server at the instant its sender is killed (accepted, not yet marked sent) goes out again
+with the retry. That is at most one message per killed process; none is lost.
 """
 
 import logging
+import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -30,7 +38,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import F, Min, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -46,8 +54,9 @@ from ..models import EmailStatus, Message, Obligation, Reminder, ReminderKind
 logger = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# How long a run holds the rows it is e-mailing before another run may take them over.
-EMAIL_LEASE = timedelta(minutes=5)
+# How long a run holds the rows it is e-mailing before another run may take them over
+# (renewed for each row right before it is sent): REMINDER_LEASE_SECONDS, 5 minutes.
+EMAIL_LEASE = timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
 # Rows taken per lease: small enough that a chunk is sent well within the lease even when
 # every message waits the full SMTP timeout.
 EMAIL_CHUNK = 10
@@ -101,6 +110,7 @@ class ReconcileResult:
     retried: int = 0  # earlier rows this run took over and attempted
     no_recipient: int = 0  # due reminders with nobody to send them to
     lines: list[str] = field(default_factory=list)
+    lapse_check_queued: bool = False  # this run queued the retry for its leases' lapse
 
     @property
     def summary(self) -> str:
@@ -263,7 +273,7 @@ def reminder_candidates(*, now: datetime, result: ReconcileResult | None = None)
 # --- Phase 1: claim --------------------------------------------------------------------------
 
 
-def _claim(candidates: list[Candidate], *, run_id: uuid.UUID, now: datetime) -> list[Reminder]:
+def _claim(candidates: list[Candidate], *, run_id: uuid.UUID, now: datetime, result: ReconcileResult) -> list[Reminder]:
     """Insert the ledger rows and, for the rows this run inserted, the inbox messages."""
     if not candidates:
         return []
@@ -315,33 +325,39 @@ def _claim(candidates: list[Candidate], *, run_id: uuid.UUID, now: datetime) -> 
         Message.objects.bulk_create(messages, batch_size=500)
         if mine:
             mark_changed()  # bulk_create sends no post_save
+        if any(row.leased_until for row in mine):
+            _queue_lapse_check(lease_until, result)
     return mine
 
 
 # --- Phase 2: e-mail -------------------------------------------------------------------------
 
 
-def _claimable(run_id: uuid.UUID, started: datetime, real_now: datetime) -> Q:
+def _claimable(run_id: uuid.UUID, started: datetime, real_now: datetime, *, lapsed_only: bool = False) -> Q:
+    leased = Q(leased_until__lt=real_now)  # left leased by a run that stopped renewing it
+    if not lapsed_only:
+        leased |= Q(lease_token=run_id) | Q(leased_until__isnull=True)
     return (
         Q(sent_at__isnull=True, email_status__in=[EmailStatus.PENDING, EmailStatus.FAILED])
         & Q(attempts__lt=MAX_EMAIL_ATTEMPTS)
-        & (Q(lease_token=run_id) | Q(leased_until__isnull=True) | Q(leased_until__lt=real_now))
+        & leased
         # Attempted once in this run already: wait for the next run.
         & (Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=started))
     )
 
 
-def _take_chunk(run_id: uuid.UUID, started: datetime) -> list[Reminder]:
+def _take_chunk(run_id: uuid.UUID, started: datetime, result: ReconcileResult, *, lapsed_only: bool) -> list[Reminder]:
     """Lease up to EMAIL_CHUNK rows to this run with a conditional UPDATE, then read them."""
     real_now = timezone.now()
     token = uuid.uuid4()
-    claimable = _claimable(run_id, started, real_now)
+    claimable = _claimable(run_id, started, real_now, lapsed_only=lapsed_only)
     ids = Reminder.objects.filter(claimable).order_by("id").values("id")[:EMAIL_CHUNK]
     taken = Reminder.objects.filter(claimable, pk__in=Subquery(ids)).update(
         lease_token=token, leased_until=real_now + EMAIL_LEASE
     )
     if not taken:
         return []
+    _queue_lapse_check(real_now + EMAIL_LEASE, result)
     return list(
         Reminder.objects.filter(lease_token=token, sent_at__isnull=True)
         .select_related("message", "recipient", "organisation", "obligation")
@@ -370,13 +386,47 @@ def _render_email(row: Reminder) -> EmailMultiAlternatives:
     return email
 
 
-def _deliver(*, run_id: uuid.UUID, started: datetime, connection, result: ReconcileResult) -> None:
+def _queue_lapse_check(lease_until: datetime, result: ReconcileResult) -> None:
+    """Queue ``send_lapsed_reminders`` for when ``lease_until`` has passed, once per run and
+    after the current transaction commits. A broker that is down only costs the head start:
+    the next daily run sends what is left."""
+    if result.lapse_check_queued:
+        return
+    result.lapse_check_queued = True
+    countdown = max(1, math.ceil((lease_until - timezone.now()).total_seconds()) + 1)
+
+    def queue() -> None:
+        from ..tasks import send_lapsed_reminders
+
+        try:
+            send_lapsed_reminders.apply_async(countdown=countdown)
+        except Exception:  # noqa: BLE001 - the daily run is the fallback
+            logger.warning("Could not queue the reminder retry for %s", lease_until, exc_info=True)
+
+    transaction.on_commit(queue)
+
+
+def _claim_row(row: Reminder, now: datetime) -> bool:
+    """Hold ``row`` for its send: only while this run's lease on it stands (the chunk's lease
+    may have lapsed during slow sends and another run taken the row over)."""
+    return bool(
+        Reminder.objects.filter(pk=row.pk, lease_token=row.lease_token, sent_at__isnull=True).update(
+            leased_until=now + EMAIL_LEASE
+        )
+    )
+
+
+def _deliver(
+    *, run_id: uuid.UUID, started: datetime, connection, result: ReconcileResult, lapsed_only: bool = False
+) -> None:
     while True:
-        chunk = _take_chunk(run_id, started)
+        chunk = _take_chunk(run_id, started, result, lapsed_only=lapsed_only)
         if not chunk:
             return
         for row in chunk:
             attempted = timezone.now()
+            if not _claim_row(row, attempted):
+                continue
             result.retried += row.run_id != run_id
             # The recipient's address as it is now: a retry goes to a corrected address.
             row.email_to = (row.recipient.email or "").strip() if row.recipient.is_active else ""
@@ -452,7 +502,7 @@ def reminders_reconcile(*, now: datetime | None = None, dry_run: bool = False, c
 
     started = timezone.now()
     run_id = uuid.uuid4()
-    claimed = _claim(candidates, run_id=run_id, now=now)
+    claimed = _claim(candidates, run_id=run_id, now=now, result=result)
     result.claimed = len(claimed)
     result.already_sent = len(candidates) - len(claimed)
     # Rows without an address were delivered in full by the claim (inbox only).
@@ -467,6 +517,29 @@ def reminders_reconcile(*, now: datetime | None = None, dry_run: bool = False, c
     logger.info(
         "Reminders at %s: %s (due=%s no_recipient=%s)", now.isoformat(), result.summary, result.due, result.no_recipient
     )
+    return result
+
+
+def reminders_send_lapsed(*, connection=None) -> ReconcileResult:
+    """E-mail the rows whose lease lapsed: a run left them leased and stopped (killed, its
+    host lost). Rows a live run still holds are left to it, and looked at again when their
+    lease would lapse; failed e-mails wait for the next daily run as before."""
+    started = timezone.now()
+    result = ReconcileResult(now=started)
+    _deliver(
+        run_id=uuid.uuid4(),
+        started=started,
+        connection=connection or get_connection(),
+        result=result,
+        lapsed_only=True,
+    )
+    live = Reminder.objects.filter(sent_at__isnull=True, leased_until__gte=timezone.now()).aggregate(
+        until=Min("leased_until")
+    )["until"]
+    if live is not None:
+        _queue_lapse_check(live, result)
+    if result.sent or result.failed:
+        logger.info("Reminders left by a stopped run: %s", result.summary)
     return result
 
 

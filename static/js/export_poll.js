@@ -9,7 +9,7 @@
     bar.parentElement.setAttribute("aria-valuenow", percent || 0);
   }
   setBar(parseInt(bar.dataset.percent, 10));
-  if (box.dataset.finished === "1") return;
+  if (box.dataset.finished === "1" || box.dataset.stalled === "1") return;
   function poll() {
     fetch(box.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
@@ -29,6 +29,8 @@
           if (job.status === "failed") window.location.reload();
           return;
         }
+        // Its worker stopped: the page reloads to offer the retry.
+        if (job.stalled) { window.location.reload(); return; }
         window.setTimeout(poll, 1500);
       })
       .catch(function () { window.setTimeout(poll, 5000); });

@@ -144,3 +144,20 @@ def test_values_of_another_type_are_prepared_by_their_field_as_bulk_create_prepa
     columns = ["directly_managed", "active", "established_on", "depth", "numchild"]
     rows = {path: Organisation.objects.filter(path=path).values_list(*columns).get() for path in made.values()}
     assert rows[made["copied"]] == rows[made["created"]] == (False, True, date(2020, 1, 2), 1, 0)
+
+
+@pytest.mark.django_db
+def test_a_duplicate_key_is_djangos_integrity_error_as_bulk_create_raises_it(district):
+    """COPY goes around Django's cursor wrapper: its errors must still be Django's, or a
+    caller's ``except IntegrityError`` misses them (the import's lost race was a 500)."""
+    from django.db import IntegrityError, transaction
+
+    bulk.insert_rows(Member, _members(district.branch_a, 3))
+    for writer in ("copy", "bulk_create"):
+        again = _members(district.branch_a, 3)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            if writer == "copy":
+                bulk.insert_rows(Member, again)
+            else:
+                Member.objects.bulk_create(again)
+    assert Member.objects.count() == 3

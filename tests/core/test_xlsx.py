@@ -10,6 +10,8 @@ from openpyxl import Workbook, load_workbook
 from core import xlsx
 from core.xlsx import TemplateColumn, read_sheet, write_template
 
+from .. import xlsx_damage
+
 
 def workbook_bytes(rows) -> io.BytesIO:
     wb = Workbook()
@@ -234,3 +236,132 @@ def test_a_damaged_compressed_part_is_unreadable_not_a_crash():
     with pytest.raises(ValidationError) as exc:
         read_sheet(io.BytesIO(bytes(damaged)))
     assert exc.value.code == "unreadable"
+
+
+# --- Damaged and hostile sheets -------------------------------------------------------------
+
+
+def _long_workbook(rows: int = 300) -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "备注"])
+    for i in range(rows):
+        ws.append([f"人{i}", f"45020220000101{i:04d}", "备注"])
+    return _saved(wb)
+
+
+@pytest.mark.parametrize("positions", ["plain", "none"])
+def test_a_sheet_garbled_after_its_first_rows_is_unreadable_on_either_path(positions, monkeypatch):
+    """openpyxl parses a read-only sheet lazily: the XML error comes while the rows are read."""
+
+    def damage(xml):
+        if positions == "none":  # no cell positions: streamed by openpyxl
+            xml = re.sub(rb' r="[A-Z]+[0-9]+"', b"", xml)
+        return xlsx_damage.garbled_after_first_rows(xml)
+
+    upload = _rewritten(_long_workbook(), "xl/worksheets/sheet1.xml", damage)
+    for limit in (xlsx.DENSE_CELLS_LIMIT, 0):  # calamine where it may, then openpyxl throughout
+        monkeypatch.setattr(xlsx, "DENSE_CELLS_LIMIT", limit)
+        with pytest.raises(ValidationError) as exc:
+            read_sheet(upload, required=["姓名"])
+        assert exc.value.code == "unreadable", (positions, limit)
+
+
+def test_an_error_while_reading_rows_is_unreadable_whatever_its_kind(monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    monkeypatch.setattr(xlsx, "DENSE_CELLS_LIMIT", 0)
+    for error in (KeyError("rId9"), ValueError("bad date"), zipfile.BadZipFile("crc"), EOFError()):
+
+        def failing(self, *args, error=error, **kwargs):
+            yield ("姓名",)
+            raise error
+
+        monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", failing)
+        with pytest.raises(ValidationError) as exc:
+            read_sheet(_long_workbook(3), required=["姓名"])
+        assert exc.value.code == "unreadable", error
+
+
+def hostile_workbook(rows: int = 49_000, dimension: bytes | None = b"A1:XFD49000") -> io.BytesIO:
+    return xlsx_damage.hostile_workbook(["姓名", "身份证号码", "人员类别"], ["人", "110101200001011234", "团员"],
+                                        rows=rows, dimension=dimension)  # fmt: skip
+
+
+def _spy_rows(monkeypatch) -> list[int | None]:
+    """Record the width openpyxl is asked to read each row at (its max_col)."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    widths: list[int | None] = []
+    original = ReadOnlyWorksheet._get_row
+
+    def spying(self, row, min_col=1, max_col=None, values_only=False):
+        widths.append(max_col)
+        return original(self, row, min_col, max_col, values_only)
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", spying)
+    return widths
+
+
+def test_a_sheet_declaring_every_column_is_refused_before_any_row_is_read(monkeypatch):
+    upload = hostile_workbook()
+    assert len(upload.getvalue()) < 400 * 1024 and xlsx._plain_extent(upload) is None
+    widths = _spy_rows(monkeypatch)
+    with pytest.raises(ValidationError) as exc:
+        read_sheet(upload, required=["姓名"], max_columns=15)
+    assert exc.value.code == "too_wide"
+    assert exc.value.messages == [
+        "工作表的列数过多（16384 列），超出模板的列数太多。请使用平台提供的模板，删除多余的列后重新上传。"
+    ]
+    assert widths == []
+
+
+def test_only_the_allowed_columns_are_read_whatever_the_cells_say(monkeypatch):
+    """No <dimension>, positions in single quotes (openpyxl reads them) and a note in the last
+    column: rows are read 15 columns wide, never 16,384."""
+    wb = Workbook()
+    wb.active.append(["姓名", "备注"])
+    for i in range(50):
+        wb.active.append([f"人{i}", "x"])
+    wb.active["XFD7"] = "远处"
+
+    def edit(xml):
+        xml = re.sub(rb"<dimension [^>]*/>", b"", xml)
+        return re.sub(rb' r="([A-Z]+[0-9]+)"', rb" r='\1'", xml)
+
+    upload = _rewritten(_saved(wb), "xl/worksheets/sheet1.xml", edit)
+    assert xlsx._plain_extent(upload) is None
+    widths = _spy_rows(monkeypatch)
+    data = read_sheet(upload, required=["姓名"], max_columns=15)
+    assert len(data.rows) == 50 and data.rows[5].values == {"姓名": "人5", "备注": "x"}
+    assert widths and set(widths) == {15}
+
+
+def test_a_plain_sheet_wider_than_allowed_is_refused_before_it_is_read(monkeypatch):
+    wb = Workbook()
+    wb.active.append(["姓名"])
+    wb.active["AZ3"] = "远处"
+    assert read_sheet(_saved(wb)).headers == ["姓名"]  # without a limit it is read
+    monkeypatch.setattr(xlsx, "CalamineWorkbook", None)  # with one, never opened
+    with pytest.raises(ValidationError) as exc:
+        read_sheet(_saved(wb), max_columns=15)
+    assert exc.value.code == "too_wide" and "52 列" in exc.value.messages[0]
+
+
+def test_cells_without_positions_beyond_the_allowed_width_are_refused_unread(monkeypatch):
+    """Rows of 100 cells and no <dimension>: the cells are counted before openpyxl parses any."""
+    wb = Workbook()
+    for _ in range(20):
+        wb.active.append(["值"] * 100)
+    upload = _rewritten(_saved(wb), "xl/worksheets/sheet1.xml", lambda xml: re.sub(rb' r="[A-Z]+[0-9]+"', b"", xml))
+    widths = _spy_rows(monkeypatch)
+    with pytest.raises(ValidationError) as exc:
+        read_sheet(upload, max_columns=15, max_rows=100)
+    assert exc.value.code == "too_wide" and widths == []
+
+
+def test_a_dimension_that_understates_the_rows_loses_none_of_them(monkeypatch):
+    upload = hostile_workbook(rows=40, dimension=b"A1:C10")
+    monkeypatch.setattr(xlsx, "CalamineWorkbook", None)
+    data = read_sheet(upload, required=["姓名"], max_columns=15)
+    assert len(data.rows) == 40 and data.rows[-1].number == 41

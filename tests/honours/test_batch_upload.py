@@ -15,6 +15,7 @@ from honours.selectors import honour_summary
 from honours.services.imports import COLUMNS
 from members.choices import Category
 
+from .. import xlsx_damage
 from ..factories import MemberFactory, OrganisationFactory, make_id_number
 from .factories import BatchFactory
 
@@ -269,3 +270,58 @@ def test_an_id_number_typed_in_the_wrong_column_is_not_echoed(secretary_a_client
     problems = response.context["report"].problems
     assert [(p.row, p.column) for p in problems] == [(2, "所属组织")]
     assert setting["id_a"] not in response.content.decode() and "********" in problems[0].message
+
+
+def _named_rows(n: int = 30) -> list[dict]:
+    return [{"荣誉称号": "优秀少先队员", "获奖对象类别": "少先队员", "姓名或名称": f"队员{i}"} for i in range(n)]
+
+
+def test_a_list_garbled_after_its_first_rows_is_refused_with_a_reason(secretary_a_client, setting):
+    content = xlsx_damage.garbled_workbook(xlsx(_named_rows()).read()).getvalue()
+    response = upload(secretary_a_client, setting["batch"], SimpleUploadedFile("名单.xlsx", content))
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["无法读取该 Excel 文件，请使用平台提供的模板。"]
+    assert not Honour.objects.exists()
+
+
+def test_a_list_declaring_16384_columns_is_refused_before_its_rows_are_read(secretary_a_client, setting, monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    content = xlsx_damage.hostile_workbook(
+        HEADERS, ["优秀少先队员", "", "少先队员", "某"], rows=4000, dimension=b"A1:XFD4001"
+    ).getvalue()
+    read = []
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", lambda *args, **kwargs: read.append(1))
+    response = upload(secretary_a_client, setting["batch"], SimpleUploadedFile("名单.xlsx", content))
+    assert response.status_code == 200
+    assert "列数过多（16384 列）" in response.context["form"].errors["file"][0]
+    assert read == [] and not Honour.objects.exists()
+
+
+def test_an_import_that_lost_the_race_to_another_writes_nothing_and_says_so(secretary_a_client, setting, monkeypatch):
+    """Another import (or a pick) adds 韦小红 with the same title between this import's check
+    and its write: the unique key refuses the write, and the page says what happened."""
+    from honours.services import batches
+    from honours.services import imports as service
+
+    batch = setting["batch"]
+    planned = service.plan_import
+
+    def other_writer_first(*args, **kwargs):
+        result = planned(*args, **kwargs)
+        winner = batches.new_recipient(
+            batch,
+            title="优秀共青团员",
+            recipient_kind=RecipientKind.LEAGUE_MEMBER,
+            member=setting["member_a"],
+            recipient_name="韦小红",
+            organisation=setting["member_a"].organisation,
+        )
+        winner.save()
+        return result
+
+    monkeypatch.setattr(service, "plan_import", other_writer_first)
+    response = upload(secretary_a_client, batch, xlsx(good_rows(setting)))
+    assert response.status_code == 200
+    assert "名单已变化，请重新检查" in response.context["form"].errors["file"][0]
+    assert not Honour.objects.filter(batch=batch).exists()

@@ -10,7 +10,8 @@ from members import crypto
 from members.choices import ImportStatus
 from members.models import Member, MemberImport
 
-from .xlsx_helpers import roster_row, roster_xlsx
+from .. import xlsx_damage
+from .xlsx_helpers import HEADERS, roster_row, roster_xlsx
 
 
 def upload(client, org, content: bytes, name: str = "花名册.xlsx"):
@@ -162,3 +163,68 @@ def test_previews_left_unconfirmed_are_purged_with_their_files(
     record.refresh_from_db()
     assert record.status == ImportStatus.DISCARDED and not storage.exists(name)
     assert PeriodicTask.objects.filter(task="members.purge_stale_imports", enabled=True).exists()
+
+
+def _many_rows(n: int = 30) -> list[dict]:
+    return [roster_row(f"成员{i}", date(2005, 1, 1), i + 1) for i in range(n)]
+
+
+def test_a_roster_garbled_after_its_first_rows_is_refused_with_a_reason(secretary_a_client, district):
+    content = xlsx_damage.garbled_workbook(roster_xlsx(_many_rows())).getvalue()
+    response = upload(secretary_a_client, district.sub_a, content)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["无法读取该 Excel 文件，请使用平台提供的模板。"]
+    assert not MemberImport.objects.exists() and not Member.objects.exists()
+
+
+def test_a_roster_declaring_16384_columns_is_refused_before_its_rows_are_read(
+    secretary_a_client, district, monkeypatch
+):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    row = ["某", "450202200001010010", "", "", "", "", "", "团员"]
+    content = xlsx_damage.hostile_workbook(HEADERS, row).getvalue()
+    read = []
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", lambda *args, **kwargs: read.append(1))
+    response = upload(secretary_a_client, district.sub_a, content)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "工作表的列数过多（16384 列），超出模板的列数太多。请使用平台提供的模板，删除多余的列后重新上传。"
+    ]
+    assert read == [] and not MemberImport.objects.exists()
+
+
+def test_a_confirmation_that_lost_the_race_writes_nothing_and_says_so(secretary_a_client, district, monkeypatch):
+    """Two previews of one roster confirmed at once: the other confirmation commits 黄磊
+    between this one's check and its write (the interleaving is played in that order)."""
+    from members.services import imports as service
+
+    from ..factories import MemberFactory
+
+    upload(secretary_a_client, district.sub_a, roster_xlsx(rows()))
+    record = MemberImport.objects.get()
+    planned = service.plan_import
+
+    def winner_commits_first(*args, **kwargs):
+        result = planned(*args, **kwargs)
+        MemberFactory(
+            name="黄磊", organisation=district.branch_a, birth_date=date(2006, 11, 2), id_number=make_full_b()
+        )
+        return result
+
+    monkeypatch.setattr(service, "plan_import", winner_commits_first)
+    response = secretary_a_client.post(reverse("members:import_confirm", args=[record.pk]), follow=True)
+    assert response.status_code == 200
+    assert "名单已变化，请重新检查" in response.content.decode()
+    # Nothing of this import is written. (The played winner's row was written on this import's
+    # connection, so it went back with it; test_import_race.py keeps a real winner's rows.)
+    assert not Member.objects.exists()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.PREVIEWED and record.file  # may be confirmed again after a look
+    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+
+
+def make_full_b() -> str:
+    from ..factories import make_id_number
+
+    return make_id_number(date(2006, 11, 2), 2)

@@ -124,3 +124,53 @@ def test_a_run_killed_while_e_mailing_leaves_no_half_sent_reminder(five_secretar
     assert sorted(first + second) == sorted(u.email for u in five_secretaries)
     assert Message.objects.count() == 5
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+
+def _killed_run(outbox: Path, *, kill_when: str, lease_seconds: int) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": celery_processes.test_database_url(),
+        "EMAIL_BACKEND": "tests.obligations.kill_email_backend.EmailBackend",
+        "EMAIL_FILE_PATH": str(outbox),
+        "KILL_AT": "3",
+        "KILL_WHEN": kill_when,
+        "REMINDER_LEASE_SECONDS": str(lease_seconds),
+    }
+    command = [sys.executable, "manage.py", "send_reminders", "--now", NOW.isoformat()]
+    proc = subprocess.run(command, cwd=celery_processes.ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stdout + proc.stderr
+
+
+@pytest.mark.worker
+@pytest.mark.parametrize("kill_when", ["before", "after"])
+def test_a_killed_run_s_rows_are_sent_by_the_retry_it_queued_not_the_next_day(
+    five_secretaries, tmp_path, monkeypatch, kill_when
+):
+    """The run queued a retry for when its lease lapses (5 s here) before it died; a worker runs
+    it and sends the rest. Killed before handing over its third e-mail, nothing goes twice;
+    killed just after the server took it (not yet marked sent), that one e-mail goes twice,
+    the one-message window README owns up to, and no other."""
+    outbox = tmp_path / "mail"
+    outbox.mkdir()
+    _killed_run(outbox, kill_when=kill_when, lease_seconds=5)
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 3
+
+    monkeypatch.setenv("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    monkeypatch.setenv("EMAIL_FILE_PATH", str(outbox))
+    monkeypatch.setenv("REMINDER_LEASE_SECONDS", "5")
+    with celery_processes.celery_processes(beat=False, log_dir=tmp_path):
+        done = celery_processes.wait_for(
+            lambda: not Reminder.objects.filter(sent_at__isnull=True).exists(), timeout=120
+        )
+    logs = "\n".join(p.read_text() for p in tmp_path.glob("*.log"))[-4000:]
+    assert done, logs
+    recipients = _mail_recipients(outbox)
+    expected = sorted(u.email for u in five_secretaries)
+    if kill_when == "before":
+        assert sorted(recipients) == expected
+    else:
+        # The run's three sends (the third accepted, then the kill), then the retry's three.
+        assert len(recipients) == 6 and sorted(set(recipients)) == expected
+        assert max(recipients.count(address) for address in expected) == 2
+        assert sum(recipients.count(address) == 2 for address in expected) == 1
+    assert Message.objects.count() == 5

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from accounts.models import Role
 from activities.models import ActivityKind, Status
@@ -387,6 +388,94 @@ def test_rows_leased_by_a_dead_run_are_taken_over_once_the_lease_expires(people,
         late = reminders_reconcile()
     assert late.summary == "sent=2 already_sent=2 failed=0" and late.retried == 2
     assert len(mail.outbox) == 2 and Message.objects.count() == 2
+
+
+@pytest.fixture
+def scheduled(monkeypatch):
+    """The lapsed-lease retries queued for later, as countdowns in seconds, instead of sent."""
+    from obligations import tasks
+
+    countdowns = []
+    monkeypatch.setattr(tasks.send_lapsed_reminders, "apply_async", lambda countdown=None: countdowns.append(countdown))
+    return countdowns
+
+
+def test_rows_a_dead_run_left_leased_are_sent_by_the_retry_scheduled_for_the_lapse(
+    people, monkeypatch, scheduled, django_capture_on_commit_callbacks
+):
+    """Not at the next daily run: a retry is queued, when the claim commits, for the moment the
+    lease lapses; before that it leaves the rows to their run (which may still be alive)."""
+    from obligations.services import reminders as module
+    from obligations.tasks import send_lapsed_reminders
+
+    ObligationFactory()
+    claimed_at = at("2026-11-25 08:30")
+    with (
+        monkeypatch.context() as patched,
+        time_machine.travel(claimed_at, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(SystemExit),
+    ):
+        patched.setattr(module, "_deliver", lambda **kwargs: (_ for _ in ()).throw(SystemExit("killed")))
+        reminders_reconcile()
+    lease = int(EMAIL_LEASE.total_seconds())
+    assert scheduled == [lease + 1] and not mail.outbox
+
+    # Too early (the run might be alive and sending): nothing is sent, and the retry comes back.
+    with (
+        time_machine.travel(claimed_at + timedelta(minutes=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert send_lapsed_reminders() == "sent=0 already_sent=0 failed=0"
+    assert not mail.outbox and scheduled == [lease + 1, lease - 60 + 1]
+
+    with (
+        time_machine.travel(claimed_at + EMAIL_LEASE + timedelta(seconds=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert send_lapsed_reminders() == "sent=2 already_sent=0 failed=0"
+    assert sorted(m.to[0] for m in mail.outbox) == ["secretary_a@league.example.cn", "secretary_b@league.example.cn"]
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists() and Message.objects.count() == 2
+    # It leased the rows it sent, so it queued one more look at their lease: that finds nothing.
+    assert len(scheduled) == 3
+    with time_machine.travel(claimed_at + 2 * EMAIL_LEASE + timedelta(seconds=2), tick=False):
+        assert send_lapsed_reminders() == "sent=0 already_sent=0 failed=0"
+    assert len(mail.outbox) == 2
+
+
+def test_the_lapse_retry_leaves_failed_e_mails_to_the_daily_run(people, settings, smtp_server):
+    from obligations.tasks import send_lapsed_reminders
+
+    ObligationFactory()
+    smtp_server.settings(settings)
+    smtp_server.refuse.add("secretary_a@league.example.cn")
+    with time_machine.travel(at("2026-11-25 08:30"), tick=False):
+        assert reminders_reconcile().failed == 1
+    with time_machine.travel(at("2026-11-25 08:30") + EMAIL_LEASE * 2, tick=False):
+        assert send_lapsed_reminders() == "sent=0 already_sent=0 failed=0"
+    assert Reminder.objects.get(recipient__username="secretary_a").attempts == 1
+
+
+def test_a_row_another_run_took_over_is_not_sent_by_the_run_that_lost_it(people, monkeypatch):
+    """A run whose chunk lease lapsed mid-chunk (a slow SMTP server) claims each row again
+    right before sending it: a row another run took over in the meantime is left to that run."""
+    import uuid
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    ObligationFactory()
+    original = EmailBackend.send_messages
+
+    def first_then_taken_over(self, messages):
+        sent = original(self, messages)
+        others = Reminder.objects.filter(sent_at__isnull=True).exclude(email_to=messages[0].to[0])
+        others.update(lease_token=uuid.uuid4(), leased_until=timezone.now() + EMAIL_LEASE)
+        return sent
+
+    monkeypatch.setattr(EmailBackend, "send_messages", first_then_taken_over)
+    result = reminders_reconcile(now=at("2026-11-25 08:30"))
+    assert len(mail.outbox) == 1 and result.sent == 1
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 1  # its new holder sends it
 
 
 def test_a_redelivered_task_changes_nothing(people):

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from core.models import AuditEvent
 from activities.models import Dimension
+from core.models import AuditEvent
 from reports import services
 from reports.models import Report
 

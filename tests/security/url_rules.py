@@ -441,7 +441,9 @@ RULES: dict[str, Rule] = {
     "members:import": write(methods=GET_POST),
     "members:import_template": write(),
     "members:import_detail": read(obj="member_import"),
+    "members:import_status": read(obj="member_import"),
     "members:import_confirm": write(obj="member_import", methods=POST),
+    "members:import_retry": write(obj="member_import", methods=POST),
     "members:import_discard": write(obj="member_import", methods=POST),
     # honours
     "honours:list": read(),

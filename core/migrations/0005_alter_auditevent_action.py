@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_auditevent_exportjob'),
+        ('core', '0004_exportjob_lease_expires_at'),
     ]
 
     operations = [

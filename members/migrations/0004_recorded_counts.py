@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0002_report_settings'),
-        ('members', '0002_purge_imports_schedule'),
+        ('members', '0003_memberimport_background_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
