@@ -96,6 +96,15 @@ def parse(text: str, *, today: date | None = None) -> IdNumber:
     return IdNumber(number=number, birth_date=birth, gender=gender)
 
 
+def is_valid(text: str, *, today: date | None = None) -> bool:
+    """Whether ``text`` is a valid ID number (region, birth date up to ``today``, check character)."""
+    try:
+        parse(text, today=today)
+    except IdNumberError:
+        return False
+    return True
+
+
 def mask(number: str) -> str:
     """``450202********123X``: the area code and the last four, nothing of the birth date."""
     if len(number) != 18:
