@@ -315,6 +315,11 @@ MEMBER_ID_HASH_KEY = _member_key("MEMBER_ID_HASH_KEY", lambda: secrets.token_url
 if MEMBER_ID_HASH_KEY in MEMBER_ID_KEY.split(","):
     raise ImproperlyConfigured("MEMBER_ID_HASH_KEY must differ from every MEMBER_ID_KEY.")
 
+# Signs a backup's manifest (HMAC-SHA256): `backup` and `restore` refuse to run without it.
+# Never generated: it must live apart from the archives (comma-separated: the first signs,
+# all verify, so a key can be rotated while older backups stay restorable).
+BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY", "")
+
 # --- Security (issue #9): sessions, deployment, CSP, login throttling, logging -----
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
