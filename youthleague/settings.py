@@ -386,6 +386,11 @@ if os.environ.get("AXES_PROXY_COUNT"):
 
 # Password reset links are valid for one day.
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+# Reset mails per hour, per address asked for and per client address (accounts/views.py):
+# beyond them the page answers as usual and sends nothing.
+PASSWORD_RESET_THROTTLE_WINDOW = 60 * 60
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
+PASSWORD_RESET_LIMIT_PER_CLIENT = 10
 
 # Every handler masks 18-digit ID numbers (security/logging.py); the runserver and
 # Django's own loggers are routed through the same filtered handler.
