@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 
 from branches.forms import OrganisationChoiceField
+from core.params import BoundedDateField
 
 from .models import (
     DEFAULT_DIMENSION,
@@ -262,7 +263,7 @@ class IndicatorForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", "保存", css_class="btn-league"))
 
 
-class MonthField(forms.DateField):
+class MonthField(BoundedDateField):
     """A month as YYYY-MM (the browser's month input), stored as the first day."""
 
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")

@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views import View
+from django.views import View, defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
@@ -15,6 +17,7 @@ from . import export_registry, services
 from .filters import AuditEventFilter
 from .health import health_report
 from .models import AuditEvent, ExportJob, ExportStatus
+from .params import BadParameter
 
 
 @login_not_required
@@ -22,6 +25,16 @@ from .models import AuditEvent, ExportJob, ExportStatus
 def healthz(request):
     healthy, report = health_report()
     return JsonResponse({"status": "ok" if healthy else "fail", **report}, status=200 if healthy else 503)
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """400: a URL parameter out of range gets a page saying which (core.params); anything
+    else (a disallowed host, a malformed request) Django's bare answer, rendered without
+    the request."""
+    if isinstance(exception, BadParameter):
+        return render(request, "core/bad_parameter.html", {"message": str(exception)}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 class ExportStartView(AccessMixin, View):

@@ -15,3 +15,6 @@ urlpatterns = [
     path("honours/", include("honours.urls")),
     path("bench/", include("core.bench.urls")),
 ]
+
+# A URL parameter out of range (core.params) answers 400 with a page saying so.
+handler400 = "core.views.bad_request"
