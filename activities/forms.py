@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIterator
 
 from branches.forms import OrganisationChoiceField
 from core.params import BoundedDateField
+from core.validators import MAX_INDICATOR_VALUE
 
 from .models import (
     DEFAULT_DIMENSION,
@@ -304,6 +305,7 @@ class IndicatorEntryForm(forms.Form):
                 label=f"{ind.name}（{ind.unit}）",
                 required=False,
                 min_value=0,
+                max_value=MAX_INDICATOR_VALUE,
                 max_digits=14,
                 decimal_places=ind.decimals,
                 initial=current.value if current else None,

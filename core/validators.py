@@ -9,6 +9,7 @@ reads the earliest birth date from here.
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 
 # The league's own records begin with the New Democratic Youth League (1949): no activity,
 # honour, appointment or rule the portal keeps is older. Nothing is planned past 2100.
@@ -47,3 +48,29 @@ def validate_birth_date(value: date | None) -> None:
 def validate_year(value: int | None) -> None:
     if value is not None and not EARLIEST_YEAR <= value <= LATEST_YEAR:
         raise ValidationError(f"年份应在{EARLIEST_YEAR}至{LATEST_YEAR}之间。", code="year_range")
+
+
+# --- Counts and amounts on one record ---------------------------------------------------------
+# Generous for a district or a city (the seed's largest figure, 11,560 pioneers, spans twenty
+# activities), far below what a slipped finger types.
+MAX_PARTICIPANTS = 100_000  # persons at one activity
+MAX_PERSON_TIMES = 1_000_000  # person-times at one activity (at most a year long)
+MAX_HOURS = 1000  # study hours on one record, or demanded in one period
+MAX_INDICATOR_VALUE = 100_000_000  # one indicator value (reads, yuan, person-times)
+MAX_RECIPIENTS = 100_000  # recipients counted in one honour row
+MAX_STUDENTS = 10_000  # students in one school's graduating year
+
+# --- Texts -------------------------------------------------------------------------------------
+SUMMARY_LENGTH = 5000  # an activity's summary: a long news item, not a document
+DESCRIPTION_LENGTH = 2000  # notes and descriptions
+COMMENT_LENGTH = 1000  # a reviewer's comment
+
+
+def at_most(limit: int, what: str, unit: str = "") -> MaxValueValidator:
+    """``what`` may not exceed ``limit`` (a Chinese message naming both)."""
+    return MaxValueValidator(limit, message=f"{what}不能超过{limit}{unit}。")
+
+
+def max_chars(limit: int) -> MaxLengthValidator:
+    """A text's length on the model, for TextFields (Django checks their max_length in forms only)."""
+    return MaxLengthValidator(limit, message=f"不能超过{limit}个字（现有 %(show_value)d 个字）。")
