@@ -5,9 +5,17 @@ opt out of the login requirement). The pages of a signed-in user's own account d
 ``Access.READ``: every role, leadership included, may change their own password.
 """
 
+import logging
+
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
+
+from security.throttle import client_address, throttle_hit
 
 from .access import Access, AccessMixin
+
+logger = logging.getLogger(__name__)
 
 
 class LogoutView(AccessMixin, auth_views.LogoutView):
@@ -23,5 +31,35 @@ class PasswordChangeDoneView(AccessMixin, auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, throttled per address asked for and per client.
+
+    A throttled request gets the very answer of one that sent a mail, and so does an
+    address no account holds: the page never tells whether an account exists.
+    """
+
     email_template_name = "emails/password_reset_email.txt"
     subject_template_name = "emails/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        window = settings.PASSWORD_RESET_THROTTLE_WINDOW
+        # Both counters count every request, so neither limit can be dodged by the other.
+        by_address = throttle_hit(
+            scope="password-reset-address",
+            identity=form.cleaned_data["email"].strip().casefold(),
+            limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+            window=window,
+        )
+        by_client = throttle_hit(
+            scope="password-reset-client",
+            identity=client_address(self.request),
+            limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
+            window=window,
+        )
+        if by_address and by_client:
+            return super().form_valid(form)
+        logger.warning(
+            "Password reset throttled (%s) from %s",
+            "address" if not by_address else "client",
+            client_address(self.request),
+        )
+        return HttpResponseRedirect(self.get_success_url())

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 
 from branches.forms import OrganisationChoiceField
+from core.params import BoundedDateFilter
 
 from .forms import CampaignChoiceField
 from .models import Activity, ActivityKind, Audience, Campaign, Dimension, Status
@@ -30,12 +31,12 @@ class ActivityFilter(django_filters.FilterSet):
     campaign = CampaignFilter(label="主题活动", queryset=None, empty_label="（全部）")
     status = django_filters.ChoiceFilter(label="状态", choices=Status.choices, empty_label="全部状态")
     audience = django_filters.ChoiceFilter(label="参与对象", choices=Audience.choices, empty_label="全部对象")
-    date_from = django_filters.DateFilter(
+    date_from = BoundedDateFilter(
         label="起始日期",
         method="filter_from",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    date_to = django_filters.DateFilter(
+    date_to = BoundedDateFilter(
         label="截止日期",
         method="filter_to",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

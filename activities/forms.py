@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 
 from branches.forms import OrganisationChoiceField
+from core.params import BoundedDateField
+from core.validators import MAX_INDICATOR_VALUE
 
 from .models import (
     DEFAULT_DIMENSION,
@@ -262,7 +264,7 @@ class IndicatorForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", "保存", css_class="btn-league"))
 
 
-class MonthField(forms.DateField):
+class MonthField(BoundedDateField):
     """A month as YYYY-MM (the browser's month input), stored as the first day."""
 
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -303,6 +305,7 @@ class IndicatorEntryForm(forms.Form):
                 label=f"{ind.name}（{ind.unit}）",
                 required=False,
                 min_value=0,
+                max_value=MAX_INDICATOR_VALUE,
                 max_digits=14,
                 decimal_places=ind.decimals,
                 initial=current.value if current else None,

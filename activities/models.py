@@ -3,18 +3,31 @@ indicator catalogue for figures that no register holds (study participation,
 outreach, volunteer hours, dues ...)."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from branches.scoping import ScopedQuerySet
+from core.validators import (
+    COMMENT_LENGTH,
+    DESCRIPTION_LENGTH,
+    MAX_HOURS,
+    MAX_INDICATOR_VALUE,
+    MAX_PARTICIPANTS,
+    MAX_PERSON_TIMES,
+    SUMMARY_LENGTH,
+    at_most,
+    chinese_date,
+    max_chars,
+    validate_date,
+)
 
 
 class Dimension(models.TextChoices):
@@ -103,9 +116,11 @@ class Campaign(models.Model):
 
     name = models.CharField("活动名称", max_length=120)
     dimension = models.CharField("工作维度", max_length=20, choices=Dimension.choices)
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期")
-    description = models.TextField("说明", blank=True)
+    start_date = models.DateField("开始日期", validators=[validate_date])
+    end_date = models.DateField("结束日期", validators=[validate_date])
+    description = models.TextField(
+        "说明", blank=True, max_length=DESCRIPTION_LENGTH, validators=[max_chars(DESCRIPTION_LENGTH)]
+    )
     phrase = models.CharField(
         "总结中的写法",
         max_length=60,
@@ -160,14 +175,24 @@ class Activity(models.Model):
         blank=True,
         related_name="activities",
     )
-    start_date = models.DateField("日期")  # indexed with id, below
-    end_date = models.DateField("结束日期", null=True, blank=True, help_text="多日活动填写；当天活动留空。")
+    start_date = models.DateField("日期", validators=[validate_date])  # indexed with id, below
+    end_date = models.DateField(
+        "结束日期", null=True, blank=True, validators=[validate_date], help_text="多日活动填写；当天活动留空。"
+    )
     location = models.CharField("地点", max_length=200, blank=True)
-    summary = models.TextField("活动简介", blank=True)
+    summary = models.TextField(
+        "活动简介", blank=True, max_length=SUMMARY_LENGTH, validators=[max_chars(SUMMARY_LENGTH)]
+    )
     audience = models.CharField("参与对象", max_length=20, choices=Audience.choices, default=Audience.MEMBERS_YOUTH)
-    participants = models.PositiveIntegerField("参与人数（人）", null=True, blank=True)
+    participants = models.PositiveIntegerField(
+        "参与人数（人）", null=True, blank=True, validators=[at_most(MAX_PARTICIPANTS, "参与人数", "人")]
+    )
     person_times = models.PositiveIntegerField(
-        "参与人次", null=True, blank=True, help_text="同一人多次参加按次计；与人数不同。"
+        "参与人次",
+        null=True,
+        blank=True,
+        validators=[at_most(MAX_PERSON_TIMES, "参与人次", "人次")],
+        help_text="同一人多次参加按次计；与人数不同。",
     )
     hours = models.DecimalField(
         "学习时长（小时）",
@@ -175,12 +200,14 @@ class Activity(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.5"))],
+        validators=[MinValueValidator(Decimal("0.5")), at_most(MAX_HOURS, "学习时长", "小时")],
     )
     notable = models.BooleanField("重点活动", default=False, help_text="由区团委标记，写入半年总结的重点活动。")
 
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    review_comment = models.TextField("审核意见", blank=True)
+    review_comment = models.TextField(
+        "审核意见", blank=True, max_length=COMMENT_LENGTH, validators=[max_chars(COMMENT_LENGTH)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="填报人",
@@ -258,6 +285,15 @@ class Activity(models.Model):
 
     def clean(self):
         errors = {}
+        if self.start_date:
+            # A record is of an activity held: tomorrow's is allowed for a late evening abroad
+            # or a record typed the night before; nothing later.
+            if self.start_date > timezone.localdate() + timedelta(days=1):
+                errors["start_date"] = "活动日期不能晚于明天：活动记录登记的是已经举办的活动。"
+            elif self.organisation_id and (founded := self.organisation.established_on) and self.start_date < founded:
+                errors["start_date"] = (
+                    f"活动日期早于「{self.organisation.name}」的成立日期（{chinese_date(founded)}）。"
+                )
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = "结束日期不能早于开始日期。"
         if self.end_date and self.start_date and (self.end_date - self.start_date).days > 366:
@@ -383,14 +419,19 @@ class Indicator(models.Model):
     period_kind = models.CharField("填报周期", max_length=8, choices=PeriodKind.choices, default=PeriodKind.MONTH)
     over_time = models.CharField("跨月汇总", max_length=8, choices=OverTime.choices, default=OverTime.SUM)
     over_tree = models.CharField("跨组织汇总", max_length=8, choices=OverTree.choices, default=OverTree.SUM)
-    decimals = models.PositiveSmallIntegerField("小数位数", default=0)
+    # Values are stored with two decimals: more places could never be entered.
+    decimals = models.PositiveSmallIntegerField(
+        "小数位数", default=0, validators=[MaxValueValidator(2, message="小数位数最多为2位。")]
+    )
     numerator = models.ForeignKey(
         "self", verbose_name="分子指标", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     denominator = models.ForeignKey(
         "self", verbose_name="分母指标", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    description = models.TextField("口径说明", blank=True)
+    description = models.TextField(
+        "口径说明", blank=True, max_length=DESCRIPTION_LENGTH, validators=[max_chars(DESCRIPTION_LENGTH)]
+    )
     position = models.PositiveSmallIntegerField("排序", default=100)
     active = models.BooleanField("在用", default=True)
 
@@ -422,9 +463,14 @@ class IndicatorValue(models.Model):
     organisation = models.ForeignKey(
         "branches.Organisation", verbose_name="组织", on_delete=models.PROTECT, related_name="indicator_values"
     )
-    month = models.DateField("月份", help_text="该月第一天")
+    month = models.DateField("月份", validators=[validate_date], help_text="该月第一天")
     issue = models.CharField("期次", max_length=40, blank=True, default="", help_text="按期指标填写，如“2024年第5期”。")
-    value = models.DecimalField("数值", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    value = models.DecimalField(
+        "数值",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0), at_most(MAX_INDICATOR_VALUE, "数值")],
+    )
     qualifier = models.CharField(
         "约数",
         max_length=2,
@@ -464,3 +510,5 @@ class IndicatorValue(models.Model):
     def clean(self):
         if self.month and self.month.day != 1:
             raise ValidationError({"month": "月份须以该月第一天表示。"})
+        if self.month and self.month > timezone.localdate().replace(day=1):
+            raise ValidationError({"month": "月份不能晚于本月：只填报已经发生的数据。"})

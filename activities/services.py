@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 from branches.models import Organisation
 from core.freshness import mark_changed
 from core.uploads import IMAGE, PDF, validate_upload
+from core.validators import COMMENT_LENGTH
 
 from . import rules
 from .models import (
@@ -172,8 +173,8 @@ def _clean_comment(comment: str) -> str:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "退回时请填写审核意见，告诉填报人需要修改什么。"})
-    if len(comment) > 1000:
-        raise ValidationError({"comment": "审核意见不能超过 1000 字。"})
+    if len(comment) > COMMENT_LENGTH:
+        raise ValidationError({"comment": f"审核意见不能超过 {COMMENT_LENGTH} 字。"})
     return comment
 
 

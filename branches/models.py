@@ -4,6 +4,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.validators import validate_date
+
 from .scoping import ScopedQuerySetMixin
 
 
@@ -82,8 +84,9 @@ class Organisation(MP_Node):
     directly_managed = models.BooleanField(
         "直管团组织", default=False, help_text="由区团委直接管理，须按季度召开直管团组织例会。"
     )
-    established_on = models.DateField("成立日期", null=True, blank=True)
-    term_ends_on = models.DateField("本届任期届满日期", null=True, blank=True)
+    # A founding date may lie ahead (an organisation being set up owes nothing until then).
+    established_on = models.DateField("成立日期", null=True, blank=True, validators=[validate_date])
+    term_ends_on = models.DateField("本届任期届满日期", null=True, blank=True, validators=[validate_date])
     # How the committee's own half-year summary is written (reports.compiler reads these).
     report_subject = models.CharField(
         "总结中的自称",

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from .models import AuditAction, AuditEvent
+from .params import BoundedDateFilter
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -14,13 +15,13 @@ class AuditEventFilter(django_filters.FilterSet):
     username = django_filters.CharFilter(
         label="用户名", lookup_expr="icontains", widget=forms.TextInput(attrs={"class": "form-control"})
     )
-    since = django_filters.DateFilter(
+    since = BoundedDateFilter(
         label="起始日期",
         field_name="created_at",
         lookup_expr="date__gte",
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
-    until = django_filters.DateFilter(
+    until = BoundedDateFilter(
         label="截止日期",
         field_name="created_at",
         lookup_expr="date__lte",

@@ -14,11 +14,13 @@ from django.http import (
     JsonResponse,
     QueryDict,
 )
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views import View
+from django.views import View, defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
@@ -27,6 +29,7 @@ from . import export_registry, services
 from .filters import AuditEventFilter
 from .health import health_report
 from .models import AuditEvent, ExportJob, ExportStatus
+from .params import BadParameter
 
 
 @login_not_required
@@ -74,6 +77,16 @@ def server_error(request):
         response["Retry-After"] = str(MAINTENANCE_RETRY_AFTER)
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """400: a URL parameter out of range gets a page saying which (core.params); anything
+    else (a disallowed host, a malformed request) Django's bare answer, rendered without
+    the request."""
+    if isinstance(exception, BadParameter):
+        return render(request, "core/bad_parameter.html", {"message": str(exception)}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 class ExportStartView(AccessMixin, View):

@@ -7,6 +7,8 @@ from django.forms.models import fields_for_model
 
 from branches.forms import OrganisationChoiceField
 from branches.models import Organisation
+from core.params import BoundedDateField
+from core.validators import EARLIEST_YEAR, LATEST_YEAR
 from members import idcard
 from members.ages import today
 from members.models import Member
@@ -31,7 +33,7 @@ def period_choices(*, years: int = 6, on: date | None = None) -> list[tuple[str,
 def period_bounds(code: str) -> tuple[date, date] | None:
     """ "2024-H1" → 1 January to 30 June 2024; "2024" → the whole year; anything else → None."""
     year_text, _sep, half = code.partition("-")
-    if not year_text.isdigit() or not 1949 <= int(year_text) <= 2100:
+    if not year_text.isdigit() or not EARLIEST_YEAR <= int(year_text) <= LATEST_YEAR:
         return None
     year = int(year_text)
     if half == "H1":
@@ -370,8 +372,8 @@ class UploadForm(forms.Form):
 class HonourFilterForm(PeriodMixin, forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=50)
     period = forms.ChoiceField(label="期间", required=False, choices=(), widget=_select())
-    start = forms.DateField(label="起始日期", required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)
+    start = BoundedDateField(label="起始日期", required=False, widget=DATE_WIDGET)
+    end = BoundedDateField(label="截止日期", required=False, widget=DATE_WIDGET)
     level = forms.ChoiceField(
         label="级别", required=False, choices=[("", "全部级别"), *Level.choices], widget=_select()
     )
@@ -430,8 +432,8 @@ class SummaryForm(PeriodMixin, forms.Form):
         label="组织（含下级）", queryset=Organisation.objects.none(), required=False, empty_label="（我管理的全部）"
     )
     period = forms.ChoiceField(label="期间", required=False, choices=(), widget=_select())
-    start = forms.DateField(label="起始日期", required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label="截止日期", required=False, widget=DATE_WIDGET)
+    start = BoundedDateField(label="起始日期", required=False, widget=DATE_WIDGET)
+    end = BoundedDateField(label="截止日期", required=False, widget=DATE_WIDGET)
     direction = forms.ChoiceField(
         label="类别", required=False, choices=[("", "获得与授予"), *Direction.choices], widget=_select()
     )

@@ -20,6 +20,15 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Kind, Organisation
 from branches.scoping import Scope, ScopedQuerySet
+from core.validators import (
+    COMMENT_LENGTH,
+    DESCRIPTION_LENGTH,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MAX_RECIPIENTS,
+    max_chars,
+    validate_date,
+)
 from members.choices import Category
 
 
@@ -83,8 +92,6 @@ class Status(models.TextChoices):
 # Statuses in which the secretary who entered a record still owns it.
 EDITABLE_BY_SECRETARY = (Status.DRAFT, Status.RETURNED)
 
-EARLIEST_YEAR = 1949
-
 
 def counted_on_for(*, awarded_on: date | None, year_to: int | None, year_from: int | None) -> date | None:
     """The day an honour counts on in period figures: its date, or the last day of its award year."""
@@ -115,16 +122,19 @@ class AwardFields(models.Model):
     conferring_body = models.CharField(
         "授予单位", max_length=200, help_text="如：共青团柳州市委员会、柳州市少工委；多个单位用顿号分隔。"
     )
-    awarded_on = models.DateField("表彰日期", null=True, blank=True)
+    awarded_on = models.DateField("表彰日期", null=True, blank=True, validators=[validate_date])
     year_from = models.PositiveSmallIntegerField(
         "表彰年度（起）",
         null=True,
         blank=True,
-        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(2100)],
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
         help_text="如 2023；跨年度（2023—2024）再填“止”。",
     )
     year_to = models.PositiveSmallIntegerField(
-        "表彰年度（止）", null=True, blank=True, validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(2100)]
+        "表彰年度（止）",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(LATEST_YEAR)],
     )
     counted_on = models.DateField(
         "统计日期", editable=False, db_index=True, help_text="有表彰日期按表彰日期；只有年度时按年度末计入统计。"
@@ -132,7 +142,9 @@ class AwardFields(models.Model):
     direction = models.CharField("类别", max_length=16, choices=Direction.choices, default=Direction.RECEIVED)
 
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    review_comment = models.TextField("审核意见", blank=True)
+    review_comment = models.TextField(
+        "审核意见", blank=True, max_length=COMMENT_LENGTH, validators=[max_chars(COMMENT_LENGTH)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="录入人",
@@ -159,7 +171,9 @@ class AwardFields(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    note = models.TextField("备注", blank=True)
+    note = models.TextField(
+        "备注", blank=True, max_length=DESCRIPTION_LENGTH, validators=[max_chars(DESCRIPTION_LENGTH)]
+    )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -206,10 +220,9 @@ class AwardFields(models.Model):
         if self.year_from and self.year_from > this_year + 1:
             errors.setdefault("year_from", []).append("表彰年度不能晚于明年。")
         if self.awarded_on:
+            # Before 1949 and after 2100: the field's validator (core.validators).
             if self.awarded_on > timezone.localdate():
                 errors.setdefault("awarded_on", []).append("表彰日期不能晚于今天。")
-            if self.awarded_on.year < EARLIEST_YEAR:
-                errors.setdefault("awarded_on", []).append("表彰日期无效。")
             if self.year_from and self.awarded_on.year < self.year_from:
                 errors.setdefault("awarded_on", []).append("表彰日期不能早于表彰年度。")
         if self.direction == Direction.CONFERRED and self.level and self.level not in CONFERRABLE_LEVELS:
@@ -331,7 +344,7 @@ class Honour(AwardFields):
         help_text="成员或组织的名称，不在花名册和组织架构中的也可直接填写。",
     )
     recipient_count = models.PositiveIntegerField(
-        "人数（个数）", default=1, validators=[MinValueValidator(1), MaxValueValidator(100_000)]
+        "人数（个数）", default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_RECIPIENTS)]
     )
     organisation = models.ForeignKey(
         Organisation,

@@ -1,11 +1,10 @@
-from datetime import date
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
 from branches.forms import OrganisationChoiceField, organisation_choices
 from branches.models import Kind, Organisation
+from core.params import BoundedDateField
 
 from . import idcard
 from .ages import today
@@ -44,10 +43,10 @@ class MemberFilterForm(forms.Form):
         choices=[("", "全部"), *((key, label) for key, (label, _y, _o) in AGE_BANDS.items())],
         widget=_select(),
     )
-    joined_from = forms.DateField(
+    joined_from = BoundedDateField(
         label="入团日期自", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
-    joined_to = forms.DateField(
+    joined_to = BoundedDateField(
         label="入团日期至", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
     q = forms.CharField(
@@ -218,8 +217,8 @@ class CadreForm(forms.Form):
     organisation = OrganisationChoiceField(label="任职组织", queryset=Organisation.objects.none())
     kind = forms.ChoiceField(label="任职方式", choices=CadreKind.choices)
     position = forms.CharField(label="职务", max_length=40, help_text="如：书记、副书记、组织委员、宣传委员。")
-    started_on = forms.DateField(label="任职日期", widget=DATE)
-    ended_on = forms.DateField(label="离任日期", required=False, widget=DATE, help_text="仍在任则留空。")
+    started_on = BoundedDateField(label="任职日期", widget=DATE)
+    ended_on = BoundedDateField(label="离任日期", required=False, widget=DATE, help_text="仍在任则留空。")
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -233,8 +232,8 @@ class CounsellorForm(forms.Form):
     organisation = OrganisationChoiceField(label="任职组织", queryset=Organisation.objects.none())
     role = forms.ChoiceField(label="辅导员类别", choices=CounsellorRole.choices)
     full_time = forms.BooleanField(label="专职", required=False)
-    started_on = forms.DateField(label="任职日期", widget=DATE)
-    ended_on = forms.DateField(label="离任日期", required=False, widget=DATE, help_text="仍在任则留空。")
+    started_on = BoundedDateField(label="任职日期", widget=DATE)
+    ended_on = BoundedDateField(label="离任日期", required=False, widget=DATE, help_text="仍在任则留空。")
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -245,12 +244,12 @@ class CounsellorForm(forms.Form):
 
 
 class EndAppointmentForm(forms.Form):
-    ended_on = forms.DateField(label="离任日期", widget=DATE)
+    ended_on = BoundedDateField(label="离任日期", widget=DATE)
 
 
 class RecruitmentStartForm(forms.Form):
     organisation = OrganisationChoiceField(label="发展组织", queryset=Organisation.objects.none())
-    applied_on = forms.DateField(label="递交入团申请日期", widget=DATE)
+    applied_on = BoundedDateField(label="递交入团申请日期", widget=DATE)
 
     def __init__(self, *args, user, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -262,12 +261,12 @@ class RecruitmentStartForm(forms.Form):
 
 
 class RecruitmentAdvanceForm(forms.Form):
-    on = forms.DateField(label="日期", widget=DATE)
+    on = BoundedDateField(label="日期", widget=DATE)
     member_number = forms.CharField(label="团员编号", max_length=30, required=False)
 
 
 class RecruitmentStopForm(forms.Form):
-    on = forms.DateField(label="终止日期", widget=DATE)
+    on = BoundedDateField(label="终止日期", widget=DATE)
     reason = forms.CharField(label="终止原因", max_length=200)
 
 
@@ -352,14 +351,8 @@ class OverviewForm(forms.Form):
     """The 组织概况 page's choice: whose subtree, on which date."""
 
     organisation = OrganisationChoiceField(label="组织", queryset=Organisation.objects.none(), required=False)
-    on = forms.DateField(label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = BoundedDateField(label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].limit_to(user, "all")
-
-    def clean_on(self):
-        on = self.cleaned_data.get("on")
-        if on is not None and not (date(1949, 10, 1) <= on <= today()):
-            raise forms.ValidationError("日期应在1949年10月1日至今天之间。")
-        return on

@@ -15,6 +15,8 @@ from datetime import date
 
 from django.views.decorators.debug import sensitive_variables
 
+from core.validators import EARLIEST_BIRTH
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"  # indexed by the weighted sum modulo 11
 
@@ -34,7 +36,6 @@ PROVINCE_CODES = frozenset(
         83,
     }
 )
-EARLIEST_BIRTH = date(1900, 1, 1)
 
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
@@ -94,6 +95,15 @@ def parse(text: str, *, today: date | None = None) -> IdNumber:
         raise IdNumberError("checksum", "身份证号码校验码错误。")
     gender = "M" if int(number[16]) % 2 == 1 else "F"
     return IdNumber(number=number, birth_date=birth, gender=gender)
+
+
+def is_valid(text: str, *, today: date | None = None) -> bool:
+    """Whether ``text`` is a valid ID number (region, birth date up to ``today``, check character)."""
+    try:
+        parse(text, today=today)
+    except IdNumberError:
+        return False
+    return True
 
 
 def mask(number: str) -> str:

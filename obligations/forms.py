@@ -5,6 +5,7 @@ from django import forms
 from activities.models import ActivityKind, Indicator
 from branches.forms import OrganisationChoiceField
 from branches.models import Kind
+from core.params import BoundedDateField
 from members.choices import CadreKind
 
 from . import selectors
@@ -77,9 +78,9 @@ class ComplianceFilterForm(forms.Form):
         label="履职要求", queryset=Obligation.objects.none(), required=False, empty_label="全部要求"
     )
     period = forms.ChoiceField(label="周期", required=False, choices=PERIOD_CHOICES, initial="current")
-    on = forms.DateField(label="日期", required=False, widget=_date_widget())
+    on = BoundedDateField(label="日期", required=False, widget=_date_widget())
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *STATUS_CHOICES])
-    ends_by = forms.DateField(label="周期截止不晚于", required=False, widget=_date_widget())
+    ends_by = BoundedDateField(label="周期截止不晚于", required=False, widget=_date_widget())
     own = forms.BooleanField(label="仅本组织（不含下级）", required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -132,8 +133,8 @@ class ReminderFilterForm(forms.Form):
     organisation = OrganisationChoiceField(
         label="组织（含下级）", queryset=None, required=False, empty_label="（全部）"
     )
-    created_from = forms.DateField(label="生成日期自", required=False, widget=_date_widget())
-    created_to = forms.DateField(label="至", required=False, widget=_date_widget())
+    created_from = BoundedDateField(label="生成日期自", required=False, widget=_date_widget())
+    created_to = BoundedDateField(label="至", required=False, widget=_date_widget())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,6 +29,7 @@ from activities.models import ActivityKind
 from activities.periods import Period
 from branches.models import Kind
 from branches.scoping import ScopedQuerySet
+from core.validators import DESCRIPTION_LENGTH, MAX_HOURS, MAX_INDICATOR_VALUE, at_most, max_chars, validate_date
 from members.choices import CadreKind
 
 
@@ -77,7 +78,13 @@ class Obligation(models.Model):
         "系统代码", max_length=40, unique=True, null=True, blank=True, help_text="系统预置的要求才有代码。"
     )
     name = models.CharField("名称", max_length=80)
-    description = models.TextField("说明", blank=True, help_text="依据的文件或制度，写入提醒邮件。")
+    description = models.TextField(
+        "说明",
+        blank=True,
+        max_length=DESCRIPTION_LENGTH,
+        validators=[max_chars(DESCRIPTION_LENGTH)],
+        help_text="依据的文件或制度，写入提醒邮件。",
+    )
 
     target = models.CharField("适用对象", max_length=16, choices=Target.choices, default=Target.ORGANISATIONS)
     organisation_kinds = models.JSONField(
@@ -110,16 +117,21 @@ class Obligation(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.5"))],
+        validators=[MinValueValidator(Decimal("0.5")), at_most(MAX_HOURS, "每周期最少时长", "小时")],
     )
     indicator_min = models.DecimalField(
-        "指标值下限", max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        "指标值下限",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), at_most(MAX_INDICATOR_VALUE, "指标值下限")],
     )
     lead_days = models.PositiveSmallIntegerField(
         "提前提醒天数", default=7, help_text="周期结束前多少天开始提醒（含当天）；0 表示只在最后一天提醒。"
     )
-    active_from = models.DateField("生效日期")
-    active_until = models.DateField("失效日期", null=True, blank=True)
+    active_from = models.DateField("生效日期", validators=[validate_date])
+    active_until = models.DateField("失效日期", null=True, blank=True, validators=[validate_date])
     active = models.BooleanField("启用", default=True)
     remind = models.BooleanField("发送提醒", default=True, help_text="不勾选则只在履职情况中统计，不发提醒。")
     position = models.PositiveSmallIntegerField("排序", default=100)

@@ -15,6 +15,8 @@ from django.views.generic import FormView, ListView, TemplateView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches.models import Organisation
 from core.freshness import cached_figures, scoped_key
+from core.params import date_param
+from core.validators import in_range
 
 from . import selectors, services
 from .filters import compliance_page
@@ -58,6 +60,11 @@ class ComplianceView(AccessMixin, TemplateView):
         return ctx
 
 
+def _within(day: date) -> date | None:
+    """A link's date, or None past the range a URL may ask for (core.params)."""
+    return day if in_range(day) else None
+
+
 class ComplianceCellView(AccessMixin, ScopedObjectMixin, TemplateView):
     """One organisation and one obligation: the activities that count, and the last periods."""
 
@@ -66,10 +73,7 @@ class ComplianceCellView(AccessMixin, ScopedObjectMixin, TemplateView):
     template_name = "obligations/compliance_cell.html"
 
     def _on(self) -> date:
-        try:
-            return date.fromisoformat(self.request.GET.get("on", ""))
-        except ValueError:
-            return timezone.localdate()
+        return date_param(self.request.GET, "on", default=timezone.localdate())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -91,8 +95,8 @@ class ComplianceCellView(AccessMixin, ScopedObjectMixin, TemplateView):
             period=obligation.period_containing(on),
             cell=result.cell(organisation.pk, obligation.pk),
             history=history,
-            previous_on=obligation.period_offset(on, -1).start,
-            next_on=obligation.period_offset(on, 1).start,
+            previous_on=_within(obligation.period_offset(on, -1).start),
+            next_on=_within(obligation.period_offset(on, 1).start),
             today=today,
         )
         if self.request.user.is_committee_staff:

@@ -5,24 +5,32 @@ Engine-neutral: a backup taken on PostgreSQL restores into SQLite and back. Layo
     data/<app_label.model>.jsonl   one serialised row per line, primary keys kept
     media/<name>                   every file of the default storage
     manifest.json                  format, migrations, row counts, sha256 of every file
+    manifest.sig                   HMAC-SHA256 of manifest.json under BACKUP_SIGNING_KEY
 
+The sums alone prove nothing against someone who can rewrite the archive (they would
+recompute them), so the manifest is signed with a key kept apart from the archive, and a
+restore refuses any archive whose signature does not check, before reading a row of it.
 Content types and permissions are not copied: ``migrate`` creates them in the target,
 possibly under other ids, so the manifest maps the old ids to natural keys and the
 restore rewrites every reference. Sessions are left out (a backup must not carry logins).
 """
 
 import datetime as dt
+import gzip
 import hashlib
+import hmac
 import io
 import json
 import os
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
@@ -35,8 +43,11 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-FORMAT = 1
+# Format 2 adds the signature; unsigned format-1 archives are refused (anyone could forge one).
+FORMAT = 2
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+MIN_KEY_LENGTH = 32
 # Recreated by migrate (content types, permissions) or worthless in a backup (sessions).
 EXCLUDED = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
 BATCH = 1000
@@ -73,6 +84,33 @@ def row_counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     return counts
 
 
+# --- Signing ---------------------------------------------------------------------
+
+
+def signing_keys() -> list[bytes]:
+    """BACKUP_SIGNING_KEY, comma-separated: the first signs, every one verifies (for rotation)."""
+    keys = [key.strip() for key in (getattr(settings, "BACKUP_SIGNING_KEY", "") or "").split(",") if key.strip()]
+    if not keys:
+        raise ValidationError(
+            "未设置备份签名密钥 BACKUP_SIGNING_KEY：备份和恢复都需要它。请在环境变量中设置，并与备份文件分开保管。"
+        )
+    if any(len(key) < MIN_KEY_LENGTH for key in keys):
+        raise ValidationError(f"备份签名密钥 BACKUP_SIGNING_KEY 太短：每个密钥至少 {MIN_KEY_LENGTH} 个字符。")
+    return [key.encode() for key in keys]
+
+
+def sign_manifest(payload: bytes, key: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest().encode()
+
+
+def _check_signature(payload: bytes, signature: bytes | None, keys: list[bytes]) -> None:
+    if signature is None:
+        raise ValidationError("备份文件没有签名（manifest.sig），无法确认它未被篡改，拒绝恢复。")
+    given = signature.strip()
+    if not any(hmac.compare_digest(sign_manifest(payload, key), given) for key in keys):
+        raise ValidationError("备份文件的签名不符：它被改动过，或不是用当前的 BACKUP_SIGNING_KEY 生成的，拒绝恢复。")
+
+
 # --- Backup ----------------------------------------------------------------------
 
 
@@ -84,6 +122,7 @@ def backup_create(*, path: Path, using: str = DEFAULT_DB_ALIAS, log: Log | None 
     ``path`` and renamed into place when complete; it is readable by its owner only.
     """
     log = log or (lambda message: None)
+    key = signing_keys()[0]
     path = Path(path)
     if path.is_dir():
         path = path / f"youthleague-backup-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz"
@@ -129,10 +168,11 @@ def backup_create(*, path: Path, using: str = DEFAULT_DB_ALIAS, log: Log | None 
                 manifest["media"][name] = _add_media(archive, name)
             log(f"media files: {len(manifest['media'])}")
             payload = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size = len(payload)
-            info.mtime = int(timezone.now().timestamp())
-            archive.addfile(info, io.BytesIO(payload))
+            for name, content in ((MANIFEST, payload), (SIGNATURE, sign_manifest(payload, key))):
+                info = tarfile.TarInfo(name)
+                info.size = len(content)
+                info.mtime = int(timezone.now().timestamp())
+                archive.addfile(info, io.BytesIO(content))
     os.chmod(partial, 0o600)
     os.replace(partial, path)
     return BackupSummary(path, rows, len(manifest["media"]))
@@ -215,15 +255,18 @@ def backup_restore(
 ) -> BackupSummary:
     """Restore a backup into a migrated database; all or nothing.
 
+    The archive is checked before anything is written: the whole gzip stream (its CRC),
+    the manifest's signature under BACKUP_SIGNING_KEY, then every file's sum.
     Refuses a database that already holds data, or media files that differ from the
     backup's, unless ``force``: then the backed-up tables are replaced. The restored
     row counts and file hashes are checked against the manifest before committing.
     """
     log = log or (lambda message: None)
+    keys = signing_keys()
     connection = connections[using]
     with tempfile.TemporaryDirectory(prefix="yl-restore-") as tmp:
         root = Path(tmp)
-        manifest = _extract(Path(path), root)
+        manifest = _extract(Path(path), root, keys)
         _check_migrations(manifest, connection)
         if not force and not database_is_empty(using):
             raise ValidationError("目标数据库已有数据：恢复会覆盖它们。确认要覆盖请加 --force。")
@@ -268,8 +311,25 @@ def backup_restore(
     return BackupSummary(Path(path), manifest["rows"], len(manifest["media"]))
 
 
-def _extract(path: Path, root: Path) -> dict:
-    """Unpack the archive after checking every member is a plain file where it belongs."""
+def _check_gzip(path: Path) -> None:
+    """Read the whole gzip stream: a truncated or corrupted archive fails on its CRC here.
+
+    tarfile stops at the archive's end marker and never reads the gzip trailer, so a
+    damaged archive could otherwise be half-restored.
+    """
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except FileNotFoundError as exc:
+        raise ValidationError(f"无法读取备份文件：{path} 不存在。") from exc
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValidationError(f"备份文件已损坏或不完整（gzip 校验失败：{exc}），未恢复任何数据。") from exc
+
+
+def _extract(path: Path, root: Path, keys: list[bytes]) -> dict:
+    """Unpack the archive after checking its gzip stream, its signature and every member's place."""
+    _check_gzip(path)
     try:
         archive = tarfile.open(path, "r:gz")
     except (OSError, tarfile.TarError) as exc:
@@ -282,16 +342,23 @@ def _extract(path: Path, root: Path) -> dict:
                 not member.isfile()
                 or member.name.startswith("/")
                 or ".." in parts
-                or not (member.name == MANIFEST or parts[0] in {"data", "media"})
+                or not (member.name in {MANIFEST, SIGNATURE} or parts[0] in {"data", "media"})
             ):
                 raise ValidationError(f"备份文件中有不应出现的条目：{member.name}")
+        by_name = {member.name: member for member in members}
+        if MANIFEST not in by_name:
+            raise ValidationError("备份文件缺少清单（manifest.json）。")
+        payload = archive.extractfile(by_name[MANIFEST]).read()
+        signature = archive.extractfile(by_name[SIGNATURE]).read() if SIGNATURE in by_name else None
+        _check_signature(payload, signature, keys)
+        manifest = json.loads(payload.decode("utf-8"))
+        if manifest.get("format") != FORMAT:
+            raise ValidationError(f"不支持的备份格式：{manifest.get('format')}")
+        listed = {MANIFEST, SIGNATURE, *manifest["files"], *(f"media/{name}" for name in manifest["media"])}
+        unlisted = sorted(set(by_name) - listed)
+        if unlisted:
+            raise ValidationError(f"备份文件中有清单未列出的条目：{unlisted[0]}")
         archive.extractall(root, members=members, filter="data")
-    manifest_path = root / MANIFEST
-    if not manifest_path.exists():
-        raise ValidationError("备份文件缺少清单（manifest.json）。")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("format") != FORMAT:
-        raise ValidationError(f"不支持的备份格式：{manifest.get('format')}")
     for name, digest in manifest["files"].items():
         if not (root / name).exists() or _sha256_file(root / name) != digest:
             raise ValidationError(f"备份文件已损坏：{name} 校验不符。")

@@ -1,5 +1,7 @@
 from django import forms
 
+from core.params import BoundedDateField
+
 
 class LockoutReleaseForm(forms.Form):
     username = forms.CharField(max_length=255, required=False)
@@ -12,10 +14,10 @@ class HistoryFilterForm(forms.Form):
     object_id = forms.CharField(
         label="对象编号", required=False, widget=forms.TextInput(attrs={"class": "form-control"})
     )
-    since = forms.DateField(
+    since = BoundedDateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
-    until = forms.DateField(
+    until = BoundedDateField(
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
 

@@ -323,6 +323,11 @@ MEMBER_ID_HASH_KEY = _member_key("MEMBER_ID_HASH_KEY", lambda: secrets.token_url
 if MEMBER_ID_HASH_KEY in MEMBER_ID_KEY.split(","):
     raise ImproperlyConfigured("MEMBER_ID_HASH_KEY must differ from every MEMBER_ID_KEY.")
 
+# Signs a backup's manifest (HMAC-SHA256): `backup` and `restore` refuse to run without it.
+# Never generated: it must live apart from the archives (comma-separated: the first signs,
+# all verify, so a key can be rotated while older backups stay restorable).
+BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY", "")
+
 # --- Security (issue #9): sessions, deployment, CSP, login throttling, logging -----
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 60 * 60)))
@@ -389,6 +394,11 @@ if os.environ.get("AXES_PROXY_COUNT"):
 
 # Password reset links are valid for one day.
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+# Reset mails per hour, per address asked for and per client address (accounts/views.py):
+# beyond them the page answers as usual and sends nothing.
+PASSWORD_RESET_THROTTLE_WINDOW = 60 * 60
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
+PASSWORD_RESET_LIMIT_PER_CLIENT = 10
 
 # Every handler masks 18-digit ID numbers (security/logging.py); the runserver and
 # Django's own loggers are routed through the same filtered handler.

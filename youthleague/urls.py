@@ -19,3 +19,5 @@ urlpatterns = [
 # A database or cache outage is a 503 "系统维护中" page; anything else the 500 page. Both are
 # rendered without a request context, so neither needs the database (core.views.server_error).
 handler500 = "core.views.server_error"
+# A URL parameter out of range (core.params) answers 400 with a page saying so.
+handler400 = "core.views.bad_request"

@@ -12,6 +12,8 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from core.freshness import cached_figures, query_digest, scoped_key
+from core.params import month_param
+from core.validators import in_range
 
 from .. import rules, selectors, services
 from ..forms import ActivityForm, ReturnForm
@@ -81,13 +83,7 @@ class ActivityCalendarView(AccessMixin, TemplateView):
     template_name = "activities/activity_calendar.html"
 
     def get_month(self) -> date:
-        raw = self.request.GET.get("month", "")
-        try:
-            year, month = (int(part) for part in raw.split("-"))
-            return date(year, month, 1)
-        except ValueError:
-            today = date.today()
-            return today.replace(day=1)
+        return month_param(self.request.GET, "month", default=date.today().replace(day=1))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -125,8 +121,9 @@ class ActivityCalendarView(AccessMixin, TemplateView):
             month=first,
             weeks=weeks,
             weekdays=["一", "二", "三", "四", "五", "六", "日"],
-            prev_month=add_months(first, -1),
-            next_month=add_months(first, 1),
+            # No link past the range a URL may ask for (core.params).
+            prev_month=add_months(first, -1) if in_range(month_end(add_months(first, -1))) else None,
+            next_month=add_months(first, 1) if in_range(add_months(first, 1)) else None,
             today=date.today(),
             query=query,
             period=Period(first, last),

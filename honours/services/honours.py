@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import Organisation
+from core.validators import COMMENT_LENGTH
 
 from .. import rules
 from ..models import Direction, Honour, Status
@@ -204,8 +205,8 @@ def clean_comment(comment: str) -> str:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "退回时请填写审核意见，说明需要修改什么。"})
-    if len(comment) > 1000:
-        raise ValidationError({"comment": "审核意见不能超过 1000 字。"})
+    if len(comment) > COMMENT_LENGTH:
+        raise ValidationError({"comment": f"审核意见不能超过 {COMMENT_LENGTH} 字。"})
     return comment
 
 

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Kind, Organisation
 from branches.scoping import ScopedQuerySet
+from core.validators import MAX_STUDENTS, at_most
 
 from ..choices import CohortLevel
 
@@ -24,7 +25,9 @@ class SchoolCohort(models.Model):
     school = models.ForeignKey(Organisation, verbose_name="学校", on_delete=models.PROTECT, related_name="cohorts")
     level = models.CharField("学段", max_length=16, choices=CohortLevel.choices, default=CohortLevel.JUNIOR)
     graduation_year = models.PositiveSmallIntegerField("毕业年份")
-    student_count = models.PositiveIntegerField("毕业班学生数")
+    student_count = models.PositiveIntegerField(
+        "毕业班学生数", validators=[at_most(MAX_STUDENTS, "毕业班学生数", "人")]
+    )
     classes = models.ManyToManyField(
         Organisation,
         verbose_name="毕业班团支部",

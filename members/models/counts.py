@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Organisation
 from branches.scoping import ScopedQuerySet
+from core.validators import validate_date
 
 from ..ages import today
 
@@ -34,7 +35,7 @@ class RecordedCount(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name="组织", on_delete=models.PROTECT, related_name="recorded_counts"
     )
-    as_of = models.DateField("统计日期")
+    as_of = models.DateField("统计日期", validators=[validate_date])
     league_members = models.PositiveIntegerField(
         "团员（名）", null=True, blank=True, validators=[MaxValueValidator(COUNT_CEILING)]
     )

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import PIONEER_UNIT_KINDS, Organisation
 from branches.scoping import ScopedQuerySet
+from core.validators import validate_birth_date, validate_date
 
 from .. import crypto, idcard
 from ..ages import age_on, birthday, today, years_before
@@ -49,7 +50,7 @@ class Member(models.Model):
     name = models.CharField("姓名", max_length=50)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
-    birth_date = models.DateField("出生日期")
+    birth_date = models.DateField("出生日期", validators=[validate_birth_date])
     id_number_encrypted = models.TextField("身份证号码（密文）", editable=False)
     id_number_hash = models.CharField("身份证号码（索引）", max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField("身份证号码", max_length=18, editable=False)
@@ -61,7 +62,7 @@ class Member(models.Model):
     joined_league_on = models.DateField("入团日期", null=True, blank=True)
     member_number = models.CharField("团员编号", max_length=30, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
-    status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
+    status_changed_on = models.DateField("状态变更日期", null=True, blank=True, validators=[validate_date])
     education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
     occupation = models.CharField("职业类别", max_length=16, choices=Occupation.choices, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)

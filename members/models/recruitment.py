@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Kind, Organisation
 from branches.scoping import ScopedQuerySet
+from core.validators import validate_date
 
 from ..ages import age_on, today
 from ..choices import OPEN_STAGES, Stage
@@ -36,11 +37,11 @@ class RecruitmentCase(models.Model):
         Organisation, verbose_name="发展组织", on_delete=models.PROTECT, related_name="recruitment_cases"
     )
     stage = models.CharField("阶段", max_length=16, choices=Stage.choices, default=Stage.APPLICANT)
-    applied_on = models.DateField("递交入团申请日期")
-    activist_on = models.DateField("确定为入团积极分子日期", null=True, blank=True)
-    candidate_on = models.DateField("确定为发展对象日期", null=True, blank=True)
-    admitted_on = models.DateField("接收为团员日期", null=True, blank=True)
-    stopped_on = models.DateField("终止日期", null=True, blank=True)
+    applied_on = models.DateField("递交入团申请日期", validators=[validate_date])
+    activist_on = models.DateField("确定为入团积极分子日期", null=True, blank=True, validators=[validate_date])
+    candidate_on = models.DateField("确定为发展对象日期", null=True, blank=True, validators=[validate_date])
+    admitted_on = models.DateField("接收为团员日期", null=True, blank=True, validators=[validate_date])
+    stopped_on = models.DateField("终止日期", null=True, blank=True, validators=[validate_date])
     stop_reason = models.CharField("终止原因", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Kind, Organisation
 from branches.scoping import ScopedQuerySet
+from core.validators import validate_date
 
 from ..ages import today
 from ..choices import CadreKind, CounsellorRole
@@ -27,8 +28,8 @@ class AppointmentQuerySet(ScopedQuerySet):
 class Appointment(models.Model):
     """A role a member holds in an organisation, from a date, until a date or still."""
 
-    started_on = models.DateField("任职日期")
-    ended_on = models.DateField("离任日期", null=True, blank=True)
+    started_on = models.DateField("任职日期", validators=[validate_date])
+    ended_on = models.DateField("离任日期", null=True, blank=True, validators=[validate_date])
     note = models.CharField("备注", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 

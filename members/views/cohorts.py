@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.params import year_param
 
 from .. import selectors, services
 from ..forms import CohortForm
@@ -23,8 +24,7 @@ class CohortListView(AccessMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         current = selectors.current_graduation_year()
-        year_param = self.request.GET.get("year", "")
-        year = int(year_param) if year_param.isdigit() else current
+        year = year_param(self.request.GET, "year", default=current, label="毕业年份")
         rows = selectors.cohort_ratios(user=user, graduation_year=year)
         years = sorted(
             set(SchoolCohort.objects.visible_to(user).values_list("graduation_year", flat=True)) | {current},

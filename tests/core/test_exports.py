@@ -117,8 +117,8 @@ def test_audit_never_stores_a_full_id_number(staff):
     from core.audit import audit_record
 
     event = audit_record(
-        user=staff, action=AuditAction.REVEAL_ID, target="团员 450202200001011234", description="ID 45020220000101123X"
+        user=staff, action=AuditAction.REVEAL_ID, target="团员 450202200001011232", description="ID 45020220000101138X"
     )
     event.refresh_from_db()
-    assert event.target == "团员 450202********1234"
-    assert event.description == "ID 450202********123X"
+    assert event.target == "团员 450202********1232"
+    assert event.description == "ID 450202********138X"

@@ -7,7 +7,7 @@ from django.views import View
 
 from accounts.access import Access, AccessMixin
 
-ID_NUMBER = "45020220000101123X"
+ID_NUMBER = "45020220000101138X"
 
 
 class FailingView(AccessMixin, View):

@@ -1,6 +1,8 @@
 """backup / restore: every row and every media file comes back, into an empty database."""
 
 import hashlib
+import hmac
+import io
 import json
 import subprocess
 import sys
@@ -24,6 +26,14 @@ from ..celery_processes import test_database_url as database_url_of_the_tests
 from ..factories import OrganisationFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+SIGNING_KEY = "test-backup-signing-key-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def signing_key(settings):
+    """The key that signs a backup's manifest; kept in the environment, never in the archive."""
+    settings.BACKUP_SIGNING_KEY = SIGNING_KEY
+    return SIGNING_KEY
 
 
 @pytest.fixture
@@ -156,6 +166,7 @@ def test_the_commands_move_a_portal_into_a_fresh_sqlite_database(media, tmp_path
             "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(media_root),
             "DJANGO_SETTINGS_MODULE": "youthleague.settings",
+            "BACKUP_SIGNING_KEY": SIGNING_KEY,
         }
         result = subprocess.run(
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
@@ -178,3 +189,144 @@ def test_the_commands_move_a_portal_into_a_fresh_sqlite_database(media, tmp_path
     )
     assert json.loads(printed.stdout.strip().splitlines()[-1]) == counts
     assert media_hashes(fresh_media) == files
+
+
+def rewrite(source: Path, target: Path, change) -> None:
+    """Copy an archive member by member; ``change(name, data)`` returns the new bytes or None to drop it."""
+    with tarfile.open(source) as original, tarfile.open(target, "w:gz") as copy:
+        for member in original.getmembers():
+            data = change(member.name, original.extractfile(member).read())
+            if data is None:
+                continue
+            member.size = len(data)
+            copy.addfile(member, io.BytesIO(data))
+
+
+def forge(archive: Path, target: Path, *, key: str | None = None, drop_signature: bool = False) -> None:
+    """Make the secretary a superuser and recompute the manifest's sums, as an attacker would.
+
+    With ``key`` the manifest is re-signed with that key (an attacker guessing one); otherwise
+    the genuine signature is kept beside the altered manifest.
+    """
+    with tarfile.open(archive) as original:
+        manifest = json.loads(original.extractfile("manifest.json").read())
+        users = original.extractfile("data/accounts.user.jsonl").read().decode()
+    lines = []
+    for line in users.splitlines():
+        record = json.loads(line)
+        if record["fields"]["username"] == "secretary_a":
+            record["fields"].update(is_superuser=True, is_staff=True)
+        lines.append(json.dumps(record, ensure_ascii=False))
+    forged_users = ("\n".join(lines) + "\n").encode()
+    manifest["files"]["data/accounts.user.jsonl"] = hashlib.sha256(forged_users).hexdigest()
+    forged_manifest = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+
+    def change(name, data):
+        if name == "data/accounts.user.jsonl":
+            return forged_users
+        if name == "manifest.json":
+            return forged_manifest
+        if name == "manifest.sig":
+            if drop_signature:
+                return None
+            if key is not None:
+                return hmac.new(key.encode(), forged_manifest, "sha256").hexdigest().encode()
+        return data
+
+    rewrite(archive, target, change)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "how",
+    [{}, {"key": "a-guessed-key-that-is-long-enough-000000"}, {"drop_signature": True}],
+    ids=["genuine-signature-kept", "re-signed-with-another-key", "signature-removed"],
+)
+def test_a_forged_backup_with_recomputed_sums_is_refused(how, media, tmp_path):
+    make_data()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    empty_everything(media)
+    counts = row_counts()
+    forged = tmp_path / "forged.tar.gz"
+    forge(archive, forged, **how)
+
+    with pytest.raises(CommandError, match="签名"):
+        call_command("restore", str(forged), verbosity=0)
+    assert row_counts() == counts and not User.objects.exists()
+
+    # The genuine archive still restores, and the secretary is what she was.
+    call_command("restore", str(archive), verbosity=0)
+    secretary = User.objects.get(username="secretary_a")
+    assert not secretary.is_superuser and not secretary.is_staff
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_and_backup_refuse_without_the_signing_key_or_with_another(media, tmp_path, settings):
+    make_data()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    empty_everything(media)
+
+    settings.BACKUP_SIGNING_KEY = ""
+    with pytest.raises(CommandError, match="BACKUP_SIGNING_KEY"):
+        call_command("restore", str(archive), verbosity=0)
+    with pytest.raises(CommandError, match="BACKUP_SIGNING_KEY"):
+        call_command("backup", str(tmp_path / "other.tar.gz"), verbosity=0)
+    assert not (tmp_path / "other.tar.gz").exists()
+    settings.BACKUP_SIGNING_KEY = "short"
+    with pytest.raises(CommandError, match="BACKUP_SIGNING_KEY"):
+        call_command("restore", str(archive), verbosity=0)
+    settings.BACKUP_SIGNING_KEY = "another-key-of-a-sufficient-length-0000000"
+    with pytest.raises(CommandError, match="签名"):
+        call_command("restore", str(archive), verbosity=0)
+    assert not User.objects.exists()
+
+    # After a rotation the old key is listed second: old backups still restore.
+    settings.BACKUP_SIGNING_KEY = f"another-key-of-a-sufficient-length-0000000,{SIGNING_KEY}"
+    call_command("restore", str(archive), verbosity=0)
+    assert User.objects.filter(username="secretary_a").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("damage", ["truncated", "crc", "length", "deflate"])
+def test_a_corrupted_gzip_is_refused_before_anything_is_restored(damage, media, tmp_path):
+    make_data()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    empty_everything(media)
+    counts = row_counts()
+    data = bytearray(archive.read_bytes())
+    if damage == "truncated":
+        data = data[: len(data) - 1000]
+    elif damage == "crc":  # the trailer's CRC-32 of the uncompressed stream
+        data[-8] ^= 0xFF
+    elif damage == "length":  # the trailer's uncompressed size
+        data[-1] ^= 0x01
+    else:  # a byte of the compressed data, near the end where the media and manifest lie
+        data[len(data) - 200] ^= 0x55
+    damaged = tmp_path / f"{damage}.tar.gz"
+    damaged.write_bytes(bytes(data))
+
+    with pytest.raises(CommandError, match="损坏|无法读取"):
+        call_command("restore", str(damaged), verbosity=0)
+    assert row_counts() == counts and media_hashes(media) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unsigned_backup_of_the_old_format_is_refused(media, tmp_path):
+    make_data()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    empty_everything(media)
+    old = tmp_path / "old.tar.gz"
+
+    def change(name, data):
+        if name == "manifest.json":
+            return json.dumps({**json.loads(data), "format": 1}).encode()
+        return None if name == "manifest.sig" else data
+
+    rewrite(archive, old, change)
+    with pytest.raises(CommandError, match="签名"):
+        call_command("restore", str(old), verbosity=0)
+    assert not User.objects.exists()

@@ -8,7 +8,7 @@ from ..celery_processes import celery_processes, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-ID_NUMBER = "110105199003071234"
+ID_NUMBER = "110105199003071394"
 
 
 def test_a_failing_task_with_an_id_in_its_error_is_logged_masked(tmp_path):
@@ -20,4 +20,4 @@ def test_a_failing_task_with_an_id_in_its_error_is_logged_masked(tmp_path):
     text = log.read_text()
     assert failed, text[-3000:]
     assert ID_NUMBER not in text
-    assert "110105********1234" in text
+    assert "110105********1394" in text

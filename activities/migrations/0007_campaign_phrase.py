@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0005_list_order_index'),
+        ('activities', '0006_plausible_bounds'),
     ]
 
     operations = [
