@@ -6,6 +6,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 
 from .models import COMMITTEE_KINDS, COUNSELLOR_KINDS, PIONEER_UNIT_KINDS, Kind, Organisation
+from .services import EDITABLE_FIELDS, REPORT_FIELDS
 
 
 class _OrganisationChoices(ModelChoiceIterator):
@@ -118,23 +119,10 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return _indented(obj.name, obj.depth)
 
 
-REPORT_FIELDS = ("report_subject", "report_plan_span", "report_problem_threshold")
-
-
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "directly_managed",
-            "established_on",
-            "term_ends_on",
-            "report_subject",
-            "report_plan_span",
-            "report_problem_threshold",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "term_ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -10,17 +10,9 @@ from treebeard.exceptions import InvalidMoveToDescendant
 
 from .models import Organisation
 
-EDITABLE_FIELDS = (
-    "name",
-    "short_name",
-    "kind",
-    "directly_managed",
-    "established_on",
-    "term_ends_on",
-    "report_subject",
-    "report_plan_span",
-    "report_problem_threshold",
-)
+# How a committee's half-year summary is written (reports.compiler reads them).
+REPORT_FIELDS = ("report_subject", "report_plan_span", "report_problem_threshold")
+EDITABLE_FIELDS = ("name", "short_name", "kind", "directly_managed", "established_on", "term_ends_on", *REPORT_FIELDS)
 
 
 @transaction.atomic
