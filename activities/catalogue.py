@@ -46,6 +46,9 @@ STANDARD_INDICATORS = [
         "每年评议后填报一次。",
     ),
     ("appraisal_excellent", "评议为优秀团员", "人", "appraisal", "", "month", "latest", "sum", 0, ""),
+    ("appraisal_qualified", "评议为合格团员", "人", "appraisal", "", "month", "latest", "sum", 0, ""),
+    ("appraisal_basic", "评议为基本合格团员", "人", "appraisal", "", "month", "latest", "sum", 0, ""),
+    ("appraisal_unqualified", "评议为不合格团员", "人", "appraisal", "", "month", "latest", "sum", 0, ""),
     ("registration_members", "完成团籍注册团员", "人", "registration", "", "month", "latest", "sum", 0, ""),
     (
         "registration_done",
@@ -75,6 +78,37 @@ STANDARD_INDICATORS = [
         "“1+100”团干部联系青年制度：期末联系青年人数。",
     ),
 ]
+
+# 团员教育评议: the members appraised and the four grades they may be given, entered together
+# in the month of the appraisal. Entries that contradict each other are refused (appraisal_problems).
+APPRAISAL_MEMBERS = "appraisal_members"
+APPRAISAL_GRADES = ("appraisal_excellent", "appraisal_qualified", "appraisal_basic", "appraisal_unqualified")
+
+
+def appraisal_problems(values: dict) -> dict[str, str]:
+    """What is wrong with one organisation's appraisal figures of one month, by indicator code.
+
+    ``values`` maps codes to the values that will be stored (None: nothing). The grades may not
+    add up to more than the members appraised, nor be entered without them; when all four are
+    entered they must account for every member appraised.
+    """
+    members = values.get(APPRAISAL_MEMBERS)
+    grades = [values.get(code) for code in APPRAISAL_GRADES]
+    entered = [value for value in grades if value is not None]
+    if not entered:
+        return {}
+    total = sum(entered)
+    if members is None:
+        return {APPRAISAL_MEMBERS: "已填写评议等次人数，请同时填写参加教育评议团员数。"}
+    if total > members:
+        return {APPRAISAL_MEMBERS: f"评议等次人数合计{int(total)}名，超过参加教育评议团员数{int(members)}名。"}
+    if len(entered) == len(grades) and total != members:
+        return {
+            APPRAISAL_MEMBERS: f"优秀、合格、基本合格、不合格人数合计{int(total)}名，"
+            f"应等于参加教育评议团员数{int(members)}名。"
+        }
+    return {}
+
 
 DERIVED_INDICATORS = [
     (

@@ -14,7 +14,7 @@ from core.freshness import mark_changed
 from core.uploads import IMAGE, PDF, validate_upload
 from core.validators import COMMENT_LENGTH
 
-from . import rules
+from . import catalogue, rules
 from .models import (
     DEFAULT_DIMENSION,
     Activity,
@@ -388,6 +388,25 @@ def indicator_save(*, user, indicator: Indicator | None = None, **fields) -> Ind
     return indicator
 
 
+def _appraisal_problems(existing: dict[int, IndicatorValue], values: dict) -> dict[str, str]:
+    """The appraisal figures as they would stand after this save, checked together. Figures
+    entered as approximate (约数) are not checked: they need not add up."""
+    codes = (catalogue.APPRAISAL_MEMBERS, *catalogue.APPRAISAL_GRADES)
+    final, qualified = {}, False
+    given = {ind.code: (value, qualifier) for ind, (value, qualifier, _) in values.items() if ind.code in codes}
+    ids = dict(Indicator.objects.filter(code__in=codes).values_list("code", "pk"))
+    for code in codes:
+        if code in given:
+            value, qualifier = given[code]
+        elif (stored := existing.get(ids.get(code))) is not None:
+            value, qualifier = stored.value, stored.qualifier
+        else:
+            value, qualifier = None, ""
+        final[code] = value
+        qualified |= bool(value is not None and qualifier)
+    return {} if qualified else catalogue.appraisal_problems(final)
+
+
 @transaction.atomic
 def indicator_values_save(
     *,
@@ -411,6 +430,9 @@ def indicator_values_save(
         v.indicator_id: v
         for v in IndicatorValue.objects.select_for_update().filter(organisation=organisation, month=month, issue=issue)
     }
+    appraisal = _appraisal_problems(existing, values)
+    if appraisal:
+        raise ValidationError(appraisal)
     saved = removed = 0
     errors = {}
     for indicator, (value, qualifier, note) in values.items():

@@ -4,7 +4,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from .models import Kind, Organisation
+from .models import Kind, Organisation, Position, ReportPlace, StaffingPost, StaffingRecord, TermRenewal
 
 SUBDISTRICTS = ["东环街道", "西环街道", "南站街道", "北城街道", "江滨街道", "新华街道"]
 COMMUNITIES = ["幸福", "和平", "光明", "民主", "胜利", "文昌", "新村", "桂花", "凤凰", "龙城", "锦绣", "友谊"]
@@ -132,5 +132,110 @@ def load(rng: random.Random) -> DemoTree:
 
 
 def reset() -> None:
-    Organisation.objects.all().delete()
-    Organisation.history.all().delete()
+    Organisation.objects.all().delete()  # with their staffing and renewal records
+    for model in (Organisation, StaffingRecord, StaffingPost, TermRenewal):
+        model.history.all().delete()
+
+
+# The district committee's establishment, as the source document's plan speaks of it (配齐区团委
+# 挂职、兼职干部): a deputy's post vacant in the first half of 2024, filled in September, when an
+# officer left. Counts per position: (approved, in post, seconded, part-time, contracted).
+DISTRICT_STAFFING = [
+    (
+        date(2023, 2, 20),
+        "区编委核定",
+        {
+            Position.SECRETARY: (1, 1, 0, 0, 0),
+            Position.DEPUTY: (2, 1, 1, 2, 0),
+            Position.OFFICER: (3, 3, 0, 0, 2),
+        },
+    ),
+    (
+        date(2024, 9, 10),
+        "副书记到岗，干事1名调出",
+        {
+            Position.SECRETARY: (1, 1, 0, 0, 0),
+            Position.DEPUTY: (2, 2, 1, 2, 0),
+            Position.OFFICER: (3, 2, 0, 0, 2),
+        },
+    ),
+]
+COUNT_NAMES = ("approved", "in_post", "seconded", "part_time", "contracted")
+
+
+def load_records(rng: random.Random, tree: DemoTree, staff) -> dict[str, int]:
+    """Staffing records of a few committees and the renewals of 2024, through the services (so the
+    terms chain as they do when staff enter them). Some organisations' terms ran out in 2023 or
+    early 2024 unrenewed: the 2024 summaries say how many, and what share."""
+    from . import services
+
+    def staffing(org, day, note, counts, place=ReportPlace.GOVERN_STRICTLY):
+        posts = {position: dict(zip(COUNT_NAMES, values, strict=True)) for position, values in counts.items()}
+        services.staffing_record_create(
+            user=staff, organisation=org, recorded_on=day, posts=posts, report_place=place, note=note
+        )
+
+    for day, note, counts in DISTRICT_STAFFING:
+        staffing(tree.district, day, note, counts)
+    first, second = tree.subdistricts[:2]
+    # 东环街道 writes its establishment in its summary's opening; an officer's post is unfilled.
+    staffing(
+        first,
+        date(2024, 1, 8),
+        "街道党工委核定",
+        {Position.SECRETARY: (1, 1, 0, 0, 0), Position.DEPUTY: (1, 1, 0, 0, 0), Position.OFFICER: (1, 0, 0, 0, 0)},
+        place=ReportPlace.OPENING,
+    )
+    staffing(
+        second,
+        date(2023, 6, 1),
+        "街道党工委核定",
+        {Position.SECRETARY: (1, 1, 0, 0, 0), Position.DEPUTY: (1, 1, 0, 1, 0)},
+    )
+
+    league = [org for org in tree.all if org.kind not in (Kind.PIONEER_COMMITTEE, Kind.BRIGADE, Kind.SQUADRON)]
+    branches = [org for org in league if org.kind == Kind.BRANCH]
+    schools = [org for org in league if org.kind == Kind.SCHOOL]
+    picked = rng.sample(branches, 22)
+    renewals = 0
+
+    def renew(org, term_ended: date, held_on: date, *, delegates: int = 0) -> None:
+        nonlocal renewals
+        Organisation.objects.filter(pk=org.pk).update(term_ends_on=term_ended)
+        org.term_ends_on = term_ended
+        members = rng.randint(7, 9) if org.kind != Kind.BRANCH else rng.randint(3, 5)
+        services.term_renewal_record(
+            user=staff,
+            organisation=org,
+            held_on=held_on,
+            delegates_elected=delegates,
+            members_elected=members,
+            notes="召开团员代表大会，选举产生新一届委员会。"
+            if delegates
+            else "召开支部团员大会，选举产生新一届支部委员会。",
+        )
+        renewals += 1
+
+    def day_in(year: int, months: tuple[int, int]) -> date:
+        return date(year, rng.randint(*months), rng.randint(1, 28))
+
+    # First half of 2024: two sub-district committees and ten branches, all on time.
+    for org in tree.subdistricts[2:4]:
+        ended = day_in(2024, (5, 6))
+        renew(org, ended, ended.replace(day=max(ended.day - rng.randint(5, 20), 1)), delegates=rng.randint(80, 120))
+    for org in picked[:10]:
+        ended = day_in(2024, (3, 6))
+        renew(org, ended, ended.replace(day=max(ended.day - rng.randint(3, 25), 1)))
+    # Second half: a school committee and six branches on time, two branches that had run over.
+    ended = day_in(2024, (9, 11))
+    renew(schools[0], ended, ended.replace(day=max(ended.day - 10, 1)), delegates=rng.randint(60, 90))
+    for org in picked[10:16]:
+        ended = day_in(2024, (8, 12))
+        renew(org, ended, ended.replace(day=max(ended.day - rng.randint(3, 25), 1)))
+    for org in picked[16:18]:
+        renew(org, day_in(2024, (2, 5)), day_in(2024, (9, 10)))
+    # Past their term, not renewed.
+    overdue = picked[18:22] + schools[-1:]
+    for org in overdue:
+        Organisation.objects.filter(pk=org.pk).update(term_ends_on=day_in(rng.choice((2023, 2024)), (1, 5)))
+    return {"staffing records": len(DISTRICT_STAFFING) + 2, "renewals": renewals}

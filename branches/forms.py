@@ -1,11 +1,22 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 
-from .models import COMMITTEE_KINDS, COUNSELLOR_KINDS, PIONEER_UNIT_KINDS, Kind, Organisation
+from .models import (
+    COMMITTEE_KINDS,
+    COUNSELLOR_KINDS,
+    PIONEER_UNIT_KINDS,
+    Kind,
+    Organisation,
+    Position,
+    ReportPlace,
+    StaffingRecord,
+    TermRenewal,
+    default_term_years,
+)
 from .services import EDITABLE_FIELDS, REPORT_FIELDS
 
 
@@ -191,3 +202,84 @@ class TreeFilterForm(forms.Form):
     hide_inactive = forms.BooleanField(
         label="隐藏已停用", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )
+
+
+# --- Staffing (编制) and term renewals (换届) ----------------------------------------------
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+STAFFING_COLUMNS = [
+    ("approved", "核定编制"),
+    ("in_post", "在编在岗"),
+    ("seconded", "挂职"),
+    ("part_time", "兼职"),
+    ("contracted", "聘用（编外）"),
+]
+
+
+class StaffingForm(forms.Form):
+    """A staffing record: its date and where the report writes it (crispy), and a grid of counts,
+    one row per position (the template lays the grid out as a table)."""
+
+    recorded_on = forms.DateField(label="核定/统计日期", widget=DATE_INPUT)
+    report_place = forms.ChoiceField(
+        label="写入工作总结",
+        choices=ReportPlace.choices,
+        initial=ReportPlace.GOVERN_STRICTLY,
+        help_text="半年工作总结采用期末前最新一条记录，写在此处；编制内空缺写入“存在问题”。",
+    )
+    note = forms.CharField(label="备注", max_length=200, required=False, help_text="如编制核定文件文号。")
+
+    def __init__(self, *args, record: StaffingRecord | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        counts = {post.position: post for post in record.rows} if record is not None else {}
+        self.grid = []
+        for position, label in Position.choices:
+            cells = []
+            for column, column_label in STAFFING_COLUMNS:
+                name = f"{position}_{column}"
+                post = counts.get(position)
+                self.fields[name] = forms.IntegerField(
+                    label=f"{label}{column_label}",
+                    min_value=0,
+                    max_value=999,
+                    required=False,
+                    initial=getattr(post, column) if post is not None else None,
+                    widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0, "step": 1}),
+                )
+                cells.append(self[name])
+            self.grid.append((label, cells))
+        self.columns = [label for _, label in STAFFING_COLUMNS]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("recorded_on", "report_place", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in self.fields if name not in ("recorded_on", "report_place", "note")):
+            raise forms.ValidationError("请至少填写一个职务的编制或人员数。")
+        for position, label in Position.choices:
+            approved = cleaned.get(f"{position}_approved") or 0
+            in_post = cleaned.get(f"{position}_in_post") or 0
+            if in_post > approved:
+                self.add_error(f"{position}_in_post", f"{label}在编在岗人数不能超过核定编制（{approved}名）。")
+        return cleaned
+
+    def posts(self) -> dict[str, dict[str, int]]:
+        return {
+            position: {column: self.cleaned_data.get(f"{position}_{column}") or 0 for column, _ in STAFFING_COLUMNS}
+            for position in Position.values
+        }
+
+
+class TermRenewalForm(forms.ModelForm):
+    class Meta:
+        model = TermRenewal
+        fields = ["held_on", "term_years", "delegates_elected", "members_elected", "notes"]
+        widgets = {"held_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.term_years is None:
+            self.initial["term_years"] = default_term_years(organisation.kind)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "保存"))

@@ -1,12 +1,16 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.validators import validate_date
 
-from .scoping import ScopedQuerySetMixin
+from .scoping import ScopedQuerySet, ScopedQuerySetMixin
 
 
 class Kind(models.TextChoices):
@@ -142,3 +146,240 @@ class Organisation(MP_Node):
             else:
                 message = f"「{self.get_kind_display()}」不能设在「{parent.get_kind_display()}」之下。"
             raise ValidationError({"kind": message})
+
+
+# --- What a committee is: its staffing (编制) and its terms (换届) -------------------------
+
+
+class Position(models.TextChoices):
+    SECRETARY = "secretary", "书记"
+    DEPUTY = "deputy", "副书记"
+    MEMBER = "member", "委员"
+    OFFICER = "officer", "干事"
+    OTHER = "other", "其他工作人员"
+
+
+class ReportPlace(models.TextChoices):
+    GOVERN_STRICTLY = "govern_strictly", "“从严治团”部分"
+    OPENING = "opening", "开头段落"
+    NONE = "none", "不写入总结"
+
+
+class StaffingRecord(models.Model):
+    """A committee's establishment (编制) as it stood on one date: one row per position.
+
+    Kept as dated records, never overwritten: the report of a half year reads the latest
+    record on or before the half's end, so an older summary still says what was true then.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="组织", on_delete=models.CASCADE, related_name="staffing_records"
+    )
+    recorded_on = models.DateField("核定/统计日期", help_text="编制核定或人员统计的日期；每个日期一条记录。")
+    report_place = models.CharField(
+        "写入工作总结",
+        max_length=16,
+        choices=ReportPlace.choices,
+        default=ReportPlace.GOVERN_STRICTLY,
+        help_text="半年工作总结采用期末前最新一条记录，写在此处；编制内空缺写入“存在问题”。",
+    )
+    note = models.CharField("备注", max_length=200, blank=True, help_text="如编制核定文件文号。")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "编制记录"
+        verbose_name_plural = "编制记录"
+        ordering = ["organisation", "-recorded_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "recorded_on"],
+                name="staffing_record_once_a_day",
+                violation_error_message="该组织在这一天已有编制记录，请修改原记录。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} {self.recorded_on:%Y-%m-%d} 编制"
+
+    def clean(self):
+        if self.organisation_id and not self.organisation.is_committee:
+            raise ValidationError("只有团委（团工委）、团总支、少工委等委员会记录编制。")
+        if self.recorded_on and self.recorded_on > timezone.localdate():
+            raise ValidationError({"recorded_on": "日期不能晚于今天。"})
+
+    @cached_property
+    def rows(self) -> list["StaffingPost"]:
+        """The positions in their usual order (书记 first), with anything recorded."""
+        order = {value: i for i, value in enumerate(Position.values)}
+        return sorted(self.posts.all(), key=lambda post: order.get(post.position, len(order)))
+
+    def total(self, field: str) -> int:
+        return sum(getattr(post, field) for post in self.rows)
+
+    @property
+    def approved(self) -> int:
+        return self.total("approved")
+
+    @property
+    def in_post(self) -> int:
+        return self.total("in_post")
+
+    @property
+    def vacant(self) -> int:
+        return self.total("vacant")
+
+    @property
+    def seconded(self) -> int:
+        return self.total("seconded")
+
+    @property
+    def part_time(self) -> int:
+        return self.total("part_time")
+
+    @property
+    def contracted(self) -> int:
+        return self.total("contracted")
+
+
+class StaffingPost(models.Model):
+    """One position of a staffing record. Seconded (挂职), part-time (兼职) and contracted
+    (聘用) people hold no post of the establishment: vacancies are approved less in post."""
+
+    record = models.ForeignKey(StaffingRecord, verbose_name="编制记录", on_delete=models.CASCADE, related_name="posts")
+    position = models.CharField("职务", max_length=16, choices=Position.choices)
+    approved = models.PositiveSmallIntegerField("核定编制", default=0)
+    in_post = models.PositiveSmallIntegerField("在编在岗", default=0)
+    seconded = models.PositiveSmallIntegerField("挂职", default=0)
+    part_time = models.PositiveSmallIntegerField("兼职", default=0)
+    contracted = models.PositiveSmallIntegerField("聘用（编外）", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "编制职位"
+        verbose_name_plural = "编制职位"
+        constraints = [
+            models.UniqueConstraint(fields=["record", "position"], name="staffing_post_once_per_record"),
+            models.CheckConstraint(
+                condition=models.Q(in_post__lte=models.F("approved")), name="staffing_in_post_within"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_position_display()} 编制{self.approved} 在岗{self.in_post}"
+
+    def clean(self):
+        if self.in_post > self.approved:
+            raise ValidationError(
+                {"in_post": f"{self.get_position_display()}在编在岗人数不能超过核定编制（{self.approved}名）。"}
+            )
+
+    @property
+    def vacant(self) -> int:
+        return self.approved - self.in_post
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.approved or self.in_post or self.seconded or self.part_time or self.contracted)
+
+
+# How long a term lasts by default, by kind (staff change it per renewal). 团章: local
+# committees every five years; 基层委员会 three to five; 团支部工作条例: a branch committee
+# two or three years (students' one); pioneers' brigade and squadron committees yearly.
+TERM_YEARS_BY_KIND = {
+    Kind.CITY: 5,
+    Kind.DISTRICT: 5,
+    Kind.SUBDISTRICT: 5,
+    Kind.TOWNSHIP: 5,
+    Kind.PARK: 5,
+    Kind.COMMITTEE: 5,
+    Kind.SCHOOL: 3,
+    Kind.GENERAL_BRANCH: 3,
+    Kind.BRANCH: 2,
+    Kind.PIONEER_COMMITTEE: 5,
+    Kind.BRIGADE: 1,
+    Kind.SQUADRON: 1,
+}
+
+
+def default_term_years(kind: str) -> int:
+    return TERM_YEARS_BY_KIND.get(kind, 5)
+
+
+# Kinds whose terms the report counts: the pioneers' line is written about apart.
+PIONEER_LINE_KINDS = frozenset({Kind.PIONEER_COMMITTEE, *PIONEER_UNIT_KINDS})
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+class TermRenewal(models.Model):
+    """A renewal (换届) held: the congress or general meeting that elected a new committee.
+
+    ``previous_term_ends_on`` is when the term it replaced was due to end, kept by the
+    services (branches.services.term_renewal_*) as a chain over the organisation's renewals,
+    so that whether the renewal was on time, and whether an organisation was past its term
+    on any past date, can be told later.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="组织", on_delete=models.CASCADE, related_name="term_renewals"
+    )
+    held_on = models.DateField("换届日期", help_text="团员代表大会或团员大会召开的日期。")
+    term_years = models.PositiveSmallIntegerField(
+        "本届任期（年）",
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="团的地方委员会五年；基层委员会三年或五年；团支部两年或三年（学生团支部一年）。",
+    )
+    delegates_elected = models.PositiveIntegerField(
+        "选举产生团代表（名）", default=0, help_text="选举出席上级团代会的代表；团支部换届一般不选代表，填 0。"
+    )
+    members_elected = models.PositiveSmallIntegerField("选举产生委员（名）", default=0)
+    notes = models.TextField("说明", blank=True)
+    previous_term_ends_on = models.DateField("上届任期届满日期", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "换届记录"
+        verbose_name_plural = "换届记录"
+        ordering = ["organisation", "-held_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "held_on"],
+                name="term_renewal_once_a_day",
+                violation_error_message="该组织在这一天已有换届记录。",
+            )
+        ]
+        indexes = [models.Index(fields=["held_on"], name="term_renewal_held_on")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} {self.held_on:%Y-%m-%d} 换届"
+
+    def clean(self):
+        if self.held_on and self.held_on > timezone.localdate():
+            raise ValidationError({"held_on": "换届日期不能晚于今天。"})
+        established = self.organisation.established_on if self.organisation_id else None
+        if self.held_on and established and self.held_on < established:
+            raise ValidationError({"held_on": f"换届日期早于组织成立日期（{established:%Y-%m-%d}）。"})
+
+    @property
+    def term_ends_on(self) -> date:
+        return add_years(self.held_on, self.term_years)
+
+    @property
+    def on_time(self) -> bool:
+        """Held by the end of the term it replaced (unknown when no end was recorded: not claimed)."""
+        return self.previous_term_ends_on is not None and self.held_on <= self.previous_term_ends_on

@@ -1,10 +1,12 @@
 """Reads of the organisation tree that several callers share."""
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
-from .models import Kind, Organisation
+from .models import PIONEER_LINE_KINDS, Kind, Organisation, StaffingPost, StaffingRecord, TermRenewal
 from .scoping import Scope
 
 
@@ -109,3 +111,116 @@ def organisation_counts_by_kind(*, user, organisation: Organisation | None = Non
         ),
         key=lambda row: order.get(row["kind"], len(order)),
     )
+
+
+# --- Staffing (编制) and terms (换届) -----------------------------------------------------
+
+
+def staffing_records(*, organisation: Organisation, on: date | None = None) -> list[StaffingRecord]:
+    """The organisation's staffing records, newest first, each with its positions (two queries);
+    with ``on``, only those recorded on or before that day."""
+    qs = StaffingRecord.objects.filter(organisation=organisation).prefetch_related(
+        Prefetch("posts", queryset=StaffingPost.objects.order_by("pk"))
+    )
+    if on is not None:
+        qs = qs.filter(recorded_on__lte=on)
+    return list(qs.order_by("-recorded_on"))
+
+
+def staffing_on(*, organisation: Organisation, day: date) -> StaffingRecord | None:
+    """The establishment as it stood on ``day``: the latest record on or before it."""
+    records = staffing_records(organisation=organisation, on=day)
+    return records[0] if records else None
+
+
+def term_kinds(organisation: Organisation) -> frozenset[str]:
+    """The kinds whose terms a committee's report counts: the league's organisations, or the
+    pioneers' for a committee of the pioneers' line."""
+    if organisation.kind in PIONEER_LINE_KINDS:
+        return PIONEER_LINE_KINDS
+    return frozenset(Kind.values) - PIONEER_LINE_KINDS
+
+
+@dataclass
+class Renewals:
+    """The renewals held in a span under an organisation (distinct organisations counted)."""
+
+    renewals: list[TermRenewal] = field(default_factory=list)
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return list({r.organisation_id: r.organisation for r in self.renewals}.values())
+
+    @property
+    def count(self) -> int:
+        return len({r.organisation_id for r in self.renewals})
+
+    @property
+    def on_time(self) -> int:
+        return len({r.organisation_id for r in self.renewals if r.on_time})
+
+    @property
+    def delegates(self) -> int:
+        return sum(r.delegates_elected for r in self.renewals)
+
+    @property
+    def members(self) -> int:
+        return sum(r.members_elected for r in self.renewals)
+
+
+def renewals_between(
+    *, organisation: Organisation, start: date, end: date, kinds: Iterable[str] | None = None
+) -> Renewals:
+    """The renewals held from ``start`` to ``end`` by ``organisation`` and the organisations under it."""
+    qs = TermRenewal.objects.filter(
+        organisation__path__startswith=organisation.path, held_on__gte=start, held_on__lte=end
+    ).select_related("organisation")
+    if kinds is not None:
+        qs = qs.filter(organisation__kind__in=list(kinds))
+    return Renewals(list(qs.order_by("held_on", "organisation__path")))
+
+
+def organisation_renewals(*, organisation: Organisation, limit: int | None = None) -> list[TermRenewal]:
+    """One organisation's renewals, latest first."""
+    qs = TermRenewal.objects.filter(organisation=organisation).order_by("-held_on", "-pk")
+    return list(qs[:limit] if limit else qs)
+
+
+@dataclass
+class TermStanding:
+    """Where the organisations under a committee stood on a day: those whose term had ended
+    without a renewal, out of those whose term end was known."""
+
+    day: date
+    overdue: list[tuple[Organisation, date]]  # each with the term end it passed
+    evaluated: int
+
+
+def term_standing(*, organisation: Organisation, day: date, kinds: Iterable[str] | None = None) -> TermStanding:
+    """Which active organisations under ``organisation`` (itself included) were past their term on ``day``.
+
+    An organisation's term end on a past day is the one its first renewal after that day
+    replaced (``previous_term_ends_on``), or its present one when it has not renewed since.
+    Two queries, whatever the size of the subtree.
+    """
+    orgs = Organisation.objects.subtree_of(organisation).filter(active=True)
+    orgs = orgs.filter(Q(established_on__isnull=True) | Q(established_on__lte=day))
+    if kinds is not None:
+        orgs = orgs.filter(kind__in=list(kinds))
+    orgs = list(orgs.order_by("path"))
+    later: dict[int, date | None] = {}
+    for org_id, previous in (
+        TermRenewal.objects.filter(organisation__path__startswith=organisation.path, held_on__gt=day)
+        .order_by("organisation_id", "held_on", "pk")
+        .values_list("organisation_id", "previous_term_ends_on")
+    ):
+        later.setdefault(org_id, previous)
+    overdue, evaluated = [], 0
+    for org in orgs:
+        ends = later[org.pk] if org.pk in later else org.term_ends_on
+        if ends is None:
+            continue
+        evaluated += 1
+        if ends < day:
+            overdue.append((org, ends))
+    return TermStanding(day, overdue, evaluated)

@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:pk>/move/", views.OrganisationMoveView.as_view(), name="move"),
     path("<int:pk>/deactivate/", views.OrganisationActiveView.as_view(activate=False), name="deactivate"),
     path("<int:pk>/reactivate/", views.OrganisationActiveView.as_view(activate=True), name="reactivate"),
+    path("<int:pk>/staffing/new/", views.StaffingCreateView.as_view(), name="staffing_create"),
+    path("staffing/<int:pk>/edit/", views.StaffingUpdateView.as_view(), name="staffing_update"),
+    path("staffing/<int:pk>/delete/", views.StaffingDeleteView.as_view(), name="staffing_delete"),
+    path("<int:pk>/renewals/new/", views.RenewalCreateView.as_view(), name="renewal_create"),
+    path("renewals/<int:pk>/edit/", views.RenewalUpdateView.as_view(), name="renewal_update"),
+    path("renewals/<int:pk>/delete/", views.RenewalDeleteView.as_view(), name="renewal_delete"),
 ]

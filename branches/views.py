@@ -13,8 +13,8 @@ from members.choices import CadreKind
 from members.snapshot import committee_snapshot
 
 from . import selectors, services
-from .forms import PICKER_SOURCES, MoveForm, OrganisationForm, TreeFilterForm
-from .models import Organisation
+from .forms import PICKER_SOURCES, MoveForm, OrganisationForm, StaffingForm, TermRenewalForm, TreeFilterForm
+from .models import Organisation, StaffingRecord, TermRenewal
 
 
 class TreeView(AccessMixin, TemplateView):
@@ -85,12 +85,19 @@ class OrganisationDetailView(AccessMixin, ScopedObjectMixin, DetailView):
         ctx["ancestors"] = selectors.organisation_ancestors(user=user, organisation=org)
         ctx["children"] = list(Organisation.objects.get_children(org).visible_to(user))
         ctx["counts"] = selectors.organisation_counts_by_kind(user=user, organisation=org)
-        snapshot = committee_snapshot(organisation=org, on=timezone.localdate())
+        ctx["today"] = timezone.localdate()
+        snapshot = committee_snapshot(organisation=org, on=ctx["today"])
         ctx["snapshot"] = snapshot
         ctx["cadre_rows"] = [
             (kind, label, snapshot.cadres[kind]) for kind, label in CadreKind.choices if snapshot.cadres.get(kind)
         ]
+        ctx["staffing_records"] = selectors.staffing_records(organisation=org) if org.is_committee else []
+        ctx["renewals"] = selectors.organisation_renewals(organisation=org, limit=RENEWALS_SHOWN)
+        ctx["can_edit_records"] = user.can_write
         return ctx
+
+
+RENEWALS_SHOWN = 10
 
 
 class OrganisationCreateView(AccessMixin, FormView):
@@ -204,3 +211,185 @@ def _add_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+# --- Staffing (编制) and term renewals (换届): staff anywhere, secretaries in their subtree ---
+
+
+def _detail_url(organisation_id: int, anchor: str) -> str:
+    return reverse("branches:detail", args=[organisation_id]) + anchor
+
+
+class StaffingCreateView(AccessMixin, ScopedObjectMixin, FormView):
+    """A new dated staffing record of a committee, starting from its latest one."""
+
+    access = Access.WRITE
+    model = Organisation
+    template_name = "branches/staffing_form.html"
+
+    def get_organisation(self) -> Organisation:
+        org = self.get_object()
+        if not org.is_committee:
+            raise Http404("团支部等不设编制。")
+        return org
+
+    def get_form(self, form_class=None):
+        org = self.get_organisation()
+        latest = selectors.staffing_on(organisation=org, day=timezone.localdate())
+        initial = {"recorded_on": timezone.localdate()}
+        if latest is not None:
+            initial.update(report_place=latest.report_place)
+        return StaffingForm(**self.get_form_kwargs(), record=latest, initial=initial)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("initial", None)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.get_organisation(), **kwargs)
+
+    def form_valid(self, form):
+        org = self.get_organisation()
+        data = form.cleaned_data
+        try:
+            services.staffing_record_create(
+                user=self.request.user,
+                organisation=org,
+                recorded_on=data["recorded_on"],
+                report_place=data["report_place"],
+                note=data["note"],
+                posts=form.posts(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已保存{data['recorded_on']:%Y-%m-%d}的编制记录。")
+        return HttpResponseRedirect(_detail_url(org.pk, "#staffing"))
+
+
+class StaffingUpdateView(AccessMixin, ScopedObjectMixin, FormView):
+    access = Access.WRITE
+    model = StaffingRecord
+    template_name = "branches/staffing_form.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation").prefetch_related("posts")
+
+    def get_form(self, form_class=None):
+        record = self.get_object()
+        initial = {"recorded_on": record.recorded_on, "report_place": record.report_place, "note": record.note}
+        return StaffingForm(**self.get_form_kwargs(), record=record, initial=initial)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("initial", None)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        record = self.get_object()
+        return super().get_context_data(organisation=record.organisation, record=record, **kwargs)
+
+    def form_valid(self, form):
+        record = self.get_object()
+        data = form.cleaned_data
+        try:
+            services.staffing_record_update(
+                user=self.request.user,
+                record=record,
+                recorded_on=data["recorded_on"],
+                report_place=data["report_place"],
+                note=data["note"],
+                posts=form.posts(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "已保存编制记录。")
+        return HttpResponseRedirect(_detail_url(record.organisation_id, "#staffing"))
+
+
+class StaffingDeleteView(AccessMixin, ScopedObjectMixin, DetailView):
+    """GET asks to confirm; POST deletes the record (its history stays)."""
+
+    access = Access.WRITE
+    model = StaffingRecord
+    context_object_name = "record"
+    template_name = "branches/record_confirm_delete.html"
+    extra_context = {"what": "编制记录"}
+
+    def post(self, request, *args, **kwargs):
+        record = self.get_object()
+        services.staffing_record_delete(user=request.user, record=record)
+        messages.success(request, f"已删除{record.recorded_on:%Y-%m-%d}的编制记录。")
+        return HttpResponseRedirect(_detail_url(record.organisation_id, "#staffing"))
+
+
+class RenewalCreateView(AccessMixin, ScopedObjectMixin, FormView):
+    """Record a renewal held; the organisation's term end moves forward."""
+
+    access = Access.WRITE
+    model = Organisation
+    template_name = "branches/renewal_form.html"
+
+    def get_form(self, form_class=None):
+        org = self.get_object()
+        return TermRenewalForm(**self.get_form_kwargs(), organisation=org, instance=TermRenewal(organisation=org))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.get_object(), **kwargs)
+
+    def form_valid(self, form):
+        org = self.get_object()
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            renewal = services.term_renewal_record(user=self.request.user, organisation=org, **fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        org.refresh_from_db()
+        ends = f"，本届任期至{org.term_ends_on:%Y-%m-%d}" if org.term_ends_on else ""
+        messages.success(self.request, f"已登记{renewal.held_on:%Y-%m-%d}的换届{ends}。")
+        return HttpResponseRedirect(_detail_url(org.pk, "#renewals"))
+
+
+class RenewalUpdateView(AccessMixin, ScopedObjectMixin, FormView):
+    access = Access.WRITE
+    model = TermRenewal
+    template_name = "branches/renewal_form.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
+
+    def get_form(self, form_class=None):
+        renewal = self.get_object()
+        return TermRenewalForm(**self.get_form_kwargs(), organisation=renewal.organisation, instance=renewal)
+
+    def get_context_data(self, **kwargs):
+        renewal = self.get_object()
+        return super().get_context_data(organisation=renewal.organisation, renewal=renewal, **kwargs)
+
+    def form_valid(self, form):
+        renewal = self.get_object()
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.term_renewal_update(user=self.request.user, renewal=renewal, **fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "已保存换届记录。")
+        return HttpResponseRedirect(_detail_url(renewal.organisation_id, "#renewals"))
+
+
+class RenewalDeleteView(AccessMixin, ScopedObjectMixin, DetailView):
+    access = Access.WRITE
+    model = TermRenewal
+    context_object_name = "record"
+    template_name = "branches/record_confirm_delete.html"
+    extra_context = {"what": "换届记录"}
+
+    def post(self, request, *args, **kwargs):
+        renewal = self.get_object()
+        services.term_renewal_delete(user=request.user, renewal=renewal)
+        messages.success(request, f"已删除{renewal.held_on:%Y-%m-%d}的换届记录。")
+        return HttpResponseRedirect(_detail_url(renewal.organisation_id, "#renewals"))

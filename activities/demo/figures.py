@@ -84,12 +84,6 @@ def indicator_values(rng: random.Random, tree: DemoTree, today: date) -> int:
                     month,
                     Decimal(bases[org.pk] * 3 * 0.2 + rng.randint(0, 120)).quantize(Decimal("0.01")),
                 )
-            if month.month == 1:
-                put("appraisal_members", org, month, bases[org.pk])
-                put("appraisal_excellent", org, month, int(bases[org.pk] * rng.uniform(0.08, 0.15)))
-            if month.month == 3:
-                put("registration_members", org, month, bases[org.pk] - rng.randint(0, 6))
-                put("registration_done", org, month, 1)
     for org in tree.subdistricts:
         volunteers = rng.randint(150, 320)
         for month in months:
@@ -111,8 +105,42 @@ def indicator_values(rng: random.Random, tree: DemoTree, today: date) -> int:
     for month in months:
         if month.month in (4, 10):
             put("new_organisations", district, month, rng.randint(1, 4))
-        if month.month in (5, 11):
+        if month.month in (5, 11) and month.year > 2024:  # 2024's renewals are records (branches.demo)
             put("terms_renewed", district, month, rng.randint(2, 8))
             put("delegates_elected", district, month, rng.randint(10, 40))
+    _appraisal_and_registration(tree, months, put)
     IndicatorValue.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+# Branches that held no 团员教育评议 / 团籍注册 in a year (most do): the H2 summary counts them.
+APPRAISAL_MISSED_SHARE = 0.05
+REGISTRATION_MISSED_SHARE = 0.03
+
+
+def _appraisal_and_registration(tree: DemoTree, months: list, put) -> None:
+    """Each branch appraises its members in January (the four grades adding up to them) and
+    registers them in March; a few skip a year. The grades have their own seeded source."""
+    rng = random.Random("demo-appraisal")
+    branches = [org for org in tree.all if org.kind == Kind.BRANCH]
+    members = {org.pk: rng.randint(12, 45) for org in branches}
+    for month in months:
+        if month.month not in (1, 3):
+            continue
+        for org in branches:
+            if month.month == 1:
+                members[org.pk] += rng.randint(-3, 4)
+                if rng.random() < APPRAISAL_MISSED_SHARE:
+                    continue
+                appraised = members[org.pk]
+                excellent = round(appraised * rng.uniform(0.1, 0.2))
+                unqualified = 1 if rng.random() < 0.08 else 0
+                basic = rng.randint(0, 2)
+                put("appraisal_members", org, month, appraised)
+                put("appraisal_excellent", org, month, excellent)
+                put("appraisal_qualified", org, month, appraised - excellent - basic - unqualified)
+                put("appraisal_basic", org, month, basic)
+                put("appraisal_unqualified", org, month, unqualified)
+            elif rng.random() >= REGISTRATION_MISSED_SHARE:
+                put("registration_members", org, month, members[org.pk] - rng.randint(0, 2))
+                put("registration_done", org, month, 1)

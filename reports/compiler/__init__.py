@@ -8,6 +8,7 @@ from branches.models import Organisation
 
 from ..content import ReportContent, Subsection
 from . import activities as activity_items
+from . import committee as committee_items
 from . import honours as honour_items
 from . import indicators as indicator_items
 from . import members as member_items
@@ -21,6 +22,7 @@ BUILDERS = (
     indicator_items.build,
     honour_items.build,
     member_items.build,
+    committee_items.build,
     obligation_items.build,
 )
 

@@ -10,6 +10,7 @@ from activities.models import Dimension, Indicator
 
 from ..content import Item
 from ..numbers import Measure, Style, percent_change
+from .committee import superseded_indicators
 from .context import BuildResult, CompileContext
 
 # How an outreach indicator is worded, by the end of its code.
@@ -47,6 +48,8 @@ def build(ctx: CompileContext) -> BuildResult:
     result = BuildResult()
     figures = selectors.indicator_values(None, organisation=ctx.organisation, period=ctx.period)
     present = {code: f for code, f in figures.items() if f.value is not None and f.indicator.active}
+    for code in superseded_indicators(ctx):
+        present.pop(code, None)  # stated from the records, once
     if not present:
         return result
     link = _link(ctx)
@@ -116,6 +119,8 @@ def build(ctx: CompileContext) -> BuildResult:
     ]
     _sentence(result, present, figure, Dimension.SERVE_OVERALL, "indicators:volunteer", volunteer)
 
+    _appraisal(result, present, figure)
+
     # Organisation building and dues
     building = [
         ("new_organisations", "新建团组织{v}个"),
@@ -126,6 +131,57 @@ def build(ctx: CompileContext) -> BuildResult:
     _sentence(result, present, figure, Dimension.GOVERN_STRICTLY, "indicators:building", building)
     _falls(ctx, result, present, link)
     return result
+
+
+# 团员教育评议 and 团籍注册: the grades in the order a committee lists them.
+APPRAISAL_GRADE_WORDS = (
+    ("appraisal_qualified", "合格团员"),
+    ("appraisal_basic", "基本合格团员"),
+    ("appraisal_unqualified", "不合格团员"),
+)
+
+
+def _appraisal(result: BuildResult, present: dict, figure) -> None:
+    """参加评议团员612名，评定优秀团员95名，占15.5%，评定合格团员480名、…；完成团籍注册团员600名.
+    The share of 优秀 is the catalogue's derived indicator (the annex shows the same figure)."""
+
+    def counted(code: str):
+        if code not in present or not present[code].value:
+            return None
+        fig = figure(code, Measure.PERSONS)
+        fig.unit = ""  # the wording carries 名
+        return fig
+
+    figs, clauses = {}, []
+    if members := counted("appraisal_members"):
+        figs["appraised"] = members
+        words = "参加评议团员{appraised}名"
+        if excellent := counted("appraisal_excellent"):
+            figs["excellent"] = excellent
+            words += "，评定优秀团员{excellent}名"
+            if "appraisal_excellent_rate" in present:
+                figs["excellent_share"] = figure("appraisal_excellent_rate", Measure.RATE)
+                words += "，占{excellent_share}"
+        grades = []
+        for code, word in APPRAISAL_GRADE_WORDS:
+            if grade := counted(code):
+                figs[code] = grade
+                grades.append(f"{word}{{{code}}}名")
+        if grades:
+            words += "，评定" + "、".join(grades)
+        clauses.append(words)
+    if registered := counted("registration_members"):
+        figs["registered"] = registered
+        clauses.append("完成团籍注册团员{registered}名")
+    if not clauses:
+        return
+    if members and registered:
+        lead = "扎实开展团员教育评议和团籍注册工作，"
+    else:
+        lead = "扎实开展团员教育评议，" if members else "扎实开展团籍注册工作，"
+    result.achievements.append(
+        (Dimension.GOVERN_STRICTLY, Item("indicators:appraisal", lead + "；".join(clauses), figs))
+    )
 
 
 def _falls(ctx: CompileContext, result: BuildResult, present: dict, link: str) -> None:

@@ -43,7 +43,8 @@ def test_a_report_job_whose_lease_lapsed_is_taken_over(report, queued):
     _left_running(report, lease_left=timedelta(seconds=-1))
     assert services.report_run_job(report_id=report.pk) is not None
     report.refresh_from_db()
-    assert report.job_status == JobStatus.DONE and report.docx_file and report.xlsx_file
+    # A draft's job compiles it (its files are rendered when downloaded, never stored).
+    assert report.job_status == JobStatus.DONE and report.compiled_at and report.content
     assert report.job_lease_expires_at is None and queued == []
 
 

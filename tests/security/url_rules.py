@@ -304,6 +304,29 @@ def _reminder(world):
     )
 
 
+def _staffing(world):
+    from datetime import date
+
+    from branches import services
+
+    return services.staffing_record_create(
+        user=world.staff,
+        organisation=world.district.sub_b,
+        recorded_on=date(2024, 3, 1),
+        posts={"secretary": {"approved": 1, "in_post": 1}},
+    )
+
+
+def _renewal(world):
+    from datetime import date
+
+    from branches import services
+
+    return services.term_renewal_record(
+        user=world.staff, organisation=world.district.branch_b, held_on=date(2024, 3, 1)
+    )
+
+
 OBJECTS: dict[str, Callable] = {
     "honour": _honour,
     "honour_submitted": lambda world: _honour(world, status="submitted"),
@@ -317,6 +340,9 @@ OBJECTS: dict[str, Callable] = {
     "cohort": _cohort,
     "member_import": _member_import,
     "organisation": lambda world: world.district.branch_b,
+    "committee": lambda world: world.district.sub_b,
+    "staffing": _staffing,
+    "renewal": _renewal,
     "export_job": _export_job,
     "activity": _activity,
     "activity_submitted": lambda world: _activity(world, status="submitted"),
@@ -371,6 +397,13 @@ RULES: dict[str, Rule] = {
     "branches:move": staff(obj="organisation", methods=GET_POST),
     "branches:deactivate": staff(obj="organisation", methods=GET_POST),
     "branches:reactivate": staff(obj="organisation", methods=GET_POST),
+    # A committee's staffing and any organisation's renewals: secretaries within their subtree.
+    "branches:staffing_create": write(obj="committee", methods=GET_POST),
+    "branches:staffing_update": write(obj="staffing", methods=GET_POST),
+    "branches:staffing_delete": write(obj="staffing", methods=GET_POST),
+    "branches:renewal_create": write(obj="organisation", methods=GET_POST),
+    "branches:renewal_update": write(obj="renewal", methods=GET_POST),
+    "branches:renewal_delete": write(obj="renewal", methods=GET_POST),
     # activities
     "activities:list": read(),
     "activities:calendar": read(),

@@ -64,6 +64,7 @@ class Command(BaseCommand):
             rng = random.Random(seed)
             tree = branches_demo.load(rng)
             users = self._users(tree)
+            records = branches_demo.load_records(random.Random(f"{seed}-records"), tree, users[0])
             roster = members_demo.load(rng, tree)
             activities = activities_demo.load(rng, tree)
             honours = honours_demo.load(rng, tree)
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         counts = {
             "organisations": len(tree.all),
             "users": len(users),
+            **records,
             "members": roster["members"],
             "activities": activities.activities,
             "indicator values": activities.values,
