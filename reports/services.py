@@ -6,7 +6,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from branches.models import Organisation
@@ -414,10 +414,15 @@ def report_reopen(*, report: Report, user) -> Report:
 
 
 def report_queue_job(*, report: Report) -> None:
-    """Queue compiling (drafts) and rendering in the background once this transaction commits."""
+    """Queue compiling (drafts) or rendering (finalised reports) in the background once this
+    transaction commits. A job running under its worker's live lease is left to that worker:
+    queuing it again would let two workers run one report."""
     from .tasks import run_report_job
 
-    Report.objects.filter(pk=report.pk).update(job_status=JobStatus.QUEUED, job_error="")
+    now = timezone.now()
+    live = Q(job_status=JobStatus.RUNNING, job_lease_expires_at__gte=now)
+    if not Report.objects.filter(pk=report.pk).exclude(live).update(job_status=JobStatus.QUEUED, job_error=""):
+        raise ValidationError("后台任务正在进行，请稍候再试。")
     report_id = report.pk
     transaction.on_commit(lambda: run_report_job.delay(report_id))
 

@@ -17,7 +17,7 @@ from .content import ReportContent
 from .editing import StaleEdit, headings_version, item_version
 from .exporters.page import parse_official_date, title_lines
 from .forms import AddItemForm, HeadingForm, ItemForm, StartReportForm, StyleForm
-from .models import Report
+from .models import JobStatus, Report
 from .numbers import STYLE_LABELS
 from .presentation import layout, opening_runs, paragraphs
 
@@ -195,7 +195,11 @@ class ReportRefreshView(_ReportAction):
 
     def act(self, report, data):
         if report.is_final:
-            raise ValidationError("已定稿的报告不再重新编制。")
+            # A finalised report is never recompiled; its files are rendered again only when
+            # their job failed or its worker died.
+            if not (report.job_status == JobStatus.FAILED or report.job_stalled):
+                raise ValidationError("已定稿的报告不再重新编制。")
+            self.success_message = "已提交：重新生成定稿文件。"
         services.report_queue_job(report=report)
 
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from reports import services, tasks
@@ -59,23 +59,47 @@ def test_a_report_job_under_a_live_lease_is_left_alone_and_checked_again(
     assert len(queued) == 1 and queued[0][0] == (report.pk,) and 30 < queued[0][1] <= 62
 
 
-def test_the_lease_is_renewed_between_compiling_and_rendering(report, monkeypatch):
+def test_a_draft_job_compiles_and_stores_no_file(report, monkeypatch):
+    """A draft's one step is compiling under the lease taken when the job was claimed; its
+    files are rendered when downloaded, so no stored file can fall behind an edit."""
     from reports import services as module
 
-    compile_, render = module.report_compile, module.report_render
-    seen = []
-
-    def compile_slowly(*, report, user=None):
-        traveller.shift(timedelta(minutes=3))  # longer than the lease: only a renewal keeps it
-        return compile_(report=report, user=user)
-
-    def render_checking(*, report):
-        seen.append(Report.objects.get(pk=report.pk).job_lease_expires_at > timezone.now())
-        return render(report=report)
-
-    monkeypatch.setattr(module, "report_compile", compile_slowly)
-    monkeypatch.setattr(module, "report_render", render_checking)
-    with time_machine.travel(timezone.now(), tick=False) as traveller:
-        services.report_run_job(report_id=report.pk)
+    rendered = []
+    monkeypatch.setattr(module, "report_render", lambda *, report: rendered.append(report.pk))
+    services.report_run_job(report_id=report.pk)
     report.refresh_from_db()
-    assert report.job_status == JobStatus.DONE and seen == [True]
+    assert report.job_status == JobStatus.DONE and report.content and rendered == []
+    assert not report.docx_file and report.job_lease_expires_at is None
+
+
+def test_a_job_under_a_live_lease_is_not_queued_twice(report):
+    _left_running(report, lease_left=timedelta(seconds=60))
+    with pytest.raises(ValidationError, match="后台任务正在进行"):
+        services.report_queue_job(report=report)
+    assert Report.objects.get(pk=report.pk).job_status == JobStatus.RUNNING
+    _left_running(report, lease_left=timedelta(seconds=-1))
+    services.report_queue_job(report=report)  # its worker died: it may be queued again
+    assert Report.objects.get(pk=report.pk).job_status == JobStatus.QUEUED
+
+
+def test_staff_retry_a_finalised_reports_files_only_when_their_job_failed_or_stalled(
+    final, staff_client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    url = reverse("reports:refresh", args=[final.pk])
+    page = staff_client.get(reverse("reports:detail", args=[final.pk])).content.decode()
+    assert "重新生成定稿文件" not in page
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        staff_client.post(url)
+    assert callbacks == [] and Report.objects.get(pk=final.pk).job_status == JobStatus.DONE
+
+    Report.objects.filter(pk=final.pk).update(job_status=JobStatus.FAILED, job_error="OSError: disk full")
+    Report.objects.filter(pk=final.pk).update(docx_file="", xlsx_file="")
+    assert "重新生成定稿文件" in staff_client.get(reverse("reports:detail", args=[final.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert staff_client.post(url).status_code == 302
+    assert len(callbacks) == 1 and Report.objects.get(pk=final.pk).job_status == JobStatus.QUEUED
+    services.report_run_job(report_id=final.pk)
+    final.refresh_from_db()
+    assert final.job_status == JobStatus.DONE and final.docx_file and final.xlsx_file
