@@ -9,8 +9,9 @@ Call ``core.uploads.validate_upload(..., allowed={XLSX})`` before reading an upl
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -30,13 +31,19 @@ TEXT_FORMAT = "@"
 # the whole process when it cannot allocate it; beyond this many cells openpyxl streams instead.
 DENSE_CELLS_LIMIT = 2_000_000
 PROGRESS_EVERY = 1000
+# Sheets exported by other systems open with a title row or two: with synonyms, the header row
+# is looked for among this many first rows.
+HEADER_SEARCH_ROWS = 10
 
 
 @dataclass(frozen=True)
 class SheetRow:
     number: int  # the row number as Excel shows it
-    values: dict[str, str]  # header → cell text ("" for empty)
-    numeric: frozenset[str] = frozenset()  # headers whose cell held a number, not text
+    values: dict[str, str]  # column → cell text ("" for empty)
+    numeric: frozenset[str] = frozenset()  # columns whose cell held a number, not text
+    # For a column the sheet has several headers for: which of them (its index in
+    # SheetData.columns[column]) the value was taken from. None when no column has several.
+    sources: Mapping[str, int] | None = None
 
     def is_blank(self) -> bool:
         return not any(self.values.values())
@@ -44,9 +51,37 @@ class SheetRow:
 
 @dataclass
 class SheetData:
-    headers: list[str]
+    """A sheet's rows. Without synonyms a column is its header; with them, each column lists
+    the sheet's headers that stand for it, and headers standing for none are ``ignored``."""
+
+    headers: list[str]  # the sheet's own headers, in order
     letters: dict[str, str]  # header → column letter, for "row R, column C" messages
     rows: list[SheetRow] = field(default_factory=list)
+    columns: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # column → [(header, letter)]
+    ignored: list[str] = field(default_factory=list)  # headers standing for no column (not read)
+    header_row: int = 1
+
+    def where(self, row: SheetRow, column: str) -> tuple[str, str]:
+        """The header and letter of the cell ``row`` took ``column`` from; (column, "") when the
+        sheet has no such column."""
+        found = self.columns.get(column)
+        if not found:
+            return column, ""
+        index = row.sources.get(column, 0) if row.sources else 0
+        return found[index]
+
+
+def normalise_header(text: str) -> str:
+    """A header reduced for matching, as people and other systems write them: full-width forms
+    folded (NFKC), spaces dropped, required marks (*, ※, （必填）) and a trailing colon removed."""
+    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    previous = None
+    while value != previous:
+        previous, value = value, _HEADER_MARKS.sub("", value)
+    return value
+
+
+_HEADER_MARKS = re.compile(r"^[*※]+|[*※:]+$|\((?:必填|必选|选填|可选|可不填)\)$")
 
 
 def cell_text(value) -> str:
@@ -78,15 +113,25 @@ def template_width(columns: list["TemplateColumn"]) -> int:
     return len(columns) + EXTRA_COLUMNS
 
 
+Requirement = str | tuple[str, ...]  # a column, or alternatives of which any one will do
+
+
 def read_sheet(
     upload,
     *,
-    required: list[str] | None = None,
+    required: Sequence[Requirement] | None = None,
     max_rows: int = MAX_ROWS,
     max_columns: int | None = None,
     progress: Callable[[int], None] | None = None,
+    synonyms: Mapping[str, str] | None = None,
 ) -> SheetData:
-    """Read the first worksheet: row 1 holds the headers, later rows the data.
+    """Read the first worksheet: a header row, then the data rows.
+
+    Without ``synonyms`` row 1 holds the headers and each header is a column. With them (a
+    normalised header → the column it stands for, see ``normalise_header``) the header row is
+    the first of the first HEADER_SEARCH_ROWS rows to hold every required column, columns are
+    found by header whatever their order, and only the cells of known columns are read; where
+    several headers stand for one column, a row takes the first of them that is not empty.
 
     Raises ValidationError for an unreadable workbook (also when the damage only shows
     while the rows are read), missing required headers, more than ``max_rows`` data rows
@@ -95,38 +140,98 @@ def read_sheet(
     absent or wrong; no row is ever read wider than ``max_columns``. ``progress`` is called
     with the number of rows read every PROGRESS_EVERY rows, and once at the end.
     """
+    searched = HEADER_SEARCH_ROWS if synonyms is not None else 1
     with _sheet_rows(upload, max_rows, max_columns) as rows:
-        header_cells = next(rows, None)
-        if header_cells is None:
+        layouts: list[_Layout] = []
+        for cells in rows:
+            layouts.append(_Layout.of(cells, len(layouts) + 1, synonyms))
+            if not _missing(required, layouts[-1].data.columns) or len(layouts) == searched:
+                break
+        if not layouts:
             raise ValidationError("工作表为空：第 1 行应为表头。", code="empty")
-        headers = [cell_text(h) for h in header_cells]
-        while headers and not headers[-1]:
-            headers.pop()
-        letters = {h: get_column_letter(i + 1) for i, h in enumerate(headers) if h}
-        missing = [h for h in (required or []) if h not in letters]
-        if missing:
-            raise ValidationError(f"缺少表头：{'、'.join(missing)}。请使用平台提供的模板。", code="headers")
-        data = SheetData(headers=[h for h in headers if h], letters=letters)
-        columns = [(i, h) for i, h in enumerate(headers) if h]
-        number = 1
-        for number, cells in enumerate(rows, start=2):
-            if number - 1 > max_rows:
+        layout = layouts[-1]
+        if missing := _missing(required, layout.data.columns):
+            # Name what the likeliest header row lacks: the one with the most known headers.
+            layout = max(layouts, key=lambda candidate: len(candidate.data.columns))
+            missing = _missing(required, layout.data.columns)
+            where = f"（表头应在前 {searched} 行内）" if searched > 1 else ""
+            raise ValidationError(f"缺少表头：{'、'.join(missing)}{where}。请使用平台提供的模板。", code="headers")
+        data, plan = layout.data, layout.plan
+        header_row = number = data.header_row
+        for number, cells in enumerate(rows, start=header_row + 1):
+            if number - header_row > max_rows:
                 raise _too_many_rows(None, max_rows)
             if progress is not None and number % PROGRESS_EVERY == 0:
                 progress(number)
-            values, numeric = {}, set()
+            values, numeric, sources = {}, set(), None
             width = len(cells)
-            for i, header in columns:
-                value = cells[i] if i < width else None
-                values[header] = cell_text(value)
+            for column, indices in plan:
+                if len(indices) == 1:
+                    i = indices[0]
+                    value = cells[i] if i < width else None
+                    text = cell_text(value)
+                else:
+                    for n, i in enumerate(indices):
+                        value = cells[i] if i < width else None
+                        text = cell_text(value)
+                        if text:
+                            if n:
+                                sources = sources or {}
+                                sources[column] = n
+                            break
+                values[column] = text
                 if isinstance(value, int | float) and not isinstance(value, bool):
-                    numeric.add(header)
-            row = SheetRow(number, values, frozenset(numeric))
+                    numeric.add(column)
+            row = SheetRow(number, values, frozenset(numeric), sources)
             if not row.is_blank():
                 data.rows.append(row)
         if progress is not None:
             progress(number)
         return data
+
+
+@dataclass
+class _Layout:
+    """A candidate header row: the sheet's columns as it names them, and which cells to read."""
+
+    data: SheetData
+    plan: list[tuple[str, list[int]]]  # column → the indices of its cells, in sheet order
+
+    @classmethod
+    def of(cls, cells, number: int, synonyms: Mapping[str, str] | None) -> "_Layout":
+        headers = [cell_text(h) for h in cells]
+        letters: dict[str, str] = {}
+        columns: dict[str, list[tuple[str, str]]] = {}
+        indices: dict[str, list[int]] = {}
+        ignored: list[str] = []
+        for i, header in enumerate(headers):
+            if not header:
+                continue
+            letter = get_column_letter(i + 1)
+            letters[header] = letter
+            column = header if synonyms is None else synonyms.get(normalise_header(header))
+            if column is None:
+                ignored.append(header)
+                continue
+            columns.setdefault(column, []).append((header, letter))
+            indices.setdefault(column, []).append(i)
+        data = SheetData(
+            headers=[h for h in headers if h],
+            letters=letters,
+            columns=columns,
+            ignored=ignored,
+            header_row=number,
+        )
+        return cls(data, list(indices.items()))
+
+
+def _missing(required: Sequence[Requirement] | None, columns: Mapping) -> list[str]:
+    missing = []
+    for requirement in required or ():
+        alternatives = (requirement,) if isinstance(requirement, str) else requirement
+        if not any(a in columns for a in alternatives):
+            missing.append("或".join(alternatives))
+    return missing
 
 
 @contextmanager

@@ -365,3 +365,55 @@ def test_a_dimension_that_understates_the_rows_loses_none_of_them(monkeypatch):
     monkeypatch.setattr(xlsx, "CalamineWorkbook", None)
     data = read_sheet(upload, required=["姓名"], max_columns=15)
     assert len(data.rows) == 40 and data.rows[-1].number == 41
+
+
+# --- headers by name ------------------------------------------------------------------------
+
+
+def test_headers_are_normalised_as_people_and_other_systems_write_them():
+    from core.xlsx import normalise_header
+
+    for written in ("姓名", " 姓 名 ", "姓名（必填）", "*姓名", "姓名*", "＊姓名：", "姓名(必填)", "姓　名※"):
+        assert normalise_header(written) == "姓名", written
+
+
+def test_with_synonyms_the_header_row_is_found_below_a_title_and_columns_by_name():
+    synonyms = {
+        "姓名": "姓名",
+        "身份证号码": "身份证号码",
+        "证件号码": "身份证号码",
+        "手机号码": "手机",
+        "联系电话": "手机",
+    }
+    upload = workbook_bytes(
+        [
+            ["某某团委团员名单"],
+            [],
+            ["序号", "联系电话", "政治面貌", "证件号码（必填）", "姓名", "手机号码"],
+            [1, "13900001111", "共青团员", "45020220000101123X", "张三", None],
+            [2, "", "群众", "450202200001011234", "李四", "13800138000"],
+        ]
+    )
+    data = read_sheet(upload, required=["姓名", "身份证号码"], synonyms=synonyms)
+    assert data.header_row == 3 and data.ignored == ["序号", "政治面貌"]
+    assert data.columns == {
+        "手机": [("联系电话", "B"), ("手机号码", "F")],
+        "身份证号码": [("证件号码（必填）", "D")],
+        "姓名": [("姓名", "E")],
+    }
+    first, second = data.rows
+    assert first.number == 4 and first.values == {
+        "手机": "13900001111",
+        "身份证号码": "45020220000101123X",
+        "姓名": "张三",
+    }
+    assert second.values["手机"] == "13800138000"  # the first non-empty of the two
+    assert data.where(first, "手机") == ("联系电话", "B") and data.where(second, "手机") == ("手机号码", "F")
+    assert data.where(first, "姓名") == ("姓名", "E") and data.where(first, "性别") == ("性别", "")
+
+
+def test_with_synonyms_a_missing_column_is_named_with_where_it_was_looked_for():
+    upload = workbook_bytes([["标题"], ["姓名", "备注"], ["张三", "x"]])
+    with pytest.raises(ValidationError) as exc:
+        read_sheet(upload, required=["姓名", ("身份证号码", "证件号码")], synonyms={"姓名": "姓名"})
+    assert exc.value.messages == ["缺少表头：身份证号码或证件号码（表头应在前 10 行内）。请使用平台提供的模板。"]
