@@ -13,7 +13,7 @@ from .models import Member, RecordedCount, SchoolCohort
 from .models.member import PIONEER_KINDS
 from .selectors import AGE_BANDS, MemberFilters
 from .services.roster import EDITABLE_STATUSES
-from .validators import normalise_mobile, validate_mobile
+from .validators import normalise_code, normalise_mobile, validate_mobile
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PER_PAGE = (20, 50, 100, 200)
@@ -133,6 +133,7 @@ class MemberForm(forms.ModelForm):
             "category",
             "joined_league_on",
             "member_number",
+            "development_number",
             "education",
             "occupation",
             "status",
@@ -169,6 +170,9 @@ class MemberForm(forms.ModelForm):
         phone = normalise_mobile(self.cleaned_data.get("phone", ""))
         validate_mobile(phone)
         return phone
+
+    def clean_development_number(self):
+        return normalise_code(self.cleaned_data.get("development_number", ""))
 
     def _post_clean(self):
         # The model's rules (ID/birth-date agreement, uniqueness) run in the service,

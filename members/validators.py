@@ -19,6 +19,11 @@ def normalise_mobile(text: str) -> str:
     return value
 
 
+def normalise_code(text: str) -> str:
+    """A number of the roster's own (团员编号, 发展团员编号), with full-width digits folded."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
 def validate_mobile(value: str) -> None:
     if value and not MOBILE.match(value):
         raise ValidationError("请填写有效的大陆手机号码（11位，以1开头）。", code="mobile")

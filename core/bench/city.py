@@ -225,8 +225,8 @@ def _members(rng: random.Random, mapping: list[tuple[int, int, int]], target: in
 
     columns = (
         "name, gender, ethnicity, birth_date, id_number_encrypted, id_number_hash, id_number_masked, phone,"
-        " category, joined_league_on, member_number, status, status_changed_on, education, occupation,"
-        " created_at, updated_at, organisation_id"
+        " category, joined_league_on, member_number, development_number, status, status_changed_on, education,"
+        " occupation, created_at, updated_at, organisation_id"
     )
     # Encryption dominates: one worker per core. The workers touch no database connection.
     context = multiprocessing.get_context("fork")
@@ -255,7 +255,7 @@ def _member_rows(job) -> str:
         writer.writerow([
             make_name(rng, gender), gender, ethnicity, new_birth, crypto.encrypt(number), crypto.keyed_hash(number),
             idcard.mask(number), (rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}") if phone else "",
-            category, new_joined or NULL, f"4598{new_joined.year}{index:07d}" if new_joined else "", "active", NULL,
+            category, new_joined or NULL, f"4598{new_joined.year}{index:07d}" if new_joined else "", "", "active", NULL,
             education, occupation, now, now, org_id,
         ])  # fmt: skip
     return buffer.getvalue()

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -17,8 +18,40 @@ from ..validators import validate_mobile
 
 # 团章: members who reach 28 and hold no league post leave the League.
 AGE_LIMIT = 28
-# 团章: 14 is the youngest age at which one may join.
-JOINING_AGE = 14
+# The age at admission the national system (智慧团建) accepts on its records: at least 13 for
+# admissions from 2017-01-01, at least 12 before. New applications follow the charter's 14
+# (RecruitmentCase); these are the floors for the records a roster holds.
+ADMISSION_AGE_RULE_FROM = date(2017, 1, 1)
+ADMISSION_AGE, ADMISSION_AGE_BEFORE = 13, 12
+# 发展团员编号: the first four digits are the year of admission.
+DEVELOPMENT_NUMBER = re.compile(r"^\d{4,30}$")
+
+
+def minimum_admission_age(joined_on: date) -> int:
+    return ADMISSION_AGE if joined_on >= ADMISSION_AGE_RULE_FROM else ADMISSION_AGE_BEFORE
+
+
+def admission_problem(birth_date: date, joined_on: date) -> str | None:
+    """Why an admission on ``joined_on`` breaks the age rule, or None."""
+    years = minimum_admission_age(joined_on)
+    if joined_on >= birthday(birth_date, years):
+        return None
+    if joined_on >= ADMISSION_AGE_RULE_FROM:
+        return f"入团时应年满{years}周岁（2017年1月1日起入团）。"
+    return f"入团时应年满{years}周岁（2017年1月1日前入团）。"
+
+
+def development_number_problem(number: str, joined_on: date | None) -> str | None:
+    """Why a development number does not fit the admission date, or None."""
+    if not DEVELOPMENT_NUMBER.match(number):
+        return "发展团员编号应为数字，前四位为入团年份。"
+    if joined_on is None:
+        return "填写发展团员编号的，应同时填写入团日期。"
+    if int(number[:4]) != joined_on.year:
+        return f"发展团员编号前四位（{number[:4]}）应为入团年份（{joined_on.year}）。"
+    return None
+
+
 PIONEER_KINDS = PIONEER_UNIT_KINDS
 
 
@@ -61,6 +94,8 @@ class Member(models.Model):
     category = models.CharField("人员类别", max_length=16, choices=Category.choices)
     joined_league_on = models.DateField("入团日期", null=True, blank=True)
     member_number = models.CharField("团员编号", max_length=30, blank=True)
+    # 发展团员编号: given on admission since 2017, apart from the 团员编号 a committee keeps.
+    development_number = models.CharField("发展团员编号", max_length=30, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
     status_changed_on = models.DateField("状态变更日期", null=True, blank=True, validators=[validate_date])
     education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
@@ -78,6 +113,11 @@ class Member(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["member_number"], condition=~Q(member_number=""), name="member_number_unique_when_set"
+            ),
+            models.UniqueConstraint(
+                fields=["development_number"],
+                condition=~Q(development_number=""),
+                name="development_number_unique_when_set",
             ),
         ]
         indexes = [
@@ -164,8 +204,11 @@ class Member(models.Model):
                 errors.setdefault("joined_league_on", []).append("入团日期不能晚于今天。")
             if self.category == Category.YOUNG_PIONEER:
                 errors.setdefault("joined_league_on", []).append("少先队员不应有入团日期。")
-            elif self.birth_date and self.joined_league_on < birthday(self.birth_date, JOINING_AGE):
-                errors.setdefault("joined_league_on", []).append("入团时应年满14周岁。")
+            elif self.birth_date and (problem := admission_problem(self.birth_date, self.joined_league_on)):
+                errors.setdefault("joined_league_on", []).append(problem)
+        if self.development_number:
+            if problem := development_number_problem(self.development_number, self.joined_league_on):
+                errors.setdefault("development_number", []).append(problem)
         if self.organisation_id and self.category and not category_fits(self.category, self.organisation.kind):
             if self.category == Category.YOUNG_PIONEER:
                 errors.setdefault("organisation", []).append("少先队员应编入少先队大队或中队。")

@@ -6,7 +6,6 @@ cell is read as text (so an ID never turns into 4.5E+17), and problems are repor
 row and column without ever echoing an ID number.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -15,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
+from openpyxl.utils import column_index_from_string
 from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organisation
@@ -23,76 +23,33 @@ from core.bulk import insert_rows
 from core.freshness import mark_changed
 from core.models import AuditAction
 from core.uploads import XLSX, validate_upload
-from core.xlsx import MAX_ROWS, SheetData, TemplateColumn, read_sheet, template_width, write_template
+from core.xlsx import MAX_ROWS, SheetData, SheetRow, normalise_header, read_sheet, template_width, write_template
 
 from .. import crypto, idcard
 from ..ages import today
-from ..choices import Category, Education, Ethnicity, Gender, Occupation, Status, TransferStatus
+from ..choices import Category, Ethnicity, Status, TransferStatus
 from ..models import Member, Transfer
-from ..validators import MOBILE, normalise_mobile
+from ..validators import MOBILE, normalise_code, normalise_mobile
+from .import_columns import (
+    CATEGORIES,
+    COLUMNS,
+    EDUCATIONS,
+    ETHNICITIES,
+    FIELD_COLUMNS,
+    GENDERS,
+    OCCUPATIONS,
+    REQUIRED_HEADERS,
+    SYNONYMS,
+    UNREMARKABLE,
+    Col,
+    choice_labels,
+    parse_date_text,
+    parse_month_text,
+)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 CHANGE_REASON = "花名册导入"
 
-
-class Col:
-    NAME = "姓名"
-    ID_NUMBER = "身份证号码"
-    GENDER = "性别"
-    BIRTH_DATE = "出生日期"
-    ETHNICITY = "民族"
-    PHONE = "手机号码"
-    ORGANISATION = "所属组织"
-    CATEGORY = "人员类别"
-    JOINED = "入团日期"
-    MEMBER_NUMBER = "团员编号"
-    EDUCATION = "学历"
-    OCCUPATION = "职业类别"
-
-
-def _labels(choices) -> str:
-    return "、".join(label for _value, label in choices)
-
-
-COLUMNS = [
-    TemplateColumn(Col.NAME, width=12, required=True, note="必填。"),
-    TemplateColumn(
-        Col.ID_NUMBER,
-        width=22,
-        text=True,
-        required=True,
-        note="必填。18位居民身份证号码。本列为文本格式，请勿改成数字格式，否则号码会变成科学计数法并丢失末几位。",
-    ),
-    TemplateColumn(Col.GENDER, width=6, note="男 或 女；留空则按身份证号码。"),
-    TemplateColumn(Col.BIRTH_DATE, width=12, text=True, note="如 2006-03-18；留空则按身份证号码，须与身份证号码一致。"),
-    TemplateColumn(Col.ETHNICITY, width=10, note="如 汉族、壮族；留空为汉族。"),
-    TemplateColumn(Col.PHONE, width=14, text=True, note="11位大陆手机号码，可留空。"),
-    TemplateColumn(
-        Col.ORGANISATION, width=30, note="组织全称或简称，须为导入时所选组织或其下级组织；留空则为所选组织。"
-    ),
-    TemplateColumn(Col.CATEGORY, width=10, required=True, note=f"必填：{_labels(Category.choices)}。"),
-    TemplateColumn(Col.JOINED, width=12, text=True, note="团员填写，如 2020-05-04。"),
-    TemplateColumn(Col.MEMBER_NUMBER, width=18, text=True, note="可留空。"),
-    TemplateColumn(Col.EDUCATION, width=14, note=f"可留空：{_labels(Education.choices)}。"),
-    TemplateColumn(Col.OCCUPATION, width=16, note=f"可留空：{_labels(Occupation.choices)}。"),
-]
-REQUIRED = [c.header for c in COLUMNS if c.required]
-
-# Model field → the column that carries it, for the model's own validation messages.
-FIELD_COLUMNS = {
-    "name": Col.NAME,
-    "id_number": Col.ID_NUMBER,
-    "gender": Col.GENDER,
-    "birth_date": Col.BIRTH_DATE,
-    "ethnicity": Col.ETHNICITY,
-    "phone": Col.PHONE,
-    "organisation": Col.ORGANISATION,
-    "category": Col.CATEGORY,
-    "joined_league_on": Col.JOINED,
-    "member_number": Col.MEMBER_NUMBER,
-    "education": Col.EDUCATION,
-    "occupation": Col.OCCUPATION,
-}
 UPDATE_FIELDS = [
     "name",
     "gender",
@@ -103,63 +60,20 @@ UPDATE_FIELDS = [
     "category",
     "joined_league_on",
     "member_number",
+    "development_number",
     "education",
     "occupation",
 ]
+# The cells that hold a number of the roster's own, unique when set.
+NUMBER_COLUMNS = {
+    "member_number": (Col.MEMBER_NUMBER, "团员编号"),
+    "development_number": (Col.DEVELOPMENT_NUMBER, "发展团员编号"),
+}
 
 
 def template_bytes() -> bytes:
     return write_template(COLUMNS, title="成员花名册")
 
-
-# --- Values --------------------------------------------------------------------------
-
-_DATE_PATTERNS = [
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?: 00:00(?::00)?)?$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-]
-
-
-def parse_date_text(text: str) -> date:
-    """Dates as people type them: 2006-03-18, 2006/3/18, 2006.3.18, 2006年3月18日, 20060318."""
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            return date(year, month, day)  # ValueError for 2006-02-30
-    raise ValueError(text)
-
-
-def _choice_lookup(choices, *extra: tuple[str, str]) -> dict[str, str]:
-    table = {}
-    for value, label in choices:
-        table[str(value).lower()] = value
-        table[str(label)] = value
-    for alias, value in extra:
-        table[alias] = value
-    return table
-
-
-GENDERS = _choice_lookup(Gender.choices, ("男性", "M"), ("女性", "F"))
-ETHNICITIES = _choice_lookup(
-    Ethnicity.choices, *((label.removesuffix("族"), value) for value, label in Ethnicity.choices)
-)
-CATEGORIES = _choice_lookup(Category.choices, ("共青团员", Category.LEAGUE_MEMBER), ("队员", Category.YOUNG_PIONEER))
-EDUCATIONS = _choice_lookup(
-    Education.choices,
-    ("博士", Education.DOCTORATE),
-    ("硕士", Education.MASTER),
-    ("本科", Education.BACHELOR),
-    ("大专", Education.COLLEGE),
-    ("专科", Education.COLLEGE),
-    ("中专", Education.VOCATIONAL),
-    ("中职", Education.VOCATIONAL),
-    ("高中", Education.HIGH_SCHOOL),
-)
-OCCUPATIONS = _choice_lookup(Occupation.choices)
 
 # Fields clean_fields need not check again: the organisation and ID number are checked in the
 # plan with better messages, and every choice comes from a table built from the field's own
@@ -176,7 +90,7 @@ CHECKED_HERE += [f.name for f in Member._meta.concrete_fields if f.choices]
 @dataclass(frozen=True)
 class Problem:
     row: int
-    column: str  # the header, as in the template
+    column: str  # the sheet's header (the template's, or another name of the same column)
     letter: str  # the column letter, as Excel shows it ("" when the column is absent)
     message: str
 
@@ -203,6 +117,8 @@ class ImportReport:
     applied: bool = False
     problems: list[Problem] = field(default_factory=list)
     planned: list[PlannedRow] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # the sheet's headers not read
+    notes: list[str] = field(default_factory=list)  # how the sheet's columns were read
 
     @property
     def ok(self) -> bool:
@@ -218,6 +134,8 @@ class ImportReport:
             "problems": [asdict(p) for p in self.problems],
             "planned": [asdict(p) for p in self.planned[:planned_limit]],
             "planned_total": len(self.planned),
+            "ignored_columns": self.ignored_columns,
+            "notes": self.notes,
         }
 
 
@@ -225,15 +143,18 @@ class ImportReport:
 
 
 class _RowErrors:
-    def __init__(self, report: ImportReport, letters: dict[str, str], row: int):
-        self.report, self.letters, self.row = report, letters, row
+    """One row's problems, each at the cell it came from (the sheet's own header and letter)."""
+
+    def __init__(self, report: ImportReport, sheet: SheetData, row: SheetRow):
+        self.report, self.sheet, self.row = report, sheet, row
         self.seen: set[tuple[str, str]] = set()
 
     def add(self, column: str, message: str) -> None:
         if (column, message) in self.seen:
             return
         self.seen.add((column, message))
-        self.report.problems.append(Problem(self.row, column, self.letters.get(column, ""), message))
+        header, letter = self.sheet.where(self.row, column)
+        self.report.problems.append(Problem(self.row.number, header, letter, message))
 
     def has(self, column: str) -> bool:
         return any(c == column for c, _m in self.seen)
@@ -241,6 +162,27 @@ class _RowErrors:
     @property
     def any(self) -> bool:
         return bool(self.seen)
+
+
+def _column_notes(sheet: SheetData, report: ImportReport) -> None:
+    """Say how the sheet's columns were read: none is dropped or renamed without a word."""
+    report.ignored_columns = [h for h in sheet.ignored if normalise_header(h) not in UNREMARKABLE]
+    renamed = [
+        f"{header}（{letter} 列）→{column}"
+        for column, found in sheet.columns.items()
+        for header, letter in found
+        if normalise_header(header) != column
+    ]
+    if renamed:
+        report.notes.append(f"按表头识别的列：{'、'.join(renamed)}。")
+    for column, found in sheet.columns.items():
+        if len(found) > 1:
+            headers = "、".join(f"“{header}”（{letter} 列）" for header, letter in found)
+            report.notes.append(f"{headers}均为{column}：每行取其中左起第一个非空的值。")
+    if Col.CATEGORY not in sheet.columns:
+        report.notes.append(
+            f"表中没有“{Col.CATEGORY}”列：各行均按团员导入（智慧团建导出的名单均为团员），已在册的成员类别改为团员。"
+        )
 
 
 def _organisation_lookup(organisation: Organisation) -> tuple[dict[str, Organisation | None], list[Organisation]]:
@@ -264,11 +206,11 @@ def _existing_by_hash(hashes: list[str]) -> dict[str, Member]:
     return found
 
 
-def _member_numbers_in_use(numbers: list[str]) -> dict[str, int]:
+def _numbers_in_use(field_name: str, numbers: list[str]) -> dict[str, int]:
     used: dict[str, int] = {}
     for start in range(0, len(numbers), 1000):
         chunk = numbers[start : start + 1000]
-        used.update(Member.objects.filter(member_number__in=chunk).values_list("member_number", "pk"))
+        used.update(Member.objects.filter(**{f"{field_name}__in": chunk}).values_list(field_name, "pk"))
     return used
 
 
@@ -276,16 +218,18 @@ def _member_numbers_in_use(numbers: list[str]) -> dict[str, int]:
 def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[ImportReport, list[Member], list[Member]]:
     """Check every row; return the report and the members to create and to update."""
     report = ImportReport(rows=len(sheet.rows))
-    letters = sheet.letters
+    _column_notes(sheet, report)
     on = today()  # every row is judged on the same day, looked up once
     orgs, _subtree = _organisation_lookup(organisation)
+    # A national export has no 人员类别: it lists league members (REQUIRED_HEADERS).
+    categorised = Col.CATEGORY in sheet.columns
 
     # First pass: read every cell, so the database can be asked once for all rows.
     parsed_rows = []
     first_row_of_id: dict[str, int] = {}
-    first_row_of_number: dict[str, int] = {}
+    first_row_of_number: dict[str, dict[str, int]] = {name: {} for name in NUMBER_COLUMNS}
     for row in sheet.rows:
-        errors = _RowErrors(report, letters, row.number)
+        errors = _RowErrors(report, sheet, row)
         values = row.values
         cell = values.get
         data: dict = {}
@@ -326,12 +270,15 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
                 errors.add(Col.GENDER, "性别应填写“男”或“女”。")
 
         data["birth_date"] = _date_cell(cell(Col.BIRTH_DATE), Col.BIRTH_DATE, errors)
-        data["joined_league_on"] = _date_cell(cell(Col.JOINED), Col.JOINED, errors)
+        data["joined_league_on"] = _joined_cell(cell(Col.JOINED), Col.JOINED in row.numeric, errors)
 
         data["ethnicity"] = _choice_cell(cell(Col.ETHNICITY), ETHNICITIES, Col.ETHNICITY, "民族", errors)
-        data["category"] = _choice_cell(cell(Col.CATEGORY), CATEGORIES, Col.CATEGORY, "人员类别", errors)
-        if not (cell(Col.CATEGORY) or "").strip():
-            errors.add(Col.CATEGORY, f"人员类别不能为空（{_labels(Category.choices)}）。")
+        if categorised:
+            data["category"] = _choice_cell(cell(Col.CATEGORY), CATEGORIES, Col.CATEGORY, "人员类别", errors)
+            if not (cell(Col.CATEGORY) or "").strip():
+                errors.add(Col.CATEGORY, f"人员类别不能为空（{choice_labels(Category.choices)}）。")
+        else:
+            data["category"] = Category.LEAGUE_MEMBER
         data["education"] = _choice_cell(cell(Col.EDUCATION), EDUCATIONS, Col.EDUCATION, "学历", errors)
         data["occupation"] = _choice_cell(cell(Col.OCCUPATION), OCCUPATIONS, Col.OCCUPATION, "职业类别", errors)
 
@@ -347,25 +294,32 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
         data["organisation"] = None
         if org_text:
             if org_text not in orgs:
-                errors.add(Col.ORGANISATION, f"未找到组织“{org_text}”（须为{organisation.name}或其下级组织）。")
+                errors.add(
+                    Col.ORGANISATION,
+                    f"未找到组织“{org_text}”（须为{organisation.name}或其下级组织的全称或简称；"
+                    "全部属于所选组织的，可清空该列）。",
+                )
             elif orgs[org_text] is None:
                 errors.add(Col.ORGANISATION, f"简称“{org_text}”对应多个组织，请填写组织全称。")
             else:
                 data["organisation"] = orgs[org_text]
 
-        number = (cell(Col.MEMBER_NUMBER) or "").strip()
-        data["member_number"] = number or None
-        if number:
-            if len(number) > 30:
-                errors.add(Col.MEMBER_NUMBER, "团员编号过长（不超过30个字符）。")
-            first = first_row_of_number.setdefault(number, row.number)
-            if first != row.number:
-                errors.add(Col.MEMBER_NUMBER, f"与第 {first} 行的团员编号重复。")
+        for field_name, (column, label) in NUMBER_COLUMNS.items():
+            number = normalise_code(cell(column) or "")
+            data[field_name] = number or None
+            if number:
+                if len(number) > 30:
+                    errors.add(column, f"{label}过长（不超过30个字符）。")
+                first = first_row_of_number[field_name].setdefault(number, row.number)
+                if first != row.number:
+                    errors.add(column, f"与第 {first} 行的{label}重复。")
         parsed_rows.append((row.number, errors, parsed_id, data))
 
     hashes = {p.number: crypto.keyed_hash(p.number) for _n, _e, p, _d in parsed_rows if p is not None}
     existing = _existing_by_hash(list(hashes.values()))
-    numbers_in_use = _member_numbers_in_use([d["member_number"] for *_r, d in parsed_rows if d["member_number"]])
+    numbers_in_use = {
+        name: _numbers_in_use(name, [d[name] for *_r, d in parsed_rows if d[name]]) for name in NUMBER_COLUMNS
+    }
     pending_transfers = set(
         Transfer.objects.filter(
             status=TransferStatus.REQUESTED, member__in=[m.pk for m in existing.values()]
@@ -385,9 +339,10 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
                 "该身份证号码已登记在本次导入范围以外的组织，请通过组织关系转接办理，不能用导入修改。",
             )
             continue
-        number = data["member_number"]
-        if number and numbers_in_use.get(number) not in (None, getattr(current, "pk", None)):
-            errors.add(Col.MEMBER_NUMBER, "该团员编号已被其他成员使用。")
+        for field_name, (column, label) in NUMBER_COLUMNS.items():
+            number = data[field_name]
+            if number and numbers_in_use[field_name].get(number) not in (None, getattr(current, "pk", None)):
+                errors.add(column, f"该{label}已被其他成员使用。")
 
         member = _apply(current, data, parsed_id, hashed, default_org=organisation)
         if (
@@ -402,8 +357,8 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
         except ValidationError as exc:
             for field_name, messages in exc.message_dict.items():
                 column = FIELD_COLUMNS.get(field_name, Col.NAME)
-                if errors.has(column):
-                    continue  # the cell's own problem is already reported
+                if errors.has(column) or (column == Col.DEVELOPMENT_NUMBER and errors.has(Col.JOINED)):
+                    continue  # the cell's own problem (or the admission date's) is already reported
                 for message in messages:
                     errors.add(column, message)
         if errors.any:
@@ -426,7 +381,7 @@ def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[Import
             report.planned.append(
                 PlannedRow(row_number, action, member.name, member.id_number_masked, member.organisation.name, changes)
             )
-    report.problems.sort(key=lambda p: (p.row, list(letters).index(p.column) if p.column in letters else 99))
+    report.problems.sort(key=lambda p: (p.row, column_index_from_string(p.letter) if p.letter else 1 << 20))
     report.created = len(to_create)
     report.updated = len(to_update)
     report.unchanged = sum(1 for p in report.planned if p.action == "unchanged")
@@ -441,6 +396,22 @@ def _date_cell(text: str | None, column: str, errors: _RowErrors) -> date | None
         return parse_date_text(text)
     except ValueError:
         errors.add(column, "日期无效（应为 2006-03-18 这样的格式）。")
+        return None
+
+
+def _joined_cell(text: str | None, numeric: bool, errors: _RowErrors) -> date | None:
+    """入团日期 / 入团时间 / 入团年月: a date, or a year and month (the first of that month)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if numeric and "." in text:
+        # 2019.10 typed into a number cell is kept as 2019.1: October and January look alike.
+        errors.add(Col.JOINED, "入团年月被保存成了数字（如 2019.1），无法区分1月和10月。请改为 2019-10 这样的文本。")
+        return None
+    try:
+        return parse_month_text(text)
+    except ValueError:
+        errors.add(Col.JOINED, "日期无效（应为 2020-05-04 或 2020-05 这样的格式）。")
         return None
 
 
@@ -491,8 +462,16 @@ def _apply(
 def read_roster(upload, *, progress=None) -> SheetData:
     """The roster's rows, after the checks every upload gets; ValidationError for a refused file."""
     validate_upload(upload, allowed={XLSX}, max_bytes=MAX_UPLOAD_BYTES)
-    columns = template_width(COLUMNS)
-    return read_sheet(upload, required=REQUIRED, max_rows=MAX_ROWS, max_columns=columns, progress=progress)
+    # A national export's columns beyond the template's are noted and left unread, within the
+    # same margin as any sheet: wider than that, it is refused before any row is read.
+    return read_sheet(
+        upload,
+        required=REQUIRED_HEADERS,
+        synonyms=SYNONYMS,
+        max_rows=MAX_ROWS,
+        max_columns=template_width(COLUMNS),
+        progress=progress,
+    )
 
 
 def member_import(*, upload, organisation: Organisation, by=None, dry_run: bool, request=None) -> ImportReport:

@@ -20,6 +20,7 @@ EDITABLE_FIELDS = (
     "category",
     "joined_league_on",
     "member_number",
+    "development_number",
     "education",
     "occupation",
     "status",
@@ -35,12 +36,13 @@ def _check_unique(member: Member) -> None:
         clash = clash.exclude(pk=member.pk)
     if clash.exists():
         raise ValidationError({"id_number": "该身份证号码已登记在花名册中。"})
-    if member.member_number:
-        clash = Member.objects.filter(member_number=member.member_number)
-        if member.pk:
-            clash = clash.exclude(pk=member.pk)
-        if clash.exists():
-            raise ValidationError({"member_number": "该团员编号已被使用。"})
+    for field_name, label in (("member_number", "团员编号"), ("development_number", "发展团员编号")):
+        if value := getattr(member, field_name):
+            clash = Member.objects.filter(**{field_name: value})
+            if member.pk:
+                clash = clash.exclude(pk=member.pk)
+            if clash.exists():
+                raise ValidationError({field_name: f"该{label}已被使用。"})
 
 
 def _validate(member: Member) -> None:
@@ -63,6 +65,7 @@ def member_create(
     phone: str = "",
     joined_league_on: date | None = None,
     member_number: str = "",
+    development_number: str = "",
     education: str = "",
     occupation: str = "",
 ) -> Member:
@@ -75,6 +78,7 @@ def member_create(
         phone=phone,
         joined_league_on=joined_league_on,
         member_number=member_number.strip(),
+        development_number=development_number.strip(),
         education=education,
         occupation=occupation,
         status=Status.ACTIVE,

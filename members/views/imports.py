@@ -79,6 +79,8 @@ class ImportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
             planned=report.get("planned", []),
             planned_hidden=max(0, report.get("planned_total", 0) - len(report.get("planned", []))),
             unchanged=report.get("unchanged", 0),
+            ignored_columns=report.get("ignored_columns", []),
+            column_notes=report.get("notes", []),
             can_confirm=record.status == ImportStatus.PREVIEWED and may_act,
             can_retry=record.stalled and may_act,
         )

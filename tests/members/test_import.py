@@ -112,6 +112,14 @@ def test_a_second_import_updates_and_leaves_blank_cells_alone(tmp_path, district
     assert out.strip() == "imported=0 updated=0"  # unchanged rows are neither
 
 
+def test_the_template_takes_a_development_number_and_an_admission_month(tmp_path, district):
+    rows = [roster_row("陈静", date(2005, 3, 18), 1, gender="F", 入团日期="2019年5月", 发展团员编号="201945000001")]
+    code, out = run_import(tmp_path, roster_xlsx(rows), district.sub_a)
+    assert (code, out.strip()) == (0, "imported=1 updated=0")
+    chen = Member.objects.get()
+    assert (chen.joined_league_on, chen.development_number) == (date(2019, 5, 1), "201945000001")
+
+
 def test_dry_run_writes_nothing(tmp_path, district):
     code, out = run_import(tmp_path, roster_xlsx(good_rows()), district.sub_a, "--dry-run")
     assert (code, out.strip()) == (0, "imported=3 updated=0")
@@ -137,6 +145,10 @@ BAD_CASES = [
     ({"性别": "未知"}, "性别", "性别应填写"),
     ({"姓名": ""}, "姓名", "姓名不能为空"),
     ({"身份证号码": "4502022005031"}, "身份证号码", "18位"),
+    ({"入团日期": "2018-01-01"}, "入团日期", "入团时应年满13周岁（2017年1月1日起入团）"),
+    ({"入团日期": "2017-03-18", "发展团员编号": "201745000001"}, "入团日期", "年满13周岁"),
+    ({"入团日期": "2020-05-04", "发展团员编号": "201945000001"}, "发展团员编号", "应为入团年份（2020）"),
+    ({"发展团员编号": "201945000001"}, "发展团员编号", "应同时填写入团日期"),
 ]
 
 

@@ -96,3 +96,60 @@ def raw_xlsx(rows: list[list[str]], *, dimension: bool = True) -> bytes:
         for name, data in parts.items():
             archive.writestr(name, data)
     return out.getvalue()
+
+
+# The national system's (智慧团建) member export as committees download it: a title row and an
+# export line above the headers, its own names and order, columns the portal does not keep.
+NATIONAL_HEADERS = [
+    "序号",
+    "姓名（必填）",
+    "性别",
+    "民族",
+    "政治面貌",
+    "证件号码",
+    "出生年月",
+    "入团年月",
+    "发展团员编号",
+    "团员编号",
+    "学历",
+    "手机号码",
+    "联系电话",
+    "所在团组织",
+    "是否团干部",
+]
+
+
+def national_row(name: str, birth: date, n: int, *, gender: str = "M", **cells) -> dict:
+    row = {
+        "姓名（必填）": name,
+        "性别": "男" if gender == "M" else "女",
+        "民族": "汉族",
+        "政治面貌": "共青团员",
+        "证件号码": make_id_number(birth, n, gender=gender),
+        "出生年月": f"{birth:%Y-%m}",
+        "是否团干部": "否",
+    }
+    row.update(cells)
+    return row
+
+
+def national_xlsx(rows: list[dict], *, headers: list[str] | None = None, title_rows: int = 2) -> bytes:
+    """A workbook laid out as the national export: title rows, then headers, then one row each
+    (values as given: str for text, numbers and dates as they are)."""
+    from openpyxl import Workbook
+
+    headers = headers or NATIONAL_HEADERS
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "团员信息"
+    if title_rows:
+        sheet.append(["共青团甲街道工作委员会团员名单"])
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    for _ in range(title_rows - 1):
+        sheet.append(["导出时间：2024-06-30 10:15"])
+    sheet.append(headers)
+    for i, row in enumerate(rows, start=1):
+        sheet.append([i if h == "序号" else row.get(h) for h in headers])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -40,6 +40,10 @@ class Command(BaseCommand):
             raise CommandError("file refused: " + " ".join(exc.messages)) from exc
         finally:
             upload.close()
+        for note in report.notes:
+            self.stderr.write(f"note: {note}")
+        if report.ignored_columns:
+            self.stderr.write(f"note: 已忽略以下列：{'、'.join(report.ignored_columns)}")
         if report.problems:
             for problem in report.problems:
                 self.stdout.write(str(problem))
