@@ -9,6 +9,7 @@ title, and its track record when it asks for one.
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from branches.models import Kind, Organisation
 from honours.models import ConferringBody, Direction, Honour, Level, RecipientKind, Status
@@ -264,15 +265,17 @@ def test_the_track_record_is_written_when_the_committee_asks_for_it(district, bo
 
 
 def test_staff_switch_the_track_record_on_on_the_committees_page(staff_client, district):
-    from django.urls import reverse
-
-    response = staff_client.post(
-        reverse("branches:update", args=[district.root.pk]),
-        {"name": district.root.name, "kind": district.root.kind, "report_subject": "", "report_plan_span": "half",
-         "report_problem_threshold": 90, "report_track_record_years": 5},
-    )  # fmt: skip
-    assert response.status_code == 302
+    url = reverse("branches:update", args=[district.root.pk])
+    data = {"name": district.root.name, "kind": district.root.kind, "report_subject": "", "report_plan_span": "half",
+            "report_problem_threshold": 90}  # fmt: skip
+    assert "总结中写明近年本级荣誉" in staff_client.get(url).content.decode()
+    assert staff_client.post(url, {**data, "report_track_record_years": 5}).status_code == 302
     assert Organisation.objects.get(pk=district.root.pk).report_track_record_years == 5
+    # Left empty, it is switched off; a number of years past ten is refused with a message.
+    response = staff_client.post(url, {**data, "report_track_record_years": 11})
+    assert response.status_code == 200 and response.context["form"].errors["report_track_record_years"]
+    assert staff_client.post(url, {**data, "report_track_record_years": ""}).status_code == 302
+    assert Organisation.objects.get(pk=district.root.pk).report_track_record_years == 0
 
 
 # --- Year ranges count in the half they were announced ------------------------------------------
