@@ -168,9 +168,13 @@ class HonourSummary:
     def named_at(self, level: str, *, direction: str | None = None) -> list[NamedHonour]:
         return [h for h in self.named if h.level == level and (direction is None or h.direction == direction)]
 
-    def titles_of(self, *, direction: str, level: str | None = None) -> list[TitleCount]:
-        """The titles of a direction (at a level), in the order they were first awarded."""
-        rows = [t for t in self.titles if t.direction == direction and (level is None or t.level == level)]
+    def titles_of(self, *, direction: str | None, level: str | None = None) -> list[TitleCount]:
+        """The titles of a direction (both if None; at a level), in the order they were first awarded."""
+        rows = [
+            t
+            for t in self.titles
+            if (direction is None or t.direction == direction) and (level is None or t.level == level)
+        ]
         return sorted(rows, key=lambda t: (t.first_on, LEVEL_ORDER[t.level], -t.recipients, t.title, t.grade))
 
     def table(self, *, direction: str | None = None) -> list[dict]:

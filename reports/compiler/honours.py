@@ -76,6 +76,17 @@ OWN_KIND_WORDS = {
     Kind.BRIGADE: "少先队大队",
     Kind.SQUADRON: "中队",
 }
+# The level a committee confers its own honours at (a 少工委 that of the committee above it).
+# Honours "conferred" at another level are, for this committee, titles its people received:
+# the district's 五四 list, in a street's summary, is praise from 团区委, not the street's own.
+CONFERRING_LEVELS = {
+    Kind.CITY: Level.CITY,
+    Kind.DISTRICT: Level.DISTRICT,
+    Kind.SUBDISTRICT: Level.TOWNSHIP,
+    Kind.TOWNSHIP: Level.TOWNSHIP,
+    Kind.PARK: Level.TOWNSHIP,
+    Kind.SCHOOL: Level.SCHOOL,
+}
 # Subjects that already name the unit (本支部, 我大队): nothing is added to them.
 SELF_NAMING = ("支部", "总支", "大队", "中队")
 NAMED_PROJECTS = 3  # more projects than this at a level are counted, not named
@@ -132,6 +143,14 @@ def _awards(honours: list[NamedHonour], *, with_body: bool) -> str:
     return "、".join(phrases)
 
 
+def _conferring_level(ctx: CompileContext) -> str | None:
+    org = ctx.organisation
+    if org.kind == Kind.PIONEER_COMMITTEE:
+        parent = org.get_parent()
+        return CONFERRING_LEVELS.get(parent.kind) if parent is not None else None
+    return CONFERRING_LEVELS.get(org.kind)
+
+
 def _project_name(name: str) -> str:
     return name if name.endswith("项目") else f"{name}项目"
 
@@ -139,8 +158,8 @@ def _project_name(name: str) -> str:
 class _Writer:
     """The received item's sentences and figures, level by level."""
 
-    def __init__(self, ctx: CompileContext, summary: selectors.HonourSummary):
-        self.ctx, self.summary = ctx, summary
+    def __init__(self, ctx: CompileContext, summary: selectors.HonourSummary, conferring_level: str | None):
+        self.ctx, self.summary, self.conferring_level = ctx, summary, conferring_level
         self.sentences: list[str] = []
         self.figures: dict[str, Figure] = {}
 
@@ -182,16 +201,18 @@ class _Writer:
         the named levels, counted per recipient kind, one clause per level."""
         clauses = []
         for level in levels:
+            # What the committee conferred at its own level is its own item; at another level it was received.
+            direction = Direction.RECEIVED if level == self.conferring_level else None
             parts = []
             for kind in RecipientKind.values:
-                n = self.summary.count(level=level, kind=kind, direction=Direction.RECEIVED, graded=False)
+                n = self.summary.count(level=level, kind=kind, direction=direction, graded=False)
                 if n:
                     figure = self.figure(f"{level}_{kind}", n, level=level, kind=kind)
                     parts.append(f"{figure}{UNITS[kind]}{KIND_LABELS[kind]}")
             if not parts:
                 continue
             weights: dict[str, int] = defaultdict(int)
-            for row in self.summary.titles_of(direction=Direction.RECEIVED, level=level):
+            for row in self.summary.titles_of(direction=direction, level=level):
                 if not row.grade:
                     weights[row.body_written] += row.recipients
             bodies = sorted(weights, key=lambda body: -weights[body])
@@ -260,12 +281,14 @@ def _track_record(ctx: CompileContext, now: list[NamedHonour]) -> str:
     return f"近年来，{'；'.join(clauses)}。" if clauses else ""
 
 
-def _conferred(ctx: CompileContext, summary: selectors.HonourSummary) -> Item | None:
+def _conferred(ctx: CompileContext, summary: selectors.HonourSummary, level: str | None) -> Item | None:
     """发挥典型示范作用，上半年评选表彰第三届“青春榜样”8名、优秀共青团员20名 …: each title the
-    committee conferred, with its own count, in the order they were conferred."""
+    committee conferred at its own ``level``, with its own count, in the order they were conferred."""
+    if level is None:
+        return None
     groups: dict[tuple, int] = defaultdict(int)
     kinds: dict[tuple, str] = {}
-    for row in summary.titles_of(direction=Direction.CONFERRED):
+    for row in summary.titles_of(direction=Direction.CONFERRED, level=level):
         key = (row.edition, row.title, row.grade, row.unit)
         groups[key] += row.recipients
         kinds.setdefault(key, row.recipient_kind)
@@ -290,7 +313,8 @@ def _conferred(ctx: CompileContext, summary: selectors.HonourSummary) -> Item | 
 def build(ctx: CompileContext) -> BuildResult:
     result = BuildResult()
     summary = selectors.honour_summary(organisation=ctx.organisation, start=ctx.period.start, end=ctx.period.end)
-    writer = _Writer(ctx, summary)
+    conferring_level = _conferring_level(ctx)
+    writer = _Writer(ctx, summary, conferring_level)
     own = {h.pk for h in summary.own}
     # National and provincial honours by name, then the titles counted below them, then the
     # prizes won at those levels (named: a grade is not a count).
@@ -299,7 +323,8 @@ def build(ctx: CompileContext) -> BuildResult:
             writer.named(level, named)
     writer.counted(COUNTED_LEVELS)
     for level in COUNTED_LEVELS:
-        if prizes := [h for h in summary.prizes if h.level == level and h.direction == Direction.RECEIVED]:
+        received = Direction.RECEIVED if level == conferring_level else None
+        if prizes := [h for h in summary.prizes if h.level == level and received in (None, h.direction)]:
             writer.named(level, prizes, suffix="_prize")
 
     before = selectors.own_honours(organisation=ctx.organisation, start=ctx.previous.start, end=ctx.previous.end)
@@ -308,7 +333,7 @@ def build(ctx: CompileContext) -> BuildResult:
         text = ("选树少先队先进典型。" if ctx.pioneer_line else "选树先进青年典型。") + "。".join(sentences)
         result.achievements.append((_dimension(), Item("honours:received", text, writer.figures)))
 
-    conferred = _conferred(ctx, summary)
+    conferred = _conferred(ctx, summary, conferring_level)
     if conferred is not None:
         result.achievements.append((_dimension(), conferred))
     if track_record := _track_record(ctx, summary.own):

@@ -232,6 +232,17 @@ def test_what_the_committee_conferred_is_written_title_by_title(district, bodies
     assert received(district.root) == ""
 
 
+def test_what_the_committee_above_conferred_is_received_in_a_streets_summary(district, bodies):
+    members = conferred_list(district, bodies["district"], date(2024, 5, 4))
+    HonourFactory(batch=members, title="优秀共青团员", organisation=district.branch_a)
+    HonourFactory(batch=members, title="优秀共青团员", organisation=district.branch_b)
+    assert conferred(district.root) == "发挥典型示范作用，上半年评选表彰优秀共青团员2名"
+    assert received(district.root) == ""
+    # For the street it is praise its member received from 团区委, not a title it conferred.
+    assert conferred(district.sub_a) == ""
+    assert received(district.sub_a) == "选树先进青年典型。我街道1名团员获得团区委表扬"
+
+
 # --- The track record ---------------------------------------------------------------------------
 
 
