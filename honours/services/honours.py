@@ -56,7 +56,7 @@ def _require_enter(user, honour: Honour) -> None:
         raise PermissionDenied("不能为该组织录入表彰。")
 
 
-CONFERRED_IS_FINAL = "本级授予的表彰由区团委直接定稿，无需提交审核；请选择“保存并定稿”。"
+CONFERRED_IS_FINAL = "本级授予的表彰由区团委直接定稿，无需提交审核；请选择“保存并审核通过（定稿）”。"
 
 
 def _mark(honour: Honour, user, *, submit: bool, approve: bool) -> None:

@@ -85,6 +85,8 @@ def test_an_honour_is_entered_with_its_body_grade_and_edition(staff_client, dist
     assert honour.title_display == "第三届柳州市青年志愿服务项目大赛（金奖）"
     page = staff_client.get(reverse("honours:detail", args=[honour.pk])).content.decode()
     assert "第三届" in page and "共青团柳州市委员会" in page
+    summary = staff_client.get(reverse("honours:summary") + "?period=2024-H1").content.decode()
+    assert "市级及以下的奖项" in summary and "柳州市青年志愿服务项目大赛金奖" in summary
 
 
 def test_a_body_of_another_level_is_refused_with_a_message(secretary_a_client, district):
