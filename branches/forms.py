@@ -156,8 +156,14 @@ class OrganisationForm(forms.ModelForm):
             # organisations that write no summary have nothing to set.
             for name in REPORT_FIELDS:
                 del self.fields[name]
+        else:
+            # Left empty, the track record is simply not written.
+            self.fields["report_track_record_years"].required = False
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
+
+    def clean_report_track_record_years(self):
+        return self.cleaned_data.get("report_track_record_years") or 0
 
     def clean(self):
         cleaned = super().clean()

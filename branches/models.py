@@ -110,6 +110,13 @@ class Organisation(MP_Node):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="按期完成率低于此值的事项写入“存在问题”，不作为成效。",
     )
+    report_track_record_years = models.PositiveSmallIntegerField(
+        "总结中写明近年本级荣誉",
+        default=0,
+        validators=[MaxValueValidator(10)],
+        help_text="填年数（如 3）则在工作总结开头写明本级组织近几年获得的荣誉（“近年来，我区团委先后荣获……”）；"
+        "填 0 不写。",
+    )
     active = models.BooleanField("在用", default=True, db_index=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

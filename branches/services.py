@@ -12,7 +12,7 @@ from .models import Organisation, Position, StaffingPost, StaffingRecord, TermRe
 from .scoping import Scope
 
 # How a committee's half-year summary is written (reports.compiler reads them).
-REPORT_FIELDS = ("report_subject", "report_plan_span", "report_problem_threshold")
+REPORT_FIELDS = ("report_subject", "report_plan_span", "report_problem_threshold", "report_track_record_years")
 EDITABLE_FIELDS = ("name", "short_name", "kind", "directly_managed", "established_on", "term_ends_on", *REPORT_FIELDS)
 
 

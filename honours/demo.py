@@ -3,8 +3,11 @@
 H1 2024, received and approved: one national 最美中学生; at regional level two pioneer
 collectives (优秀少先队大队, 优秀少先队中队), one counsellor and one pioneer; at city level
 exactly 135 pioneers, 47 counsellors and 45 pioneer collectives (named where the roster has
-them, the rest as bare counts), and the district 少工委's own 优秀少工委. The committee's own
-五四 honours, other half years, and records still in the workflow come with it.
+them, the rest as bare counts), a volunteer project's prize (第三届 …大赛金奖), and the district
+少工委's own 优秀少工委 (won the year before too). What the committee conferred on 五四 (the
+第三届“青春榜样” and the 2023—2024年度 list, title by title), the committee's own titles of
+earlier years (its report states them: ``report_track_record_years``), other half years, and
+records still in the workflow come with it. Every body has the short form the report writes.
 """
 
 import random
@@ -18,15 +21,35 @@ from branches.models import Kind, Organisation
 from members.choices import Category
 from members.models import CadreAppointment, CounsellorAppointment, Member
 
-from .models import CommendationBatch, Direction, Honour, Level, RecipientKind, Status, counted_on_for
+from .models import (
+    CommendationBatch,
+    ConferringBody,
+    Direction,
+    Honour,
+    Level,
+    RecipientKind,
+    Status,
+    counted_on_for,
+)
 
 SURNAMES = "韦覃黄莫蓝陆梁李张王刘陈杨罗周吴廖唐潘蒙谢农卢邓"
 GIVEN = ["思远", "雨桐", "梓涵", "子轩", "欣怡", "浩然", "诗琪", "宇航", "佳怡", "俊杰", "晓燕", "文博", "嘉怡", "明轩",
          "若曦", "志强", "丽娟", "海燕", "春梅", "建华", "一诺", "芷晴", "睿泽", "梦瑶"]  # fmt: skip
 
-CITY_BODY = "共青团柳州市委员会、柳州市少工委"
-REGION_BODY = "共青团广西壮族自治区委员会、广西壮族自治区少工委"
-DISTRICT_BODY = "共青团XX区委员会"
+# (full name, short form the report writes, level)
+BODIES = {
+    "central": ("共青团中央", "团中央", Level.NATIONAL),
+    "national": ("中央文明办、教育部、共青团中央、全国妇联", "中央文明办、教育部、团中央、全国妇联", Level.NATIONAL),
+    "region": ("共青团广西壮族自治区委员会、广西壮族自治区少工委", "共青团广西区委、广西区少工委", Level.PROVINCIAL),
+    "region_league": ("共青团广西壮族自治区委员会", "共青团广西区委", Level.PROVINCIAL),
+    "city": ("共青团柳州市委员会、柳州市少工委", "团市委、市少工委", Level.CITY),
+    "city_league": ("共青团柳州市委员会", "团市委", Level.CITY),
+    "district": ("共青团XX区委员会", "团区委", Level.DISTRICT),
+    "district_pioneers": ("中国少年先锋队XX区工作委员会", "区少工委", Level.DISTRICT),
+    "street": ("共青团XX区东环街道工作委员会", "东环街道团工委", Level.TOWNSHIP),
+}
+# How many years back the district's summary states its own titles (近年来，我区团委先后荣获…).
+TRACK_RECORD_YEARS = 3
 
 # The source document's city-level figures for the first half of 2024.
 CITY_PIONEERS, CITY_COUNSELLORS, CITY_COLLECTIVES = 135, 47, 45
@@ -42,6 +65,12 @@ class _Builder:
         self.staff = User.objects.filter(role=Role.STAFF).order_by("pk").first()
         self.honours: list[Honour] = []
         self.used_names: set[str] = set()
+        self.bodies: dict[str, ConferringBody] = {}
+        for key, (name, short_name, level) in BODIES.items():
+            body = ConferringBody(name=name, short_name=short_name, level=level)
+            body._history_user = self.staff
+            body.save()
+            self.bodies[key] = body
 
     def name(self) -> str:
         for _ in range(200):
@@ -60,14 +89,16 @@ class _Builder:
         )
         return self.rng.sample(pool, min(n, len(pool)))
 
-    def batch(self, *, name: str, level: str, body: str, on: date | None, organisation: Organisation,
+    def batch(self, *, name: str, body: str, on: date | None, organisation: Organisation,
               direction: str = Direction.RECEIVED, status: str = Status.APPROVED, default_title: str = "",
-              year_from: int | None = None, year_to: int | None = None) -> CommendationBatch:  # fmt: skip
+              year_from: int | None = None, year_to: int | None = None,
+              edition: int | None = None) -> CommendationBatch:  # fmt: skip
         batch = CommendationBatch(
             name=name,
             default_title=default_title,
-            level=level,
-            conferring_body=body,
+            level=self.bodies[body].level,
+            conferring_body=self.bodies[body],
+            edition=edition,
             awarded_on=on,
             year_from=year_from,
             year_to=year_to,
@@ -89,12 +120,16 @@ class _Builder:
             award = {
                 "level": batch.level,
                 "conferring_body": batch.conferring_body,
+                "edition": batch.edition,
                 "awarded_on": batch.awarded_on,
                 "year_from": batch.year_from,
                 "year_to": batch.year_to,
                 "direction": batch.direction,
                 "status": batch.status,
             }
+        if isinstance(award.get("body"), str):
+            body = self.bodies[award.pop("body")]
+            award.update(conferring_body=body, level=body.level)
         award.setdefault("direction", Direction.RECEIVED)
         award.setdefault("status", Status.APPROVED)
         if member is not None:
@@ -169,15 +204,13 @@ def load(rng: random.Random, tree: DemoTree) -> int:
         member=student[0] if student else None,
         name="" if student else "覃思远",
         owner=None if student else school_branches[0],
-        level=Level.NATIONAL,
-        conferring_body="中央文明办、教育部、共青团中央、全国妇联",
+        body="national",
         awarded_on=date(2024, 5, 20),
     )
 
     regional = b.batch(
         name="2024年广西壮族自治区“两红两优”表彰名单",
-        level=Level.PROVINCIAL,
-        body=REGION_BODY,
+        body="region",
         on=date(2024, 5, 31),
         organisation=district,
     )
@@ -191,8 +224,7 @@ def load(rng: random.Random, tree: DemoTree) -> int:
 
     city = b.batch(
         name="2024年柳州市“两红两优”表彰名单",
-        level=Level.CITY,
-        body=CITY_BODY,
+        body="city",
         on=date(2024, 5, 30),
         organisation=district,
         default_title="优秀少先队员",
@@ -223,22 +255,48 @@ def load(rng: random.Random, tree: DemoTree) -> int:
         owner=district,
         count=CITY_COLLECTIVES - len(picked_squadrons) - 2,
     )
-    # The 少工委's own title: the report states it apart from the 45 collectives.
+    # The 少工委's own title, as the year before: the report states it apart from the 45 collectives.
+    for on in (date(2023, 5, 30), date(2024, 5, 30)):
+        b.add(
+            title="优秀少工委",
+            kind=RecipientKind.PIONEER_COLLECTIVE,
+            org=pioneer_committee,
+            body="city",
+            awarded_on=on,
+        )
+    # A prize: the report names it with its edition and grade, apart from the counted titles.
     b.add(
-        title="优秀少工委",
-        kind=RecipientKind.PIONEER_COLLECTIVE,
-        org=pioneer_committee,
-        level=Level.CITY,
-        conferring_body=CITY_BODY,
-        awarded_on=date(2024, 5, 30),
+        title="柳州市青年志愿服务项目大赛",
+        edition=3,
+        grade="金奖",
+        kind=RecipientKind.PROJECT,
+        name="“青春护河”志愿服务",
+        owner=tree.subdistricts[0],
+        body="city_league",
+        awarded_on=date(2024, 6, 12),
     )
 
-    # --- First half of 2024, conferred by the committee on 五四 -------------------------------------
+    # --- First half of 2024, conferred by the committee: title by title -----------------------------
+    models = b.batch(
+        name="第三届XX区“青春榜样”评选结果",
+        body="district",
+        edition=3,
+        on=date(2024, 4, 28),
+        organisation=district,
+        direction=Direction.CONFERRED,
+        default_title="青春榜样",
+    )
+    for person in b.persons(Category.LEAGUE_MEMBER, district, 4, branches):
+        b.add(batch=models, title="青春榜样", kind=RecipientKind.LEAGUE_MEMBER, **person)
+    for person in b.persons(Category.YOUTH, district, 4, branches):
+        b.add(batch=models, title="青春榜样", kind=RecipientKind.YOUTH, **person)
+    # A 2023—2024年度 list announced on 30 April 2024 counts in the first half of 2024.
     may_fourth = b.batch(
-        name="2024年度XX区“五四”表彰名单",
-        level=Level.DISTRICT,
-        body=DISTRICT_BODY,
+        name="2023—2024年度XX区“五四”表彰名单",
+        body="district",
         on=date(2024, 4, 30),
+        year_from=2023,
+        year_to=2024,
         organisation=district,
         direction=Direction.CONFERRED,
         default_title="优秀共青团员",
@@ -253,8 +311,7 @@ def load(rng: random.Random, tree: DemoTree) -> int:
     # --- Other periods -----------------------------------------------------------------------------
     city_2023 = b.batch(
         name="2023年柳州市优秀共青团员、优秀团干部表彰名单",
-        level=Level.CITY,
-        body="共青团柳州市委员会",
+        body="city_league",
         on=date(2023, 12, 20),
         organisation=district,
     )
@@ -270,31 +327,38 @@ def load(rng: random.Random, tree: DemoTree) -> int:
         title="五四红旗团委",
         kind=RecipientKind.LEAGUE_COLLECTIVE,
         org=schools[1],
-        level=Level.PROVINCIAL,
-        conferring_body="共青团广西壮族自治区委员会",
+        body="region_league",
         awarded_on=date(2023, 5, 4),
     )
+    # Known only by its award year: counted on the year's last day.
     b.add(
         title="优秀少先队辅导员",
         kind=RecipientKind.COUNSELLOR,
         name=b.name(),
         owner=brigades[2],
-        level=Level.DISTRICT,
-        conferring_body="中国少年先锋队XX区工作委员会",
-        year_from=2022,
-        year_to=2023,
+        body="district_pioneers",
+        year_from=2023,
         direction=Direction.CONFERRED,
     )
     b.add(
-        title="青年志愿服务项目大赛",
+        title="广西青年志愿服务项目大赛",
+        edition=7,
         grade="银奖",
         kind=RecipientKind.PROJECT,
         name="“保护母亲河·争当河小青”护河行动",
         owner=district,
-        level=Level.CITY,
-        conferring_body="共青团柳州市委员会",
+        body="region_league",
         awarded_on=date(2024, 9, 12),
     )
+    # The committee's own titles of earlier years: its summary states them (近年来，我区团委先后荣获…).
+    for title, body, on in (
+        ("全国五四红旗团委", "central", date(2021, 5, 4)),
+        ("五四红旗团委", "region_league", date(2023, 5, 4)),
+        ("五四红旗团委", "city_league", date(2022, 5, 4)),
+    ):
+        b.add(title=title, kind=RecipientKind.LEAGUE_COLLECTIVE, org=district, body=body, awarded_on=on)
+    district.report_track_record_years = TRACK_RECORD_YEARS
+    Organisation.objects.filter(pk=district.pk).update(report_track_record_years=TRACK_RECORD_YEARS)
 
     # --- Still in the workflow (not counted) ----------------------------------------------------------
     street_a, street_b = tree.subdistricts[0], tree.subdistricts[1]
@@ -304,8 +368,7 @@ def load(rng: random.Random, tree: DemoTree) -> int:
         kind=RecipientKind.LEAGUE_MEMBER,
         name=b.name(),
         owner=a_branch,
-        level=Level.CITY,
-        conferring_body="共青团柳州市委员会",
+        body="city_league",
         awarded_on=date(2024, 6, 18),
         status=Status.SUBMITTED,
     )
@@ -313,16 +376,14 @@ def load(rng: random.Random, tree: DemoTree) -> int:
         title="青年文明号",
         kind=RecipientKind.LEAGUE_COLLECTIVE,
         org=next(o for o in branches if o.path.startswith(street_b.path)),
-        level=Level.CITY,
-        conferring_body="共青团柳州市委员会",
+        body="city_league",
         awarded_on=date(2024, 6, 5),
         status=Status.RETURNED,
         review_comment="请上传证书扫描件后重新提交。",
     )
     draft = b.batch(
         name="2024年东环街道“最美志愿者”表彰名单",
-        level=Level.TOWNSHIP,
-        body="共青团XX区东环街道工作委员会",
+        body="street",
         on=date(2024, 6, 20),
         organisation=street_a,
         status=Status.DRAFT,
@@ -340,3 +401,5 @@ def reset() -> None:
     CommendationBatch.objects.all().delete()
     Honour.history.all().delete()
     CommendationBatch.history.all().delete()
+    ConferringBody.objects.all().delete()
+    ConferringBody.history.all().delete()

@@ -38,9 +38,10 @@ class HonourExporter(SheetExporter):
                 yield (
                     h.title,
                     h.grade,
+                    h.edition,
                     h.get_level_display(),
                     h.get_direction_display(),
-                    h.conferring_body,
+                    h.conferring_body.name,
                     h.awarded_on,
                     h.award_year_display,
                     h.get_recipient_kind_display(),
@@ -60,6 +61,7 @@ class HonourExporter(SheetExporter):
             header=[
                 "荣誉称号",
                 "等次",
+                "届次",
                 "表彰级别",
                 "类别",
                 "授予单位",
@@ -77,5 +79,5 @@ class HonourExporter(SheetExporter):
                 "备注",
             ],
             rows=rows(),
-            widths=[20, 10, 12, 10, 30, 12, 14, 12, 24, 10, 6, 30, 30, 14, 6, 8, 24],
+            widths=[20, 10, 6, 12, 10, 30, 12, 14, 12, 24, 10, 6, 30, 30, 14, 6, 8, 24],
         )

@@ -2,7 +2,9 @@ import copy
 from datetime import date
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
+from django.db import models
 from django.forms.models import fields_for_model
 
 from branches.forms import OrganisationChoiceField
@@ -13,7 +15,7 @@ from members import idcard
 from members.ages import today
 from members.models import Member
 
-from .models import CommendationBatch, Direction, Honour, Level, RecipientKind, Status
+from .models import LEVEL_ORDER, CommendationBatch, ConferringBody, Direction, Honour, Level, RecipientKind, Status
 from .services.files import CERTIFICATE_MAX_BYTES, DOCUMENT_MAX_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,13 +69,40 @@ def _select(**attrs):
     return forms.Select(attrs={"class": "form-select", **attrs})
 
 
+class BodyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ConferringBody) -> str:
+        return obj.choice_label
+
+
+def limit_bodies(field: forms.ModelChoiceField, current: ConferringBody | None = None) -> None:
+    """The bodies in use, national first (and the record's own body, even if it was retired)."""
+    keep = models.Q(active=True)
+    if current is not None:
+        keep |= models.Q(pk=current.pk)
+    bodies = sorted(ConferringBody.objects.filter(keep), key=lambda b: (LEVEL_ORDER[b.level], b.name))
+    field.queryset = ConferringBody.objects.filter(pk__in=[b.pk for b in bodies])
+    field.choices = [("", "（请选择）"), *((b.pk, b.choice_label) for b in bodies)]
+
+
+def _award_fields(model, names: list[str]) -> dict:
+    fields = fields_for_model(
+        model,
+        fields=names,
+        widgets={"awarded_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 2})},
+        field_classes={"conferring_body": BodyChoiceField},
+    )
+    fields["conferring_body"].help_text = "按列表选择；没有所需的授予单位时，请区团委工作人员在“授予单位”中添加。"
+    return fields
+
+
 # --- Entering an honour --------------------------------------------------------------------
 
-_MODEL_FIELDS = fields_for_model(
+_MODEL_FIELDS = _award_fields(
     Honour,
-    fields=[
+    [
         "title",
         "grade",
+        "edition",
         "level",
         "conferring_body",
         "awarded_on",
@@ -85,8 +114,11 @@ _MODEL_FIELDS = fields_for_model(
         "certificate_number",
         "note",
     ],
-    widgets={"awarded_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 2})},
 )
+_MODEL_FIELDS[
+    "title"
+].help_text = "称号如：优秀共青团员、五四红旗团委；奖项填比赛或评选的名称，如：青年志愿服务项目大赛。"
+_MODEL_FIELDS["grade"].help_text = "奖项的等次，如：一等奖、金奖、优秀奖；荣誉称号留空。"
 
 
 class HonourForm(forms.Form):
@@ -124,6 +156,7 @@ class HonourForm(forms.Form):
     field_order = [
         "title",
         "grade",
+        "edition",
         "level",
         "conferring_body",
         "awarded_on",
@@ -149,6 +182,7 @@ class HonourForm(forms.Form):
         for name, model_field in _MODEL_FIELDS.items():
             self.fields[name] = copy.deepcopy(model_field)
         self.order_fields(self.field_order)
+        limit_bodies(self.fields["conferring_body"], instance.conferring_body if instance else None)
         self.fields["recipient_name"].label = "获奖对象名称"
         self.fields["recipient_name"].help_text = "不在花名册或组织架构中时直接填写姓名或名称。"
         self.fields["member"].queryset = Member.objects.visible_to(user).select_related("organisation")
@@ -217,20 +251,20 @@ class ReturnForm(forms.Form):
 
 # --- Commendation lists ------------------------------------------------------------------------
 
-_BATCH_FIELDS = fields_for_model(
+_BATCH_FIELDS = _award_fields(
     CommendationBatch,
-    fields=[
+    [
         "name",
         "default_title",
         "level",
         "conferring_body",
+        "edition",
         "awarded_on",
         "year_from",
         "year_to",
         "direction",
         "note",
     ],
-    widgets={"awarded_on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 2})},
 )
 
 
@@ -251,6 +285,7 @@ class BatchForm(forms.Form):
         "default_title",
         "level",
         "conferring_body",
+        "edition",
         "awarded_on",
         "year_from",
         "year_to",
@@ -267,6 +302,7 @@ class BatchForm(forms.Form):
         for name, model_field in _BATCH_FIELDS.items():
             self.fields[name] = copy.deepcopy(model_field)
         self.order_fields(self.field_order)
+        limit_bodies(self.fields["conferring_body"], instance.conferring_body if instance else None)
         self.fields["organisation"].limit_to(user)
         if not user.is_committee_staff:
             del self.fields["direction"]
@@ -454,3 +490,17 @@ class SummaryForm(PeriodMixin, forms.Form):
         cleaned["start"] = cleaned.get("start") or default_start
         cleaned["end"] = cleaned.get("end") or default_end
         return cleaned
+
+
+# --- Conferring bodies (staff) -------------------------------------------------------------------
+
+
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = ConferringBody
+        fields = ["name", "short_name", "level", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "保存", css_class="btn-league"))

@@ -30,6 +30,7 @@ from core.validators import (
     validate_date,
 )
 from members.choices import Category
+from reports.content import ordinal  # a plain module: 第三届 is written as the report numbers
 
 
 class Level(models.TextChoices):
@@ -57,28 +58,41 @@ class RecipientKind(models.TextChoices):
     YOUNG_PIONEER = "young_pioneer", "少先队员"
     COUNSELLOR = "counsellor", "少先队辅导员"
     CADRE = "cadre", "团干部"
+    # A young person who is not a league member (an 个人 title such as 优秀志愿者).
+    YOUTH = "youth", "青年"
     # Collectives are split by line because the report writes "45个少先队集体" even when
     # only the number is known and no organisation says which line it is.
     LEAGUE_COLLECTIVE = "league_collective", "团组织集体"
     PIONEER_COLLECTIVE = "pioneer_collective", "少先队集体"
+    # A collective outside the organisation tree: an enterprise, a community, a hospital.
+    UNIT = "unit", "单位"
     PROJECT = "project", "项目"
 
 
 PERSON_KINDS = frozenset(
-    {RecipientKind.LEAGUE_MEMBER, RecipientKind.YOUNG_PIONEER, RecipientKind.COUNSELLOR, RecipientKind.CADRE}
+    {
+        RecipientKind.LEAGUE_MEMBER,
+        RecipientKind.YOUNG_PIONEER,
+        RecipientKind.COUNSELLOR,
+        RecipientKind.CADRE,
+        RecipientKind.YOUTH,
+    }
 )
+# Collectives of the organisation tree: the kinds a linked organisation may be entered as.
 COLLECTIVE_KINDS = frozenset({RecipientKind.LEAGUE_COLLECTIVE, RecipientKind.PIONEER_COLLECTIVE})
 PIONEER_ORGANISATION_KINDS = frozenset({Kind.PIONEER_COMMITTEE, Kind.BRIGADE, Kind.SQUADRON})
-# The measure word officialese puts after a count of each kind: 135名少先队员, 45个集体, 3项项目.
+# The measure word officialese puts after a count of each kind: 135名少先队员, 45个集体, 3个项目.
 UNITS = {
     **{kind: "名" for kind in PERSON_KINDS},
     **{kind: "个" for kind in COLLECTIVE_KINDS},
-    RecipientKind.PROJECT: "项",
+    RecipientKind.UNIT: "个",
+    RecipientKind.PROJECT: "个",
 }
 # The member category a kind requires of a linked member (other person kinds take anyone).
 KIND_CATEGORY = {
     RecipientKind.LEAGUE_MEMBER: Category.LEAGUE_MEMBER,
     RecipientKind.YOUNG_PIONEER: Category.YOUNG_PIONEER,
+    RecipientKind.YOUTH: Category.YOUTH,
 }
 
 
@@ -94,7 +108,13 @@ EDITABLE_BY_SECRETARY = (Status.DRAFT, Status.RETURNED)
 
 
 def counted_on_for(*, awarded_on: date | None, year_to: int | None, year_from: int | None) -> date | None:
-    """The day an honour counts on in period figures: its date, or the last day of its award year."""
+    """The day an honour counts on in period figures: the day it was announced, or, for an honour
+    known only by its single award year, the last day of that year.
+
+    A range (2023—2024年度) is announced on a day inside or after it: entering one asks for that
+    day (``clean_award``), so it counts in the half it was announced, not at the range's end.
+    Older rows entered without it keep the range's last day.
+    """
     if awarded_on is not None:
         return awarded_on
     last_year = year_to or year_from
@@ -115,14 +135,82 @@ def document_path(instance, filename: str) -> str:
     return _stored_name("documents", filename)
 
 
+class ConferringBody(models.Model):
+    """Who confers honours (授予单位), kept once with the short form the report writes.
+
+    A joint conferral is one body ("共青团柳州市委员会、柳州市少工委", written
+    "团市委、市少工委"), since the report names it once as it stands on the certificate.
+    """
+
+    name = models.CharField(
+        "全称",
+        max_length=200,
+        unique=True,
+        help_text="如：共青团柳州市委员会；联合授予的写在一起，如“共青团柳州市委员会、柳州市少工委”。",
+    )
+    short_name = models.CharField(
+        "简称",
+        max_length=60,
+        blank=True,
+        help_text="工作总结中的写法，如：团中央、团省委、团市委、团区委、“共青团广西区委、广西区少工委”。"
+        "不填则总结中写全称。",
+    )
+    level = models.CharField(
+        "级别", max_length=16, choices=Level.choices, db_index=True, help_text="该单位授予的表彰属于哪一级。"
+    )
+    active = models.BooleanField("在用", default=True, help_text="停用后录入表彰时不再列出，已有记录不受影响。")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "授予单位"
+        verbose_name_plural = "授予单位"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def written(self) -> str:
+        """How the report names the body: its short form, or its full name without one."""
+        return self.short_name or self.name
+
+    @property
+    def choice_label(self) -> str:
+        short = f"（{self.short_name}）" if self.short_name and self.short_name != self.name else ""
+        return f"{self.get_level_display()} · {self.name}{short}"
+
+    def clean(self):
+        self.name = (self.name or "").strip()
+        self.short_name = (self.short_name or "").strip()
+
+
+LEVEL_ORDER = {level: i for i, level in enumerate(Level.values)}
+
+
 class AwardFields(models.Model):
     """What a commendation list and a single honour share: who conferred what, at which level, when."""
 
     level = models.CharField("表彰级别", max_length=16, choices=Level.choices, db_index=True)
-    conferring_body = models.CharField(
-        "授予单位", max_length=200, help_text="如：共青团柳州市委员会、柳州市少工委；多个单位用顿号分隔。"
+    conferring_body = models.ForeignKey(
+        ConferringBody,
+        verbose_name="授予单位",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="没有所需的授予单位时，请区团委工作人员在“授予单位”中添加。",
     )
-    awarded_on = models.DateField("表彰日期", null=True, blank=True, validators=[validate_date])
+    edition = models.PositiveSmallIntegerField(
+        "届次",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text="按届评选的表彰填第几届，如第三届填 3；称号中不要再写届次。",
+    )
+    awarded_on = models.DateField(
+        "表彰日期", null=True, blank=True, validators=[validate_date], help_text="表彰决定公布的日期。"
+    )
     year_from = models.PositiveSmallIntegerField(
         "表彰年度（起）",
         null=True,
@@ -199,6 +287,10 @@ class AwardFields(models.Model):
         return "，".join(parts) or "—"
 
     @property
+    def edition_display(self) -> str:
+        return f"第{ordinal(self.edition)}届" if self.edition else ""
+
+    @property
     def is_locked(self) -> bool:
         """Awaiting review or approved: the secretary no longer changes it."""
         return self.status in (Status.SUBMITTED, Status.APPROVED)
@@ -216,6 +308,11 @@ class AwardFields(models.Model):
                 errors.setdefault("year_to", []).append("年度（止）不能早于年度（起）。")
             elif self.year_to - self.year_from > 5:
                 errors.setdefault("year_to", []).append("表彰年度跨度不能超过5年。")
+            elif self.year_to != self.year_from and not self.awarded_on:
+                # Only the day it was announced says which half a range counts in.
+                errors.setdefault("awarded_on", []).append(
+                    "跨年度的表彰请填写表彰日期（表彰决定公布的日期），统计按该日期计入当期。"
+                )
         this_year = timezone.localdate().year
         if self.year_from and self.year_from > this_year + 1:
             errors.setdefault("year_from", []).append("表彰年度不能晚于明年。")
@@ -227,6 +324,11 @@ class AwardFields(models.Model):
                 errors.setdefault("awarded_on", []).append("表彰日期不能早于表彰年度。")
         if self.direction == Direction.CONFERRED and self.level and self.level not in CONFERRABLE_LEVELS:
             errors.setdefault("level", []).append("本级授予的表彰不能是全国级或自治区（省）级。")
+        body = self.conferring_body if self.conferring_body_id else None
+        if body is not None and self.level and body.level != self.level:
+            errors.setdefault("conferring_body", []).append(
+                f"「{body.name}」是{body.get_level_display()}授予单位，与表彰级别“{self.get_level_display()}”不一致。"
+            )
         self.refresh_counted_on()
 
 
@@ -419,7 +521,8 @@ class Honour(AwardFields):
 
     @property
     def title_display(self) -> str:
-        return f"{self.title}（{self.grade}）" if self.grade else self.title
+        title = f"{self.edition_display}{self.title}"
+        return f"{title}（{self.grade}）" if self.grade else title
 
     def owner_organisation(self, entered_for: Organisation | None = None) -> Organisation | None:
         """Whose record this is: the recipient organisation, the member's, or the one it was entered for."""

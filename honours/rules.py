@@ -5,7 +5,8 @@ allowed, so a service called from anywhere cannot be talked into crossing a subt
 
 Secretaries enter honours received in their subtree and submit them; committee staff
 enter anything (including the honours the committee confers), approve and return;
-leadership read only.
+leadership read only. What the committee confers it also decides: such a record (or list)
+is finalised by staff in one step, never submitted to the committee for its own review.
 """
 
 from branches.models import Organisation
@@ -49,9 +50,15 @@ def can_edit(user, honour: Honour) -> bool:
     return _owns(user, honour)
 
 
+def needs_review(record) -> bool:
+    """Received honours go through review; what the committee confers is final when staff say so."""
+    return record.direction != Direction.CONFERRED
+
+
 def can_submit(user, honour: Honour) -> bool:
     return (
         honour.batch_id is None
+        and needs_review(honour)
         and _handles(user, honour)
         and reaches(user, honour.organisation)
         and honour.status in EDITABLE_BY_SECRETARY
@@ -61,6 +68,7 @@ def can_submit(user, honour: Honour) -> bool:
 def can_withdraw(user, honour: Honour) -> bool:
     return (
         honour.batch_id is None
+        and needs_review(honour)
         and _handles(user, honour)
         and reaches(user, honour.organisation)
         and honour.status == Status.SUBMITTED
@@ -110,11 +118,21 @@ def batch_can_edit(user, batch: CommendationBatch) -> bool:
 
 
 def batch_can_submit(user, batch: CommendationBatch) -> bool:
-    return _handles(user, batch) and reaches(user, batch.organisation) and batch.status in EDITABLE_BY_SECRETARY
+    return (
+        needs_review(batch)
+        and _handles(user, batch)
+        and reaches(user, batch.organisation)
+        and batch.status in EDITABLE_BY_SECRETARY
+    )
 
 
 def batch_can_withdraw(user, batch: CommendationBatch) -> bool:
-    return _handles(user, batch) and reaches(user, batch.organisation) and batch.status == Status.SUBMITTED
+    return (
+        needs_review(batch)
+        and _handles(user, batch)
+        and reaches(user, batch.organisation)
+        and batch.status == Status.SUBMITTED
+    )
 
 
 def batch_can_approve(user, batch: CommendationBatch) -> bool:

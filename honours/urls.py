@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import batches, honours, summary
+from .views import batches, bodies, honours, summary
 
 app_name = "honours"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/delete/", honours.HonourActionView.as_view(action="delete"), name="delete"),
     path("<int:pk>/certificate/", honours.HonourCertificateView.as_view(), name="certificate"),
     path("<int:pk>/certificate/upload/", honours.HonourCertificateUploadView.as_view(), name="certificate_upload"),
+    path("bodies/", bodies.BodyListView.as_view(), name="body_list"),
+    path("bodies/new/", bodies.BodyCreateView.as_view(), name="body_create"),
+    path("bodies/<int:pk>/edit/", bodies.BodyUpdateView.as_view(), name="body_update"),
     path("lists/", batches.BatchListView.as_view(), name="batch_list"),
     path("lists/new/", batches.BatchCreateView.as_view(), name="batch_create"),
     path("lists/template.xlsx", batches.BatchTemplateView.as_view(), name="batch_template"),

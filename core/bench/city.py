@@ -305,7 +305,7 @@ def _activities(target: int) -> None:
 
 
 HONOUR_COLUMNS = [
-    "level", "conferring_body", "awarded_on", "year_from", "year_to", "counted_on", "direction", "status",
+    "level", "conferring_body_id", "edition", "awarded_on", "year_from", "year_to", "counted_on", "direction", "status",
     "review_comment", "submitted_at", "reviewed_at", "note", "created_at", "updated_at", "title", "grade",
     "recipient_kind", "recipient_name", "recipient_count", "certificate", "certificate_name", "certificate_number",
     "batch_id", "created_by_id", "member_id", "organisation_id", "recipient_organisation_id", "reviewed_by_id",

@@ -12,6 +12,7 @@ from .batches import (
     batch_update,
     batch_withdraw,
 )
+from .bodies import body_create, body_update
 from .honours import (
     honour_approve,
     honour_create,
@@ -36,6 +37,8 @@ __all__ = [
     "batch_submit",
     "batch_update",
     "batch_withdraw",
+    "body_create",
+    "body_update",
     "honour_approve",
     "honour_create",
     "honour_delete",

@@ -22,6 +22,7 @@ BATCH_FIELDS = (
     "default_title",
     "level",
     "conferring_body",
+    "edition",
     "awarded_on",
     "year_from",
     "year_to",
@@ -30,7 +31,17 @@ BATCH_FIELDS = (
     "note",
 )
 # What every recipient of a list shares with the list itself.
-SHARED_FIELDS = ("level", "conferring_body", "awarded_on", "year_from", "year_to", "counted_on", "direction", "status")
+SHARED_FIELDS = (
+    "level",
+    "conferring_body",
+    "edition",
+    "awarded_on",
+    "year_from",
+    "year_to",
+    "counted_on",
+    "direction",
+    "status",
+)
 MAX_TITLE = 80
 
 
@@ -344,6 +355,8 @@ def _require_recipients(batch: CommendationBatch) -> None:
 def batch_submit(*, batch: CommendationBatch, user) -> CommendationBatch:
     batch = _locked(batch)
     if not rules.batch_can_submit(user, batch):
+        if user.is_committee_staff and not rules.needs_review(batch):
+            raise ValidationError("本级授予的表彰名单由区团委直接定稿，无需提交审核。")
         raise PermissionDenied("该表彰名单当前不能提交审核。")
     _require_recipients(batch)
     batch.status = Status.SUBMITTED
@@ -366,6 +379,8 @@ def batch_withdraw(*, batch: CommendationBatch, user) -> CommendationBatch:
 
 @transaction.atomic
 def batch_approve(*, batch: CommendationBatch, reviewer) -> CommendationBatch:
+    """Approve a submitted list, or finalise one staff entered (what the committee confers is
+    finalised in this one step); every recipient then counts."""
     batch = _locked(batch)
     if not rules.batch_can_approve(reviewer, batch):
         raise PermissionDenied("只有区团委工作人员可以审核表彰名单。")

@@ -16,6 +16,7 @@ HONOUR_FIELDS = (
     "grade",
     "level",
     "conferring_body",
+    "edition",
     "awarded_on",
     "year_from",
     "year_to",
@@ -55,8 +56,13 @@ def _require_enter(user, honour: Honour) -> None:
         raise PermissionDenied("不能为该组织录入表彰。")
 
 
+CONFERRED_IS_FINAL = "本级授予的表彰由区团委直接定稿，无需提交审核；请选择“保存并审核通过（定稿）”。"
+
+
 def _mark(honour: Honour, user, *, submit: bool, approve: bool) -> None:
     now = timezone.now()
+    if submit and not approve and not rules.needs_review(honour):
+        raise ValidationError(CONFERRED_IS_FINAL)
     if approve:
         if not user.is_committee_staff:
             raise PermissionDenied("只有区团委工作人员可以审核表彰。")
@@ -133,6 +139,8 @@ def honour_update(
     _require_enter(user, honour)
     honour.full_clean(exclude=["certificate", "counted_on"])
     if submit:
+        if not rules.needs_review(honour):
+            raise ValidationError(CONFERRED_IS_FINAL)
         if not rules.can_submit(user, honour):
             raise ValidationError("该表彰当前不能提交审核。")
         _mark(honour, user, submit=True, approve=False)
@@ -175,6 +183,8 @@ def _locked(honour: Honour) -> Honour:
 def honour_submit(*, honour: Honour, user) -> Honour:
     honour = _locked(honour)
     if not rules.can_submit(user, honour):
+        if user.is_committee_staff and not rules.needs_review(honour):
+            raise ValidationError(CONFERRED_IS_FINAL)
         raise PermissionDenied("该表彰当前不能提交审核。")
     _mark(honour, user, submit=True, approve=False)
     _save(honour, user)

@@ -46,7 +46,12 @@ COLUMNS = [
     TemplateColumn(Col.TITLE, width=20, required=True, note="必填。如：优秀少先队员、优秀少先队中队。"),
     TemplateColumn(Col.GRADE, width=10, note="可留空。如：一等奖。"),
     TemplateColumn(Col.KIND, width=14, required=True, note=f"必填：{KIND_LABELS}。"),
-    TemplateColumn(Col.NAME, width=24, required=True, note="必填。个人填姓名；集体填组织全称或简称；项目填项目名称。"),
+    TemplateColumn(
+        Col.NAME,
+        width=24,
+        required=True,
+        note="必填。个人填姓名；集体填组织全称或简称；单位（企业、社区等）填单位名称；项目填项目名称。",
+    ),
     TemplateColumn(
         Col.ID_NUMBER,
         width=22,
@@ -83,6 +88,9 @@ KINDS = {
     "辅导员": RecipientKind.COUNSELLOR,
     "团组织": RecipientKind.LEAGUE_COLLECTIVE,
     "团的集体": RecipientKind.LEAGUE_COLLECTIVE,
+    "个人": RecipientKind.YOUTH,
+    "企业": RecipientKind.UNIT,
+    "社区": RecipientKind.UNIT,
 }
 # "集体" alone is accepted when the organisation named tells which line it is.
 COLLECTIVE_ALIAS = "集体"

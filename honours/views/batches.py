@@ -14,7 +14,7 @@ from members import selectors as member_selectors
 
 from .. import rules, selectors, services
 from ..forms import BatchForm, CountForm, PickForm, RecipientSearchForm, ReturnForm, UploadForm
-from ..models import CommendationBatch, Level, Status
+from ..models import CommendationBatch, Direction, Level, Status
 from ..services.imports import MAX_ROWS, MAX_UPLOAD_BYTES, template_bytes
 from .common import add_errors, stored_file_response
 
@@ -124,7 +124,11 @@ class BatchDetailView(AccessMixin, ScopedObjectMixin, DetailView):
     template_name = "honours/batch_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("organisation", "created_by", "submitted_by", "reviewed_by")
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation", "conferring_body", "created_by", "submitted_by", "reviewed_by")
+        )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -154,13 +158,14 @@ class BatchActionView(AccessMixin, ScopedObjectMixin, View):
         try:
             if self.action == "submit":
                 services.batch_submit(batch=batch, user=user)
-                messages.success(request, "已提交，等待区团委审核。")
+                messages.success(request, "已提交审核。" if user.is_committee_staff else "已提交，等待区团委审核。")
             elif self.action == "withdraw":
                 services.batch_withdraw(batch=batch, user=user)
                 messages.info(request, "已撤回为草稿。")
             elif self.action == "approve":
                 services.batch_approve(batch=batch, reviewer=user)
-                messages.success(request, "已审核通过，名单中的获奖对象计入统计。")
+                done = "已定稿" if batch.direction == Direction.CONFERRED else "已审核通过"
+                messages.success(request, f"{done}，名单中的获奖对象计入统计。")
             elif self.action == "return":
                 services.batch_return(batch=batch, reviewer=user, comment=request.POST.get("comment", ""))
                 messages.info(request, "已退回。")

@@ -15,7 +15,7 @@ from members.models import Member
 
 from .. import rules, selectors, services
 from ..forms import CertificateForm, HonourFilterForm, HonourForm, RecipientSearchForm, ReturnForm
-from ..models import Honour
+from ..models import Direction, Honour
 from .common import add_errors, stored_file_response
 
 SEARCH_LIMIT = 30
@@ -64,7 +64,14 @@ class HonourDetailView(AccessMixin, ScopedObjectMixin, DetailView):
             super()
             .get_queryset()
             .select_related(
-                "organisation", "batch", "member", "recipient_organisation", "created_by", "submitted_by", "reviewed_by"
+                "organisation",
+                "batch",
+                "member",
+                "recipient_organisation",
+                "conferring_body",
+                "created_by",
+                "submitted_by",
+                "reviewed_by",
             )
         )
 
@@ -243,13 +250,13 @@ class HonourActionView(AccessMixin, ScopedObjectMixin, View):
         try:
             if self.action == "submit":
                 services.honour_submit(honour=honour, user=user)
-                messages.success(request, "已提交，等待区团委审核。")
+                messages.success(request, "已提交审核。" if user.is_committee_staff else "已提交，等待区团委审核。")
             elif self.action == "withdraw":
                 services.honour_withdraw(honour=honour, user=user)
                 messages.info(request, "已撤回为草稿。")
             elif self.action == "approve":
                 services.honour_approve(honour=honour, reviewer=user)
-                messages.success(request, "已审核通过。")
+                messages.success(request, "已定稿。" if honour.direction == Direction.CONFERRED else "已审核通过。")
             elif self.action == "return":
                 services.honour_return(honour=honour, reviewer=user, comment=request.POST.get("comment", ""))
                 messages.info(request, "已退回。")

@@ -2,7 +2,42 @@ from datetime import date
 
 import factory
 
-from honours.models import CommendationBatch, Direction, Honour, Level, RecipientKind, Status, counted_on_for
+from honours.models import (
+    CommendationBatch,
+    ConferringBody,
+    Direction,
+    Honour,
+    Level,
+    RecipientKind,
+    Status,
+    counted_on_for,
+)
+
+
+def body(name: str, level: str = Level.DISTRICT, short_name: str = "") -> ConferringBody:
+    """The conferring body of that name (made at ``level`` the first time it is named)."""
+    found, created = ConferringBody.objects.get_or_create(
+        name=name, defaults={"level": level, "short_name": short_name}
+    )
+    if short_name and not created and found.short_name != short_name:
+        found.short_name = short_name
+        found.save(update_fields=["short_name"])
+    return found
+
+
+def _body_of(kwargs: dict) -> None:
+    # Tests name bodies by their text, as committees do; the row is found or made.
+    if isinstance(kwargs.get("conferring_body"), str):
+        kwargs["conferring_body"] = body(kwargs["conferring_body"], kwargs.get("level", Level.DISTRICT))
+
+
+class ConferringBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConferringBody
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"测试授予单位{n}")
+    level = Level.CITY
 
 
 class BatchFactory(factory.django.DjangoModelFactory):
@@ -21,12 +56,18 @@ class BatchFactory(factory.django.DjangoModelFactory):
         lambda o: counted_on_for(awarded_on=o.awarded_on, year_to=o.year_to, year_from=o.year_from)
     )
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        _body_of(kwargs)
+        return super()._create(model_class, *args, **kwargs)
+
 
 class HonourFactory(factory.django.DjangoModelFactory):
     """An honour written straight to the table (the services are tested on their own).
 
     Give ``organisation`` (the owner); a named recipient by default, ``recipient_name=""``
-    with ``recipient_count`` and ``batch`` for a bare count.
+    with ``recipient_count`` and ``batch`` for a bare count. ``conferring_body`` may be a
+    body's name: the body is found or made at the honour's level.
     """
 
     class Meta:
@@ -50,8 +91,18 @@ class HonourFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         batch = kwargs.get("batch")
         if batch is not None:
-            # A list's recipients share its level, body, date, direction and status.
-            for name in ("level", "conferring_body", "awarded_on", "year_from", "year_to", "direction", "status"):
+            # A list's recipients share its level, body, edition, date, direction and status.
+            for name in (
+                "level",
+                "conferring_body",
+                "edition",
+                "awarded_on",
+                "year_from",
+                "year_to",
+                "direction",
+                "status",
+            ):
                 kwargs[name] = getattr(batch, name)
             kwargs["counted_on"] = batch.counted_on
+        _body_of(kwargs)
         return super()._create(model_class, *args, **kwargs)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from honours.models import CommendationBatch, Direction, Honour, Level, RecipientKind, Status
 from honours.selectors import honour_summary
 
-from .factories import BatchFactory, HonourFactory
+from .factories import BatchFactory, HonourFactory, body
 
 H1_2024 = {"start": date(2024, 1, 1), "end": date(2024, 6, 30)}
 
@@ -32,6 +32,7 @@ def batch_data(district, **overrides):
         "note": "",
     }
     data.update(overrides)
+    data["conferring_body"] = body(data["conferring_body"], data["level"]).pk
     return data
 
 
@@ -88,7 +89,7 @@ def test_header_changes_reach_every_recipient(staff_client, district, spanning):
     )  # fmt: skip
     assert response.status_code == 302
     rows = Honour.objects.filter(batch=spanning)
-    assert {(h.level, h.conferring_body, h.counted_on) for h in rows} == {
+    assert {(h.level, h.conferring_body.name, h.counted_on) for h in rows} == {
         (Level.PROVINCIAL, "广西少工委", date(2024, 6, 1))
     }
     assert rows.first().history.first().history_change_reason == "修改表彰名单"

@@ -17,7 +17,7 @@ from core.models import AuditAction, AuditEvent
 from honours.models import Honour, Level, RecipientKind, Status
 
 from ..factories import MemberFactory
-from .factories import BatchFactory, HonourFactory
+from .factories import BatchFactory, HonourFactory, body
 from .test_honour_pages import form_data
 
 
@@ -113,8 +113,8 @@ def test_secretary_cannot_return_their_own_record(secretary_a_client, with_certi
 def test_list_document_is_served_through_the_list_scope(staff_client, secretary_a_client, secretary_b_client, district):
     response = staff_client.post(
         reverse("honours:batch_create"),
-        {"name": "市级表彰", "level": Level.CITY, "conferring_body": "柳州市", "awarded_on": "2024-05-30",
-         "direction": "received", "organisation": district.root.pk, "document": pdf()},
+        {"name": "市级表彰", "level": Level.CITY, "conferring_body": body("柳州市", Level.CITY).pk,
+         "awarded_on": "2024-05-30", "direction": "received", "organisation": district.root.pk, "document": pdf()},
     )  # fmt: skip
     assert response.status_code == 302
     batch = BatchFactory._meta.model.objects.get()
@@ -144,10 +144,10 @@ def test_export_follows_the_filters_and_the_scope(secretary_a_client, staff_clie
     response = secretary_a_client.post(reverse("core:export_start"), {"exporter": "honours", "query": "level=city"})
     rows = rows_of(response)
     assert rows[0][0] == "荣誉称号" and [r[0] for r in rows[1:]] == ["甲市级"]
-    assert rows[1][13] == "'=1+1"  # formula-like text is neutralised
+    assert rows[1][14] == "'=1+1"  # formula-like text is neutralised
     staff = rows_of(staff_client.post(reverse("core:export_start"), {"exporter": "honours", "query": ""}))
     count_row = next(r for r in staff[1:] if r[0] == "优秀少先队员")
-    assert count_row[8] == "（仅知人数）" and count_row[9] == 135
+    assert count_row[9] == "（仅知人数）" and count_row[10] == 135
     assert len(staff) == 5
     # Asking for another subtree through the query gives nothing, not more.
     outside = secretary_a_client.post(

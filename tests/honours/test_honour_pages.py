@@ -9,7 +9,7 @@ from honours.models import Direction, Honour, Level, RecipientKind, Status
 from members.choices import Category
 
 from ..factories import MemberFactory, make_id_number
-from .factories import BatchFactory, HonourFactory
+from .factories import BatchFactory, HonourFactory, body
 
 
 def form_data(**overrides):
@@ -28,6 +28,7 @@ def form_data(**overrides):
         "note": "",
     }
     data.update(overrides)
+    data["conferring_body"] = body(data["conferring_body"], data["level"]).pk
     return data
 
 

@@ -135,8 +135,10 @@ def test_subtree_and_direction_limit_the_counts(district, seed_like):
 def test_period_bounds_are_inclusive_and_year_only_honours_count_at_year_end(district):
     HonourFactory(title="年初", awarded_on=date(2024, 1, 1), organisation=district.sub_a)
     HonourFactory(title="年中", awarded_on=date(2024, 6, 30), organisation=district.sub_a)
-    HonourFactory(title="学年", awarded_on=None, year_from=2023, year_to=2024, organisation=district.sub_a)
-    assert honour_summary(organisation=district.root, **H1_2024).total == 2
+    HonourFactory(title="年度", awarded_on=None, year_from=2024, organisation=district.sub_a)
+    # A range is entered with the day it was announced, and counts in that half.
+    HonourFactory(title="学年", awarded_on=date(2024, 6, 1), year_from=2023, year_to=2024, organisation=district.sub_a)
+    assert honour_summary(organisation=district.root, **H1_2024).total == 3
     h2 = honour_summary(organisation=district.root, start=date(2024, 7, 1), end=date(2024, 12, 31))
     assert h2.total == 1
 

@@ -26,7 +26,8 @@ def test_demo_report_for_2024_h1_holds_the_source_figures(settings):
         "26场",
         "166期",
         "近40000次",
-        "1名团员荣获全国级“最美中学生”称号",
+        # The national body by its short form (the source wrote the level: 全国级).
+        "1名团员荣获中央文明办、教育部、团中央、全国妇联“最美中学生”称号",
         "“优秀少先队大队”",
         "“优秀少先队中队”",
         "“优秀少先队大队辅导员”",

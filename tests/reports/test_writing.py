@@ -203,7 +203,8 @@ def test_the_committees_own_honour_is_not_counted_among_its_subtree(district):
     )
     text = compile_for(brigade).find("honours:received").render()
     assert text.count("优秀少先队大队") == 1
-    assert "测试小学少先队大队荣获自治区少工委“优秀少先队大队”称号" in text
+    # Stated as the committee's own, in its own word for itself.
+    assert text == "选树少先队先进典型。我大队荣获自治区少工委“优秀少先队大队”称号"
 
 
 # --- 6. The right words for who did it and who took part ---------------------------------

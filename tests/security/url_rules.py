@@ -266,6 +266,13 @@ def _batch(world, status="draft"):
     return batch
 
 
+def _body(world):
+    from honours.models import Level
+    from tests.honours.factories import body
+
+    return body("共青团乙市委员会", Level.CITY, "乙团市委")
+
+
 def _obligation(world):
     from obligations.models import Obligation
 
@@ -332,6 +339,7 @@ OBJECTS: dict[str, Callable] = {
     "honour_submitted": lambda world: _honour(world, status="submitted"),
     "batch": _batch,
     "batch_submitted": lambda world: _batch(world, status="submitted"),
+    "body": _body,
     "member": _member,
     "transfer": _transfer,
     "recruitment": _recruitment,
@@ -506,6 +514,10 @@ RULES: dict[str, Rule] = {
     "honours:batch_approve": write(obj="batch", methods=POST, expect=REVIEW),
     "honours:batch_return": write(obj="batch_submitted", methods=POST, expect=REVIEW),
     "honours:batch_delete": write(obj="batch", methods=POST),
+    # Conferring bodies: committee staff keep them; secretaries and leadership only choose from them.
+    "honours:body_list": staff(),
+    "honours:body_create": staff(methods=GET_POST),
+    "honours:body_update": staff(obj="body", scoped=False, methods=GET_POST),
     # obligations
     "obligations:compliance": read(),
     "obligations:cell": read(obj="organisation", kwargs=lambda org: {"pk": org.pk, "obligation": _obligation(None).pk}),
