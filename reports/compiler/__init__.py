@@ -16,13 +16,15 @@ from . import obligations as obligation_items
 from . import snapshot as snapshot_items
 from .context import DIMENSION_THEMES, CompileContext
 
+# In the order a writer states things: what the committee is (its organisations, members and
+# staffing open the summary), then what it did, then what it fell short of.
 BUILDERS = (
     snapshot_items.build,
+    committee_items.build,
     activity_items.build,
     indicator_items.build,
     honour_items.build,
     member_items.build,
-    committee_items.build,
     obligation_items.build,
 )
 
