@@ -22,6 +22,7 @@ from obligations.models import Frequency, Obligation
 
 from ..activities.factories import IndicatorFactory
 from ..factories import MemberFactory, OrganisationFactory
+from ..honours.factories import body
 
 RANGE = "日期应在1949年1月1日至2100年12月31日之间"
 TODAY = timezone.localdate()
@@ -185,7 +186,7 @@ def test_honours_and_lists_are_bounded(district):
     honour = Honour(
         title="优秀共青团员",
         level=Level.DISTRICT,
-        conferring_body="共青团测试区委员会",
+        conferring_body=body("共青团测试区委员会", Level.DISTRICT),
         awarded_on=date(1, 1, 1),
         recipient_kind=RecipientKind.LEAGUE_MEMBER,
         recipient_name="张三",
@@ -201,7 +202,10 @@ def test_honours_and_lists_are_bounded(district):
     assert_accepted(honour, exclude=exclude)
 
     batch = CommendationBatch(
-        name="表彰名单", level=Level.CITY, conferring_body="共青团柳州市委员会", organisation=district.root
+        name="表彰名单",
+        level=Level.CITY,
+        conferring_body=body("共青团柳州市委员会", Level.CITY),
+        organisation=district.root,
     )
     batch.awarded_on = date(1948, 5, 4)
     assert_refused(batch, "awarded_on", RANGE, exclude=["document", "counted_on"])
