@@ -309,20 +309,34 @@ class StaffingUpdateView(AccessMixin, ScopedObjectMixin, FormView):
         return HttpResponseRedirect(_detail_url(record.organisation_id, "#staffing"))
 
 
-class StaffingDeleteView(AccessMixin, ScopedObjectMixin, DetailView):
-    """GET asks to confirm; POST deletes the record (its history stays)."""
+class _RecordDeleteView(AccessMixin, ScopedObjectMixin, DetailView):
+    """GET asks to confirm; POST deletes the dated record through its service (history stays)."""
 
     access = Access.WRITE
-    model = StaffingRecord
     context_object_name = "record"
     template_name = "branches/record_confirm_delete.html"
-    extra_context = {"what": "编制记录"}
+    anchor = ""
+    date_field = ""
+
+    def delete(self, record) -> None:
+        raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
         record = self.get_object()
-        services.staffing_record_delete(user=request.user, record=record)
-        messages.success(request, f"已删除{record.recorded_on:%Y-%m-%d}的编制记录。")
-        return HttpResponseRedirect(_detail_url(record.organisation_id, "#staffing"))
+        self.delete(record)
+        day = getattr(record, self.date_field)
+        messages.success(request, f"已删除{day:%Y-%m-%d}的{self.extra_context['what']}。")
+        return HttpResponseRedirect(_detail_url(record.organisation_id, self.anchor))
+
+
+class StaffingDeleteView(_RecordDeleteView):
+    model = StaffingRecord
+    extra_context = {"what": "编制记录"}
+    anchor = "#staffing"
+    date_field = "recorded_on"
+
+    def delete(self, record) -> None:
+        services.staffing_record_delete(user=self.request.user, record=record)
 
 
 class RenewalCreateView(AccessMixin, ScopedObjectMixin, FormView):
@@ -381,15 +395,11 @@ class RenewalUpdateView(AccessMixin, ScopedObjectMixin, FormView):
         return HttpResponseRedirect(_detail_url(renewal.organisation_id, "#renewals"))
 
 
-class RenewalDeleteView(AccessMixin, ScopedObjectMixin, DetailView):
-    access = Access.WRITE
+class RenewalDeleteView(_RecordDeleteView):
     model = TermRenewal
-    context_object_name = "record"
-    template_name = "branches/record_confirm_delete.html"
     extra_context = {"what": "换届记录"}
+    anchor = "#renewals"
+    date_field = "held_on"
 
-    def post(self, request, *args, **kwargs):
-        renewal = self.get_object()
-        services.term_renewal_delete(user=request.user, renewal=renewal)
-        messages.success(request, f"已删除{renewal.held_on:%Y-%m-%d}的换届记录。")
-        return HttpResponseRedirect(_detail_url(renewal.organisation_id, "#renewals"))
+    def delete(self, record) -> None:
+        services.term_renewal_delete(user=self.request.user, renewal=record)
