@@ -105,7 +105,7 @@ class CompileContext:
         if org.report_subject:
             return org.report_subject
         if org.kind == Kind.PIONEER_COMMITTEE:
-            parent = org.get_parent()
+            parent = Organisation.objects.get_parent(org)
             return SUBJECT_BY_KIND.get(parent.kind, "") if parent is not None else ""
         return SUBJECT_BY_KIND.get(org.kind, "")
 

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from activities.models import Dimension
-from branches.models import Kind
+from branches.models import Kind, Organisation
 from honours import selectors
 from honours.models import LEVEL_ORDER, NAMED_LEVELS, UNITS, Direction, Level, RecipientKind, Status
 from honours.selectors import NamedHonour
@@ -146,7 +146,7 @@ def _awards(honours: list[NamedHonour], *, with_body: bool) -> str:
 def _conferring_level(ctx: CompileContext) -> str | None:
     org = ctx.organisation
     if org.kind == Kind.PIONEER_COMMITTEE:
-        parent = org.get_parent()
+        parent = Organisation.objects.get_parent(org)
         return CONFERRING_LEVELS.get(parent.kind) if parent is not None else None
     return CONFERRING_LEVELS.get(org.kind)
 

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from branches.models import Kind
+from branches.models import Kind, Organisation
 from members.snapshot import LEAGUE_GROUPS, committee_snapshot
 
 from ..numbers import Measure
@@ -19,7 +19,8 @@ def _who(ctx: CompileContext) -> str:
     subject = ctx.subject
     kind = ctx.organisation.kind
     if kind == Kind.PIONEER_COMMITTEE:
-        kind = ctx.organisation.get_parent().kind if ctx.organisation.get_parent() else kind
+        parent = Organisation.objects.get_parent(ctx.organisation)
+        kind = parent.kind if parent is not None else kind
     if kind in AREA_KINDS and subject.startswith("我"):
         return f"全{subject[1:]}"
     return subject or ctx.org_name

@@ -106,7 +106,7 @@ def test_one_body_conferring_several_kinds_at_a_level_is_written_once(district, 
     squadron = OrganisationFactory(name="测试小学一（1）中队", kind=Kind.SQUADRON,
                                    parent=OrganisationFactory(name="测试小学少先队大队", kind=Kind.BRIGADE,
                                                               parent=district.root))  # fmt: skip
-    brigade = squadron.get_parent()
+    brigade = Organisation.objects.get_parent(squadron)
     honour(squadron, bodies["region"], title="优秀少先队中队", recipient_kind=PIONEER_COLLECTIVE,
            recipient_organisation=squadron, recipient_name=squadron.name)  # fmt: skip
     honour(brigade, bodies["region"], title="优秀少先队大队", recipient_kind=PIONEER_COLLECTIVE,
