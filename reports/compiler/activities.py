@@ -198,8 +198,8 @@ def _campaign_items(ctx: CompileContext, result: BuildResult, notable: list) -> 
             del figures["count"]
             if own_notable:
                 what = _titles(own_notable)
-            elif time_named:
-                what = f"{kind_words}活动"  # the name is already in the phrase
+            elif phrase:
+                what = f"{kind_words}活动"  # the phrase (staff's, or 在…期间) already names the campaign
             else:
                 what = _as_activity(named)
             text = f"{phrase}，{organiser}开展{what}" if phrase else f"{organiser or '组织'}开展{what}"

@@ -329,3 +329,19 @@ def test_the_editor_says_which_sections_are_empty_and_marks_empty_dimensions(dis
     services.report_add_item(report=report, section="problems", text="活动覆盖面不够广")
     page = staff_client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert "以下部分还没有内容" not in page
+
+
+def test_a_phrased_campaign_with_one_or_two_activities_is_not_named_twice(district):
+    brigade = OrganisationFactory(name="测试小学少先队大队", kind=Kind.BRIGADE, parent=district.root)
+    children = CampaignFactory(
+        name="2024年“六一”争做新时代好队员",
+        phrase="“六一”期间，围绕“争做新时代好队员”主题",
+        start_date=date(2024, 5, 20),
+        end_date=date(2024, 6, 10),
+    )
+    ActivityFactory(
+        organisation=brigade, campaign=children, kind=ActivityKind.PUBLICITY, audience=Audience.PIONEERS,
+        participants=80, start_date=date(2024, 6, 1),
+    )  # fmt: skip
+    text = compile_for(district.root).find(f"campaign:{children.pk}").render()
+    assert text == "“六一”期间，围绕“争做新时代好队员”主题，组织少先队大队开展宣传活动，覆盖80名少先队员"
