@@ -81,7 +81,3 @@ class ActivityFilter(django_filters.FilterSet):
         if not value:
             return qs
         return qs.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(summary__icontains=value))
-
-    @property
-    def is_filtered(self) -> bool:
-        return self.is_bound and any(v not in (None, "", []) for v in getattr(self.form, "cleaned_data", {}).values())

@@ -347,15 +347,6 @@ class BatchQuerySet(models.QuerySet):
         in_scope = Honour.objects.filter(batch=OuterRef("pk"), organisation__path__startswith=scope.path)
         return self.filter(Q(organisation__path__startswith=scope.path) | Exists(in_scope))
 
-    def owned_within(self, user):
-        """Lists whose owning organisation the user reaches (the ones they might change)."""
-        scope = Scope.of(user)
-        if scope.everything:
-            return self
-        if scope.path is None:
-            return self.none()
-        return self.filter(organisation__path__startswith=scope.path)
-
 
 class CommendationBatch(AwardFields):
     """A commendation list (表彰名单): one decision, many recipients, entered once."""

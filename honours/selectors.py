@@ -23,7 +23,6 @@ from .models import (
     Honour,
     Level,
     RecipientKind,
-    Status,
 )
 
 # --- The summary ------------------------------------------------------------------------
@@ -531,11 +530,3 @@ def body_list() -> list[ConferringBody]:
         batches=Coalesce(Subquery(batches.annotate(n=Count("*")).values("n")), 0),
     )
     return sorted(bodies, key=lambda b: (not b.active, LEVEL_ORDER[b.level], b.name))
-
-
-def pending_review_counts() -> dict[str, int]:
-    """What awaits staff review: single honours and lists (one query each)."""
-    return {
-        "honours": Honour.objects.filter(batch__isnull=True, status=Status.SUBMITTED).count(),
-        "batches": CommendationBatch.objects.filter(status=Status.SUBMITTED).count(),
-    }

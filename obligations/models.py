@@ -11,7 +11,6 @@ The ledger (``Reminder``) is what makes reminders exactly-once: one row per
 NOTHING, and only the rows a run inserted are delivered by that run.
 """
 
-import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -289,11 +288,6 @@ class EmailStatus(models.TextChoices):
     NO_ADDRESS = "no_address", "无邮箱地址"
 
 
-class ReminderQuerySet(ScopedQuerySet):
-    def undelivered(self):
-        return self.filter(sent_at__isnull=True)
-
-
 class Reminder(models.Model):
     """One reminder to one person: the claim that makes it go out once.
 
@@ -327,7 +321,7 @@ class Reminder(models.Model):
     leased_until = models.DateTimeField("发送锁到期", null=True, blank=True)
     sent_at = models.DateTimeField("发送完成时间", null=True, blank=True)
 
-    objects = ReminderQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "提醒记录"
@@ -410,7 +404,3 @@ class Message(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
-
-
-def new_run_id() -> uuid.UUID:
-    return uuid.uuid4()

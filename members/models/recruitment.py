@@ -73,12 +73,6 @@ class RecruitmentCase(models.Model):
     def next_stage(self) -> str | None:
         return NEXT_STAGE.get(self.stage)
 
-    @property
-    def stage_date(self) -> date | None:
-        if self.stage == Stage.STOPPED:
-            return self.stopped_on
-        return getattr(self, dict(STAGE_DATES)[self.stage])
-
     def clean(self):
         errors: dict[str, str] = {}
         now = today()

@@ -541,7 +541,8 @@ def _write(to_create: Iterable[Member], to_update: Iterable[Member], *, by) -> N
 def _record_created(hashes: list[str], *, user, reason: str, chunk: int = 1000) -> None:
     """The "created" history rows of the members just inserted (found by their ID number's
     hash, unique), copied by the database from the rows themselves: what simple_history's
-    bulk_create_with_history writes, without a model instance per member and per history row."""
+    bulk_create_with_history writes, without a model instance per member and per history row.
+    A test fails when the history table gains a column this insert does not write."""
     history = Member.history.model
     member_columns = {f.column for f in Member._meta.concrete_fields}
     columns = [f.column for f in history._meta.concrete_fields if f.column in member_columns]

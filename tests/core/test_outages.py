@@ -21,7 +21,7 @@ def _signed_in(user) -> Client:
 
 @pytest.fixture
 def cache_down(settings):
-    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": CLOSED_PORT}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_PORT}}
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def _is_maintenance_page(response) -> bool:
 def test_healthz_answers_json_503_with_a_session_cookie_when_the_cache_is_down(staff, settings):
     heartbeat_record()
     client = _signed_in(staff)
-    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": CLOSED_PORT}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_PORT}}
     response = client.get(reverse("core:healthz"))
     assert response.status_code == 503 and response["Content-Type"] == "application/json"
     body = response.json()

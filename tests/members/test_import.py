@@ -334,3 +334,14 @@ def test_an_organisation_name_shared_by_two_short_names_asks_for_the_full_name(t
         tmp_path, roster_xlsx([roster_row("甲", date(2005, 3, 18), 1, 所属组织="一支部")]), district.sub_a
     )
     assert code == 1 and "全称" in out
+
+
+def test_the_imports_history_insert_writes_every_column_of_the_history_table():
+    """The import copies its "created" history rows in SQL (``_record_created``): the columns
+    the members share, plus the four history columns it names. A column simple_history (or this
+    project) adds to the history table would be left empty without a word: this fails first."""
+    history = Member.history.model
+    member_columns = {f.column for f in Member._meta.concrete_fields}
+    written = {"history_date", "history_change_reason", "history_type", "history_user_id"}
+    history_columns = {f.column for f in history._meta.concrete_fields}
+    assert history_columns - member_columns - written == {history._meta.pk.column}
