@@ -329,6 +329,11 @@ def test_study_seasons_are_written_each_with_its_own_figures(district, secretary
     )
     stored = IndicatorValue.objects.filter(issue="第十二季第1期").order_by().values_list("season", "as_of").distinct()
     assert list(stored) == [("第十二季", date(2024, 3, 31))]
+    page = secretary_a_client.get(
+        reverse(ENTRY), {"organisation": district.branch_a.pk, "month": "2024-03", "issue": "第十二季第1期"}
+    )
+    assert page.context["form"]["season"].value() == "第十二季"
+    assert 'value="第十二季"' in page.content.decode()
     study = compile_for(district.root).find("indicators:study")
     assert study.render() == (
         "深入开展“青年大学习”行动，截至3月31日，第十二季累计参学215人次，应学200人次，参学率107.5%，"
