@@ -77,6 +77,47 @@ STANDARD_INDICATORS = [
         0,
         "“1+100”团干部联系青年制度：期末联系青年人数。",
     ),
+    # The yearly figures a committee's summary states (added with the report patterns).
+    ("volunteer_wishes", "认领实现“微心愿”", "个", "volunteer", "", "month", "sum", "sum", 0, ""),
+    ("volunteer_certificates", "发放志愿服务证书", "本", "volunteer", "", "month", "sum", "sum", 0, ""),
+    (
+        "two_new_organisations",
+        "两新组织新建团组织",
+        "个",
+        "building",
+        "",
+        "month",
+        "sum",
+        "sum",
+        0,
+        "在非公有制企业和社会组织中新建的团组织。",
+    ),
+    (
+        "party_recommendations",
+        "推优入党",
+        "人",
+        "members",
+        "",
+        "month",
+        "sum",
+        "sum",
+        0,
+        "推荐优秀团员作为入党积极分子人选。",
+    ),
+    ("graduates_linked", "完成学社衔接的毕业团员", "人", "members", "", "month", "sum", "sum", 0, ""),
+    (
+        "graduates_due",
+        "应学社衔接的毕业团员",
+        "人",
+        "members",
+        "",
+        "month",
+        "sum",
+        "sum",
+        0,
+        "离校毕业团员人数，用于计算学社衔接率。",
+    ),
+    ("pioneer_ceremonies", "少先队入队仪式", "场", "pioneers", "", "month", "sum", "sum", 0, ""),
 ]
 
 # 团员教育评议: the members appraised and the four grades they may be given, entered together
@@ -122,11 +163,74 @@ DERIVED_INDICATORS = [
         "参学人次 ÷ 应学人次 × 100；可超过 100%。",
     ),
     ("appraisal_excellent_rate", "优秀团员比例", "%", "appraisal", 1, "appraisal_excellent", "appraisal_members", ""),
+    (
+        "school_community_rate",
+        "学社衔接率",
+        "%",
+        "members",
+        1,
+        "graduates_linked",
+        "graduates_due",
+        "完成学社衔接的毕业团员 ÷ 应衔接毕业团员 × 100。",
+    ),
 ]
+
+# How the report writes each standard indicator: (sentence pattern, measure word, order in its
+# sentence, written). The patterns reproduce what the compiler wrote before they were editable;
+# staff change them on the indicator page. Indicators of one category (outreach: and platform)
+# placed in one dimension form one sentence (reports.compiler.indicators).
+REPORT_PATTERNS = {
+    "study_person_times": ("{period}累计参学{value}", "", 10, True),
+    "study_base": ("应学{value}", "", 20, True),
+    "study_rate": ("参学率{value}", "", 30, True),
+    "wechat_posts": ("累计共发布信息{value}", "", 10, True),
+    "wechat_reads": ("累计阅读{value}", "", 20, True),
+    "wechat_pickups": ("被上级媒体采用{value}", "", 30, True),
+    "weibo_posts": ("累计共发布信息{value}", "", 10, True),
+    "weibo_reads": ("累计阅读{value}", "", 20, True),
+    "video_posts": ("累计共发布信息{value}", "", 10, True),
+    "video_views": ("累计播放{value}", "", 20, True),
+    "volunteers": ("现有注册青年志愿者{value}", "名", 5, True),
+    "volunteer_person_times": ("组织青年志愿者开展志愿服务{value}", "人次", 10, True),
+    "volunteer_hours": ("累计服务时长{value}", "小时", 20, True),
+    "volunteer_beneficiaries": ("服务群众{value}", "人次", 30, True),
+    "volunteer_wishes": ("认领实现“微心愿”{value}", "个", 40, True),
+    "volunteer_certificates": ("发放志愿服务证书{value}", "本", 50, True),
+    "appraisal_members": ("参加评议团员{value}", "名", 10, True),
+    "appraisal_excellent": ("评定优秀团员{value}", "名", 20, True),
+    "appraisal_excellent_rate": ("占{value}", "", 25, True),
+    "appraisal_qualified": ("合格团员{value}", "名", 30, True),
+    "appraisal_basic": ("基本合格团员{value}", "名", 40, True),
+    "appraisal_unqualified": ("不合格团员{value}", "名", 50, True),
+    "registration_members": ("完成团籍注册团员{value}", "名", 60, True),
+    # An organisation count for the 团籍注册 obligation: the obligations builder states it.
+    "registration_done": ("", "", 100, False),
+    "new_organisations": ("新建团组织{value}", "个", 10, True),
+    "two_new_organisations": ("在非公有制企业和社会组织中新建团组织{value}", "个", 15, True),
+    "terms_renewed": ("按期换届团组织{value}", "个", 20, True),
+    "delegates_elected": ("选举产生团代表{value}", "名", 30, True),
+    "cadre_contacts": ("推动团干部直接联系青年{value}", "名", 40, True),
+    "dues_collected": ("收缴团费{value}", "元", 90, True),
+    "party_recommendations": ("推优入党{value}", "名", 10, True),
+    "graduates_linked": ("完成毕业团员学社衔接{value}", "名", 20, True),
+    "graduates_due": ("", "", 100, False),
+    "school_community_rate": ("学社衔接率{value}", "", 30, True),
+    "pioneer_ceremonies": ("举行少先队入队仪式{value}", "场", 10, True),
+}
+
+
+def _report_fields(Indicator, code: str) -> dict:
+    """The report settings of a standard indicator, as far as the (historical) model has them."""
+    names = {f.name for f in Indicator._meta.get_fields()}
+    if code not in REPORT_PATTERNS or "report_pattern" not in names:
+        return {}
+    pattern, unit, order, written = REPORT_PATTERNS[code]
+    return dict(report_pattern=pattern, report_unit=unit, report_order=order, in_report=written)
 
 
 def install(Indicator) -> None:
-    """Create the standard indicators that are missing (works with a migration's historical model)."""
+    """Create the standard indicators that are missing (works with a migration's historical model)
+    and give a standard indicator without a sentence pattern its standard one."""
     position = 10
     for (
         code,
@@ -153,6 +257,7 @@ def install(Indicator) -> None:
                 decimals=decimals,
                 description=description,
                 position=position,
+                **_report_fields(Indicator, code),
             ),
         )
         position += 10
@@ -171,6 +276,12 @@ def install(Indicator) -> None:
                 denominator=Indicator.objects.get(code=denominator),
                 description=description,
                 position=position,
+                **_report_fields(Indicator, code),
             ),
         )
         position += 10
+    for code in REPORT_PATTERNS:
+        fields = _report_fields(Indicator, code)
+        if fields:
+            # Only where staff have not written their own: an edited pattern is theirs.
+            Indicator.objects.filter(code=code, report_pattern="", in_report=True).update(**fields)

@@ -249,6 +249,11 @@ class IndicatorForm(forms.ModelForm):
             "description",
             "position",
             "active",
+            "in_report",
+            "report_pattern",
+            "report_unit",
+            "report_dimension",
+            "report_order",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -260,8 +265,13 @@ class IndicatorForm(forms.ModelForm):
         self.fields["numerator"].queryset = entered
         self.fields["denominator"].queryset = entered
         self.fields["numerator"].help_text = "派生指标（比率）才填写；派生指标不直接填报。"
+        self.fields["report_order"].required = False
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存", css_class="btn-league"))
+
+    def clean_report_order(self):
+        order = self.cleaned_data.get("report_order")
+        return Indicator._meta.get_field("report_order").default if order is None else order
 
 
 class MonthField(BoundedDateField):
@@ -293,10 +303,28 @@ class EntryTargetForm(forms.Form):
 class IndicatorEntryForm(forms.Form):
     """One value, qualifier and note per indicator, grouped by category."""
 
-    def __init__(self, *args, indicators: list[Indicator], existing: dict, **kwargs):
+    def __init__(self, *args, indicators: list[Indicator], existing: dict, issue: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         self.groups: dict[str, list] = {}
+        if issue:
+            # One issue's figures belong to one season and were taken on one date.
+            first = next(iter(existing.values()), None)
+            self.fields["season"] = forms.CharField(
+                label="学习季",
+                required=False,
+                max_length=40,
+                initial=first.season if first else "",
+                help_text="如“第十二季”；同季各期在半年总结中合并写出。不分季可留空。",
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            self.fields["as_of"] = BoundedDateField(
+                label="数据截至",
+                required=False,
+                initial=first.as_of if first else None,
+                help_text="平台统计数据的截至日期，总结中写作“截至X月X日”。",
+                widget=DateInput(attrs={"class": "form-control"}),
+            )
         labels = dict(IndicatorCategory.choices)
         for ind in indicators:
             current = existing.get(ind.pk)
@@ -341,6 +369,10 @@ class IndicatorEntryForm(forms.Form):
             if cleaned.get(f"v_{ind.code}") is None and cleaned.get(f"q_{ind.code}"):
                 self.add_error(f"q_{ind.code}", "没有数值时不能选择约数。")
         return cleaned
+
+    def issue_details(self) -> dict:
+        """The season and as-of date of an issue's figures (empty for monthly figures)."""
+        return {"season": self.cleaned_data.get("season") or "", "as_of": self.cleaned_data.get("as_of")}
 
     def values(self) -> dict:
         return {

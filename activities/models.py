@@ -2,6 +2,7 @@
 indicator catalogue for figures that no register holds (study participation,
 outreach, volunteer hours, dues ...)."""
 
+import re
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -371,7 +372,47 @@ class IndicatorCategory(models.TextChoices):
     APPRAISAL = "appraisal", "教育评议"
     REGISTRATION = "registration", "团籍注册"
     BUILDING = "building", "组织建设"
+    MEMBERS = "members", "团员管理"
+    PIONEERS = "pioneers", "少先队工作"
     OTHER = "other", "其他"
+
+
+# Where an indicator is written in the report unless staff place it elsewhere.
+CATEGORY_DIMENSION: dict[str, str] = {
+    IndicatorCategory.STUDY: Dimension.UNITE_YOUTH,
+    IndicatorCategory.OUTREACH: Dimension.BRIDGE,
+    IndicatorCategory.VOLUNTEER: Dimension.SERVE_OVERALL,
+    IndicatorCategory.DUES: Dimension.GOVERN_STRICTLY,
+    IndicatorCategory.APPRAISAL: Dimension.GOVERN_STRICTLY,
+    IndicatorCategory.REGISTRATION: Dimension.GOVERN_STRICTLY,
+    IndicatorCategory.BUILDING: Dimension.GOVERN_STRICTLY,
+    IndicatorCategory.MEMBERS: Dimension.GOVERN_STRICTLY,
+    IndicatorCategory.PIONEERS: Dimension.UNITE_YOUTH,
+    IndicatorCategory.OTHER: Dimension.BRIDGE,
+}
+
+# The named placeholders a sentence pattern may hold. Any other brace is text: a pattern is
+# never given to str.format (see reports.content).
+PATTERN_PLACEHOLDERS = {
+    "value": "数值（连同量词）",
+    "period": "期间，如“上半年”；学习季写入时为季名",
+}
+# The same form as an item's placeholders (reports.content.PLACEHOLDER_RE).
+PATTERN_PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def pattern_problem(pattern: str) -> str:
+    """Why a sentence pattern cannot be used (a message for staff), or "" when it can."""
+    if not pattern:
+        return ""
+    names = PATTERN_PLACEHOLDER_RE.findall(pattern)
+    unknown = sorted(set(names) - set(PATTERN_PLACEHOLDERS))
+    if unknown:
+        known = "、".join("{" + name + "}" for name in PATTERN_PLACEHOLDERS)
+        return f"写法中的占位符 {'、'.join('{' + n + '}' for n in unknown)} 无法识别；可用的占位符：{known}。"
+    if names.count("value") != 1:
+        return "写法须包含且只包含一个 {value}（数值写在这里）。"
+    return ""
 
 
 class OverTime(models.TextChoices):
@@ -434,6 +475,30 @@ class Indicator(models.Model):
     )
     position = models.PositiveSmallIntegerField("排序", default=100)
     active = models.BooleanField("在用", default=True)
+    # How the half-year report writes the indicator: the pattern is a clause, with {value}
+    # where the figure goes; indicators of one category (and platform) and dimension form one
+    # sentence, their clauses in report_order.
+    report_pattern = models.CharField(
+        "总结写法",
+        max_length=200,
+        blank=True,
+        help_text="写入半年总结的句式，{value} 处写数值（连同量词），如“组织青年志愿者开展志愿服务{value}”；"
+        "{period} 写期间（上半年/下半年）。同类别指标合成一句，按“句中顺序”排列。",
+    )
+    report_unit = models.CharField(
+        "量词", max_length=8, blank=True, help_text="数值后的量词，如“名”“人次”“个”“元”；不填则用单位（人写作名）。"
+    )
+    report_dimension = models.CharField(
+        "写入维度",
+        max_length=20,
+        choices=Dimension.choices,
+        blank=True,
+        help_text="写入“主要做法和成效”的哪一部分；不填则按类别。",
+    )
+    report_order = models.PositiveSmallIntegerField("句中顺序", default=100, help_text="数字小的先写。")
+    in_report = models.BooleanField(
+        "写入总结", default=True, help_text="不写入总结的指标只列入统计附表（如仅用于计算比率的基数）。"
+    )
 
     class Meta:
         verbose_name = "统计指标"
@@ -447,7 +512,24 @@ class Indicator(models.Model):
     def is_derived(self) -> bool:
         return self.numerator_id is not None
 
+    @property
+    def needs_pattern(self) -> bool:
+        """Written into the report but with no sentence yet: staff are warned until it has one."""
+        return self.active and self.in_report and not self.report_pattern.strip()
+
+    @property
+    def written_dimension(self) -> str:
+        return self.report_dimension or CATEGORY_DIMENSION.get(self.category, Dimension.BRIDGE)
+
+    @property
+    def measure_word(self) -> str:
+        if self.report_unit:
+            return self.report_unit
+        return "名" if self.unit == "人" else self.unit
+
     def clean(self):
+        if problem := pattern_problem(self.report_pattern):
+            raise ValidationError({"report_pattern": problem})
         if (self.numerator_id is None) != (self.denominator_id is None):
             raise ValidationError("派生指标须同时指定分子和分母指标。")
         if self.is_derived and self.pk and self.pk in (self.numerator_id, self.denominator_id):
@@ -465,6 +547,12 @@ class IndicatorValue(models.Model):
     )
     month = models.DateField("月份", validators=[validate_date], help_text="该月第一天")
     issue = models.CharField("期次", max_length=40, blank=True, default="", help_text="按期指标填写，如“2024年第5期”。")
+    # 青年大学习 and the like run in seasons (季) of several issues; the report writes each
+    # season of a half with its own figures, as of the date the platform's figures were taken.
+    season = models.CharField(
+        "学习季", max_length=40, blank=True, default="", help_text="如“第十二季”；同季各期合并写入总结。"
+    )
+    as_of = models.DateField("数据截至", null=True, blank=True, validators=[validate_date])
     value = models.DecimalField(
         "数值",
         max_digits=14,

@@ -356,6 +356,11 @@ INDICATOR_FIELDS = (
     "description",
     "position",
     "active",
+    "in_report",
+    "report_pattern",
+    "report_unit",
+    "report_dimension",
+    "report_order",
 )
 
 
@@ -414,18 +419,23 @@ def indicator_values_save(
     organisation: Organisation,
     month: date,
     issue: str = "",
+    season: str = "",
+    as_of: date | None = None,
     values: dict[Indicator, tuple[Decimal | None, str, str]],
 ) -> tuple[int, int]:
     """Store one organisation's figures for one month (and issue).
 
     ``values`` maps each indicator to (value, qualifier, note); a value of None
-    removes what was entered before. Returns (saved, removed).
+    removes what was entered before. An issue's figures carry the season (学习季) it belongs
+    to and the date they were taken (``as_of``). Returns (saved, removed).
     """
     if not (user.can_write and rules.reaches(user, organisation)):
         raise PermissionDenied("不能为该组织填报数据。")
     if month.day != 1:
         raise ValidationError({"month": "月份须以该月第一天表示。"})
     issue = (issue or "").strip()
+    season = (season or "").strip() if issue else ""
+    as_of = as_of if issue else None
     existing = {
         v.indicator_id: v
         for v in IndicatorValue.objects.select_for_update().filter(organisation=organisation, month=month, issue=issue)
@@ -446,10 +456,15 @@ def indicator_values_save(
                 removed += 1
             continue
         qualifier, note = qualifier or "", note or ""
-        if current is not None and (current.value, current.qualifier, current.note) == (value, qualifier, note):
+        entry = (value, qualifier, note, season, as_of)
+        if (
+            current is not None
+            and (current.value, current.qualifier, current.note, current.season, current.as_of) == entry
+        ):
             continue  # unchanged: no new history row
         record = current or IndicatorValue(indicator=indicator, organisation=organisation, month=month, issue=issue)
         record.value, record.qualifier, record.note, record.entered_by = value, qualifier, note, user
+        record.season, record.as_of = season, as_of
         try:
             record.full_clean(validate_unique=False)
         except ValidationError as exc:

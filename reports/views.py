@@ -8,6 +8,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from activities.periods import Period
+from activities.selectors import indicators_without_pattern
 from core.audit import audit_record
 from core.models import AuditAction
 
@@ -99,6 +101,11 @@ class ReportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
 
                 ctx["obligation_names"] = dict(Obligation.objects.filter(pk__in=ids).values_list("pk", "name"))
         ctx["editable"] = self.request.user.is_committee_staff and not report.is_final
+        if ctx["editable"]:
+            # Figures the draft leaves out because their indicator has no sentence pattern yet.
+            ctx["unwritten_indicators"] = indicators_without_pattern(
+                organisation=report.organisation, period=Period.half_year(report.year, report.half)
+            )
         ctx["style_labels"] = STYLE_LABELS
         ctx["versions"] = (
             Report.objects.visible_to(self.request.user)

@@ -1,7 +1,7 @@
 """Indicator figures: outreach, 青年大学习, volunteers, dues, appraisal, registration, building."""
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from accounts.models import User
@@ -34,6 +34,9 @@ def indicator_values(rng: random.Random, tree: DemoTree, today: date) -> int:
                     organisation=org,
                     month=month,
                     issue=issue,
+                    # 青年大学习 runs in seasons; the platform's figures are taken at each month's end.
+                    season=_season(month) if issue else "",
+                    as_of=add_months(month, 1) - timedelta(days=1) if issue else None,
                     value=Decimal(value),
                     qualifier=qualifier,
                     note=note,
@@ -109,8 +112,42 @@ def indicator_values(rng: random.Random, tree: DemoTree, today: date) -> int:
             put("terms_renewed", district, month, rng.randint(2, 8))
             put("delegates_elected", district, month, rng.randint(10, 40))
     _appraisal_and_registration(tree, months, put)
+    _yearly_figures(tree, months, put)
     IndicatorValue.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def _season(month: date) -> str:
+    return f"{month.year}年第{'一二三四'[(month.month - 1) // 3]}季"
+
+
+def _yearly_figures(tree: DemoTree, months: list, put) -> None:
+    """The yearly figures a summary states: 微心愿, volunteer certificates, 两新 organisations,
+    推优入党, 学社衔接 and 入队 ceremonies. Their own seeded source keeps the rest of the demo as it was."""
+    rng = random.Random("demo-yearly")
+    district = tree.district
+    schools = [o for o in tree.all if o.kind == Kind.SCHOOL]
+    committees = [o for o in tree.all if o.depth == district.depth + 1 and o.kind in (Kind.SUBDISTRICT, Kind.SCHOOL)]
+    brigades = [o for o in tree.all if o.kind == Kind.BRIGADE]
+    for month in months:
+        for org in tree.subdistricts:
+            if rng.random() < 0.5:
+                put("volunteer_wishes", org, month, rng.randint(3, 18))
+        if month.month in (3, 12):
+            put("volunteer_certificates", district, month, rng.randint(40, 120))
+        if month.month in (5, 11):
+            put("two_new_organisations", district, month, rng.randint(1, 3))
+        if month.month in (6, 12):
+            for org in committees:
+                put("party_recommendations", org, month, rng.randint(1, 6))
+        if month.month == 6:
+            for org in schools:
+                due = rng.randint(30, 120)
+                put("graduates_due", org, month, due)
+                put("graduates_linked", org, month, due - rng.randint(0, 6))
+        if month.month in (6, 10):
+            for org in brigades:
+                put("pioneer_ceremonies", org, month, 1)
 
 
 # Branches that held no 团员教育评议 / 团籍注册 in a year (most do): the H2 summary counts them.

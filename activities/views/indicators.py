@@ -27,6 +27,7 @@ class IndicatorListView(AccessMixin, TemplateView):
         for ind in Indicator.objects.select_related("numerator", "denominator"):
             groups.setdefault(labels.get(ind.category, ind.category), []).append(ind)
         ctx["groups"] = groups
+        ctx["without_pattern"] = [ind for inds in groups.values() for ind in inds if ind.needs_pattern]
         return ctx
 
 
@@ -99,7 +100,7 @@ class IndicatorEntryView(AccessMixin, TemplateView):
             if not rules.reaches(self.request.user, org):  # the choices already say so; defence in depth
                 raise PermissionDenied
             existing = selectors.indicator_entries(organisation=org, month=month, issue=issue)
-            form = IndicatorEntryForm(post, indicators=self.indicators(issue), existing=existing)
+            form = IndicatorEntryForm(post, indicators=self.indicators(issue), existing=existing, issue=issue)
             ctx.update(
                 form=form,
                 organisation=org,
@@ -130,6 +131,7 @@ class IndicatorEntryView(AccessMixin, TemplateView):
                     month=ctx["month"],
                     issue=ctx["issue"],
                     values=form.values(),
+                    **form.issue_details(),
                 )
             except ValidationError as exc:
                 for code, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:

@@ -1,24 +1,33 @@
-"""Report items from the indicator catalogue: study campaign, outreach, volunteering, building."""
+"""Report items from the indicator catalogue: every indicator with a sentence pattern is written.
 
-from collections import defaultdict
+Each indicator carries its own clause (``Indicator.report_pattern``, with ``{value}`` where the
+figure goes and ``{period}`` for the half or the season), its measure word and its place (a
+dimension and an order). Indicators of one category placed in one dimension form one sentence,
+their clauses in order (outreach: one sentence per platform); a few categories keep the
+sentence structure a committee writes: 青年大学习 season by season, 教育评议 with its grades.
+An indicator without a pattern is not written: staff are warned on the indicator pages and in
+the report editor until it has one (``activities.selectors.indicators_without_pattern``).
+"""
+
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from activities import selectors
-from activities.models import Dimension, Indicator
+from activities.models import CATEGORY_DIMENSION, PATTERN_PLACEHOLDER_RE, Indicator, IndicatorCategory, pattern_problem
 
-from ..content import Item
+from ..content import Figure, Item
 from ..numbers import Measure, Style, percent_change
 from .committee import superseded_indicators
 from .context import BuildResult, CompileContext
 
-# How an outreach indicator is worded, by the end of its code.
-OUTREACH_WORDS = (
-    ("_posts", "累计共发布信息", Measure.POSTS),
-    ("_reads", "累计阅读", Measure.READS),
-    ("_views", "累计播放", Measure.READS),
-    ("_pickups", "被上级媒体采用", Measure.POSTS),
+# How an outreach figure is proposed, by the end of its code.
+OUTREACH_MEASURES = (
+    ("_posts", Measure.POSTS),
+    ("_reads", Measure.READS),
+    ("_views", Measure.READS),
+    ("_pickups", Measure.POSTS),
 )
 
 MEASURE_BY_UNIT = {
@@ -28,10 +37,30 @@ MEASURE_BY_UNIT = {
     "小时": Measure.HOURS,
     "元": Measure.MONEY,
     "%": Measure.RATE,
+    "场": Measure.ACTIVITIES,
 }
 
-
 QUALIFIER_STYLES = {"余": Style.YU, "近": Style.JIN, "超": Style.CHAO}
+
+# Categories written in the sentence of another: 团费 with organisation building (按期换届…，收缴
+# 团费…), 团籍注册 after 教育评议 (…；完成团籍注册团员…).
+SENTENCE_OF_CATEGORY = {IndicatorCategory.DUES: IndicatorCategory.BUILDING, IndicatorCategory.REGISTRATION: "appraisal"}
+# Each indicator of these stands alone: unrelated facts are not run together.
+ALONE = (IndicatorCategory.OTHER,)
+# Figure names the items had before patterns were editable: staff's edited wording keeps them.
+FIGURE_NAMES = {
+    "study_person_times": "person_times",
+    "study_rate": "rate",
+    "appraisal_members": "appraised",
+    "appraisal_excellent": "excellent",
+    "appraisal_excellent_rate": "excellent_share",
+    "registration_members": "registered",
+}
+# 教育评议: the grades a committee lists together after one 评定 (评定合格团员…、基本合格团员…).
+APPRAISAL_GRADES = ("appraisal_qualified", "appraisal_basic", "appraisal_unqualified")
+# A rate every issue of a season reached is stated as such (各期参学率均在100%以上): the highest
+# of these marks the lowest issue reached.
+ALL_ISSUES_MARKS = (100, 95, 90)
 
 # Indicators whose fall against the same half last year is a weakness worth stating.
 WATCHED_CATEGORIES = ("study", "volunteer", "outreach")
@@ -44,6 +73,42 @@ def _link(ctx: CompileContext) -> str:
     return f"{reverse('activities:indicator_summary')}?{urlencode(query)}"
 
 
+def measure_of(ind: Indicator) -> Measure:
+    if ind.category == IndicatorCategory.OUTREACH:
+        return next((m for suffix, m in OUTREACH_MEASURES if ind.code.endswith(suffix)), Measure.POSTS)
+    return MEASURE_BY_UNIT.get(ind.unit, Measure.PERSONS)
+
+
+def writable(ind: Indicator) -> bool:
+    """Written into the report: in use, meant for it, with a pattern that can be used."""
+    return ind.active and ind.in_report and bool(ind.report_pattern.strip()) and not pattern_problem(ind.report_pattern)
+
+
+def clause(pattern: str, name: str, period: str) -> str:
+    """The pattern as item wording: {value} becomes the figure's placeholder, {period} its text.
+    Nothing else in it is touched (it is never given to str.format)."""
+    return PATTERN_PLACEHOLDER_RE.sub(
+        lambda m: "{" + name + "}" if m.group(1) == "value" else period if m.group(1) == "period" else m.group(0),
+        pattern,
+    )
+
+
+@dataclass
+class Sentence:
+    dimension: str
+    group: str  # the sentence's category (or the indicator's code for one standing alone)
+    platform: str = ""
+    indicators: list[Indicator] = field(default_factory=list)
+
+    @property
+    def order(self) -> tuple:
+        return min((i.report_order, i.category, i.position, i.code) for i in self.indicators)
+
+    def key(self, default_dimension: str) -> str:
+        key = f"indicators:{self.group}" + (f":{self.platform}" if self.platform else "")
+        return key if self.dimension == default_dimension else f"{key}:{self.dimension}"
+
+
 def build(ctx: CompileContext) -> BuildResult:
     result = BuildResult()
     figures = selectors.indicator_values(None, organisation=ctx.organisation, period=ctx.period)
@@ -54,17 +119,10 @@ def build(ctx: CompileContext) -> BuildResult:
         return result
     link = _link(ctx)
 
-    def figure(code: str, measure: Measure | None = None):
-        entered = present[code]
+    def figure(entered) -> Figure:
         ind = entered.indicator
         value = int(entered.value) if entered.value == int(entered.value) else float(entered.value)
-        fig = ctx.figure(
-            value,
-            ind.unit if ind.unit != "%" else "%",
-            measure or MEASURE_BY_UNIT.get(ind.unit, Measure.PERSONS),
-            label=ind.name,
-            link=link,
-        )
+        fig = ctx.figure(value, ind.measure_word, measure_of(ind), label=ind.name, link=link)
         if entered.approximate and entered.entries == 1 and entered.qualifier:
             # One approximate source figure: written as its source wrote it (200余名).
             fig.style = QUALIFIER_STYLES.get(entered.qualifier, fig.style)
@@ -76,112 +134,133 @@ def build(ctx: CompileContext) -> BuildResult:
             fig.style = Style.YU if fig.at_least else Style.ABOUT
         return fig
 
-    # 青年大学习
-    if "study_person_times" in present:
-        figs = {"person_times": figure("study_person_times", Measure.PERSON_TIMES)}
-        text = f"深入开展“青年大学习”行动，{ctx.half_word}累计参学{{person_times}}"
-        if "study_rate" in present:
-            figs["rate"] = figure("study_rate", Measure.RATE)
-            text += "，参学率{rate}"
-        result.achievements.append((Dimension.UNITE_YOUTH, Item("indicators:study", text, figs)))
-
-    # Outreach, one item per platform.
-    platforms: dict[str, list[tuple[int, str, str, Measure]]] = defaultdict(list)
-    for code, entered in present.items():
-        ind: Indicator = entered.indicator
-        if ind.category != "outreach":
+    sentences: dict[tuple, Sentence] = {}
+    for entered in present.values():
+        ind = entered.indicator
+        if not writable(ind):
             continue
-        wording = next(
-            (
-                (order, words, measure)
-                for order, (suffix, words, measure) in enumerate(OUTREACH_WORDS)
-                if code.endswith(suffix)
-            ),
-            (len(OUTREACH_WORDS), ind.name, Measure.POSTS),
-        )
-        platforms[ind.platform or "网络平台"].append((wording[0], code, wording[1], wording[2]))
-    since = f"{ctx.year}年以来" if ctx.half == 1 else "下半年"
-    for platform, parts in platforms.items():
-        figs, words = {}, []
-        for n, (_, code, text, measure) in enumerate(sorted(parts)):
-            name = f"f{n}"
-            figs[name] = figure(code, measure)
-            words.append(f"{text}{{{name}}}")
-        result.achievements.append(
-            (Dimension.BRIDGE, Item(f"indicators:outreach:{platform}", f"{since}{platform}" + "，".join(words), figs))
-        )
+        group = ind.code if ind.category in ALONE else SENTENCE_OF_CATEGORY.get(ind.category, ind.category)
+        platform = (ind.platform or "网络平台") if ind.category == IndicatorCategory.OUTREACH else ""
+        key = (ind.written_dimension, group, platform)
+        sentences.setdefault(key, Sentence(ind.written_dimension, group, platform)).indicators.append(ind)
 
-    # Volunteer service
-    volunteer = [
-        ("volunteer_person_times", "组织青年志愿者开展志愿服务{v}人次"),
-        ("volunteer_hours", "累计服务时长{v}小时"),
-        ("volunteer_beneficiaries", "服务群众{v}人次"),
-    ]
-    _sentence(result, present, figure, Dimension.SERVE_OVERALL, "indicators:volunteer", volunteer)
-
-    _appraisal(result, present, figure)
-
-    # Organisation building and dues
-    building = [
-        ("new_organisations", "新建团组织{v}个"),
-        ("terms_renewed", "按期换届团组织{v}个"),
-        ("delegates_elected", "选举产生团代表{v}名"),
-        ("dues_collected", "收缴团费{v}元"),
-    ]
-    _sentence(result, present, figure, Dimension.GOVERN_STRICTLY, "indicators:building", building)
+    for sentence in sorted(sentences.values(), key=lambda s: s.order):
+        sentence.indicators.sort(key=lambda i: (i.report_order, i.position, i.code))
+        if sentence.group == IndicatorCategory.STUDY:
+            text, figs = _study(ctx, sentence, present, figure)
+        elif sentence.group == "appraisal":
+            text, figs = _appraisal(ctx, sentence, present, figure)
+        else:
+            figs, words = {}, []
+            for ind in sentence.indicators:
+                name = FIGURE_NAMES.get(ind.code, ind.code)
+                figs[name] = figure(present[ind.code])
+                words.append(clause(ind.report_pattern, name, ctx.half_word))
+            text = "，".join(words)
+            if sentence.platform:
+                since = f"{ctx.year}年以来" if ctx.half == 1 else "下半年"
+                text = f"{since}{sentence.platform}{text}"
+        if text:
+            result.achievements.append(
+                (
+                    sentence.dimension,
+                    Item(sentence.key(CATEGORY_DIMENSION.get(sentence.group, sentence.dimension)), text, figs),
+                )
+            )
     _falls(ctx, result, present, link)
     return result
 
 
-# 团员教育评议 and 团籍注册: the grades in the order a committee lists them.
-APPRAISAL_GRADE_WORDS = (
-    ("appraisal_qualified", "合格团员"),
-    ("appraisal_basic", "基本合格团员"),
-    ("appraisal_unqualified", "不合格团员"),
-)
+def _study(ctx: CompileContext, sentence: Sentence, present: dict, figure) -> tuple[str, dict]:
+    """深入开展“青年大学习”行动，上半年累计参学…，应学…，参学率…: the half's figures, or season by
+    season when the issues were entered with their season (截至6月30日，第十二季累计参学…), with
+    各期参学率均在100%以上 where every issue of the season reached it."""
+    codes = [ind.code for ind in sentence.indicators]
+    seasons = selectors.indicator_seasons(codes, organisation=ctx.organisation, period=ctx.period)
+    named = [s for s in seasons if s.label]
+    parts, figs = [], {}
+    if not named:
+        words = []
+        for ind in sentence.indicators:
+            name = FIGURE_NAMES.get(ind.code, ind.code)
+            figs[name] = figure(present[ind.code])
+            words.append(clause(ind.report_pattern, name, ctx.half_word))
+        words += _all_issues(sentence, seasons[0] if len(seasons) == 1 else None)
+        taken = seasons[0].as_of if len(seasons) == 1 else None
+        parts.append(_as_of(ctx, taken) + "，".join(words))
+    else:
+        for n, season in enumerate(seasons, start=1):
+            period = season.label or "其他各期"
+            words = []
+            for ind in sentence.indicators:
+                entered = season.figures.get(ind.code)
+                if entered is None or entered.value is None:
+                    continue
+                name = f"s{n}_{FIGURE_NAMES.get(ind.code, ind.code)}"
+                figs[name] = figure(entered)
+                figs[name].label = f"{period}{ind.name}"
+                words.append(clause(ind.report_pattern, name, period))
+            if words:
+                words += _all_issues(sentence, season)
+                parts.append(_as_of(ctx, season.as_of) + "，".join(words))
+    if not parts:
+        return "", {}
+    return "深入开展“青年大学习”行动，" + "；".join(parts), figs
 
 
-def _appraisal(result: BuildResult, present: dict, figure) -> None:
-    """参加评议团员612名，评定优秀团员95名，占15.5%，评定合格团员480名、…；完成团籍注册团员600名.
-    The share of 优秀 is the catalogue's derived indicator (the annex shows the same figure)."""
+def _as_of(ctx: CompileContext, taken) -> str:
+    if taken is None:
+        return ""
+    day = f"{taken.month}月{taken.day}日" if taken.year == ctx.year else f"{taken.year}年{taken.month}月{taken.day}日"
+    return f"截至{day}，"
 
-    def counted(code: str):
-        if code not in present or not present[code].value:
-            return None
-        fig = figure(code, Measure.PERSONS)
-        fig.unit = ""  # the wording carries 名
-        return fig
 
-    figs, clauses = {}, []
-    if members := counted("appraisal_members"):
-        figs["appraised"] = members
-        words = "参加评议团员{appraised}名"
-        if excellent := counted("appraisal_excellent"):
-            figs["excellent"] = excellent
-            words += "，评定优秀团员{excellent}名"
-            if "appraisal_excellent_rate" in present:
-                figs["excellent_share"] = figure("appraisal_excellent_rate", Measure.RATE)
-                words += "，占{excellent_share}"
-        grades = []
-        for code, word in APPRAISAL_GRADE_WORDS:
-            if grade := counted(code):
-                figs[code] = grade
-                grades.append(f"{word}{{{code}}}名")
-        if grades:
-            words += "，评定" + "、".join(grades)
-        clauses.append(words)
-    if registered := counted("registration_members"):
-        figs["registered"] = registered
-        clauses.append("完成团籍注册团员{registered}名")
+def _all_issues(sentence: Sentence, season) -> list[str]:
+    """各期参学率均在100%以上 (or 95%, 90%), for a mark every one of two issues or more reached."""
+    if season is None:
+        return []
+    words = []
+    for ind in sentence.indicators:
+        values = season.issue_values.get(ind.code, [])
+        if ind.unit != "%" or len(values) < 2:
+            continue
+        mark = next((mark for mark in ALL_ISSUES_MARKS if min(values) >= mark), None)
+        if mark is not None:
+            what = PATTERN_PLACEHOLDER_RE.sub("", ind.report_pattern.split("{value}")[0]).strip("，, ") or ind.name
+            words.append(f"各期{what}均在{mark}%以上")
+    return words
+
+
+def _appraisal(ctx: CompileContext, sentence: Sentence, present: dict, figure) -> tuple[str, dict]:
+    """扎实开展团员教育评议和团籍注册工作，参加评议团员612名，评定优秀团员95名，占15.5%，评定合格团员
+    480名、…；完成团籍注册团员600名. Zero counts are left out; the grades follow one 评定."""
+    figs: dict[str, Figure] = {}
+    appraisal, grades, registration = [], [], []
+    for ind in sentence.indicators:
+        entered = present[ind.code]
+        if not entered.value:
+            continue
+        if ind.code == "appraisal_excellent_rate" and FIGURE_NAMES["appraisal_excellent"] not in figs:
+            continue  # a share of nothing stated
+        name = FIGURE_NAMES.get(ind.code, ind.code)
+        figs[name] = figure(entered)
+        words = clause(ind.report_pattern, name, ctx.half_word)
+        if ind.category == IndicatorCategory.REGISTRATION:
+            registration.append(words)
+        elif ind.code in APPRAISAL_GRADES:
+            grades.append(words)
+        else:
+            appraisal.append(words)
+    if grades:
+        appraisal.append("评定" + "、".join(grades))
+    clauses = [c for c in ("，".join(appraisal), "，".join(registration)) if c]
     if not clauses:
-        return
-    if members and registered:
+        return "", {}
+    if appraisal and registration:
         lead = "扎实开展团员教育评议和团籍注册工作，"
     else:
-        lead = "扎实开展团员教育评议，" if members else "扎实开展团籍注册工作，"
-    result.achievements.append(
-        (Dimension.GOVERN_STRICTLY, Item("indicators:appraisal", lead + "；".join(clauses), figs))
-    )
+        lead = "扎实开展团员教育评议，" if appraisal else "扎实开展团籍注册工作，"
+    return lead + "；".join(clauses), figs
 
 
 def _falls(ctx: CompileContext, result: BuildResult, present: dict, link: str) -> None:
@@ -221,16 +300,3 @@ def _falls(ctx: CompileContext, result: BuildResult, present: dict, link: str) -
 
 def _whole(value: float):
     return int(value) if value == int(value) else value
-
-
-def _sentence(result, present, figure, dimension, key, parts) -> None:
-    figs, words = {}, []
-    for code, words_template in parts:
-        if code in present:
-            name = code
-            figs[name] = figure(code)
-            # The unit is in the wording, so the figure renders without it.
-            figs[name].unit = ""
-            words.append(words_template.replace("{v}", f"{{{name}}}"))
-    if figs:
-        result.achievements.append((dimension, Item(key, "，".join(words), figs)))
