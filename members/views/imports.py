@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views import View
@@ -8,6 +8,8 @@ from django.views.generic import DetailView, FormView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from core.exporters import XLSX_CONTENT_TYPE
+from core.import_views import ImportActionView, import_page_context
+from core.import_views import ImportStatusView as BaseImportStatusView
 
 from ..choices import ImportStatus
 from ..forms import ImportUploadForm
@@ -62,7 +64,6 @@ class ImportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
     model = MemberImport
     context_object_name = "record"
     template_name = "members/import_detail.html"
-    shown_problems = 2000
 
     def get_queryset(self):
         return super().get_queryset().select_related("organisation", "uploaded_by")
@@ -71,53 +72,29 @@ class ImportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         record = self.object
         report = record.report or {}
-        problems = report.get("problems", [])
         may_act = member_import_may_confirm(self.request.user, record)
         ctx.update(
-            problems=problems[: self.shown_problems],
-            problems_hidden=max(0, len(problems) - self.shown_problems),
+            import_page_context(record, may_act=may_act),
             planned=report.get("planned", []),
             planned_hidden=max(0, report.get("planned_total", 0) - len(report.get("planned", []))),
             unchanged=report.get("unchanged", 0),
             ignored_columns=report.get("ignored_columns", []),
             column_notes=report.get("notes", []),
-            can_confirm=record.status == ImportStatus.PREVIEWED and may_act,
-            can_retry=record.stalled and may_act,
         )
         return ctx
 
 
-class ImportStatusView(AccessMixin, ScopedObjectMixin, DetailView):
+class ImportStatusView(BaseImportStatusView):
     """JSON for the detail page's poller while the task checks or writes a large roster."""
 
     access = Access.READ
     model = MemberImport
 
-    def render_to_response(self, context):
-        record = self.object
-        return JsonResponse(
-            {
-                "status": record.status,
-                "status_display": record.get_status_display(),
-                "working": record.working,
-                "stalled": record.stalled,
-                "progress": record.progress,
-            }
-        )
 
-
-class _ImportAction(AccessMixin, ScopedObjectMixin, DetailView):
+class _ImportAction(ImportActionView):
     access = Access.WRITE
     model = MemberImport
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        record = self.get_object()
-        try:
-            self.act(record)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return HttpResponseRedirect(reverse("members:import_detail", args=[record.pk]))
+    detail_url_name = "members:import_detail"
 
 
 class ImportConfirmView(_ImportAction):

@@ -1,0 +1,62 @@
+"""Pages of an import run by a task (core.import_jobs): the poller's JSON and the POST actions.
+
+An app's views subclass these with its model, its access level and its detail page's URL name;
+the detail page includes ``core/_import_job.html`` (progress, 已中断 and 重试, the reason a
+job failed) and ``core/_import_problems.html`` (every problem by row and column).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.views.generic import DetailView
+
+from accounts.access import AccessMixin, ScopedObjectMixin
+
+from .models import ImportStatus
+
+
+class ImportStatusView(AccessMixin, ScopedObjectMixin, DetailView):
+    """JSON for the detail page's poller (static/js/import_poll.js) while the task works."""
+
+    def render_to_response(self, context):
+        record = self.object
+        return JsonResponse(
+            {
+                "status": record.status,
+                "status_display": record.get_status_display(),
+                "working": record.working,
+                "stalled": record.stalled,
+                "progress": record.progress,
+            }
+        )
+
+
+class ImportActionView(AccessMixin, ScopedObjectMixin, DetailView):
+    """POST-only: ``act(record)``, then back to the import's page with what happened."""
+
+    http_method_names = ["post"]
+    detail_url_name = ""
+
+    def act(self, record) -> None:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        record = self.get_object()
+        try:
+            self.act(record)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return HttpResponseRedirect(reverse(self.detail_url_name, args=[record.pk]))
+
+
+def import_page_context(record, *, may_act: bool, shown_problems: int = 2000) -> dict:
+    """What an import's detail page shows of the job: its problems (the first ``shown_problems``)
+    and whether the user may confirm it or run its stopped task again."""
+    problems = (record.report or {}).get("problems", [])
+    return {
+        "problems": problems[:shown_problems],
+        "problems_hidden": max(0, len(problems) - shown_problems),
+        "can_confirm": record.status == ImportStatus.PREVIEWED and may_act,
+        "can_retry": record.stalled and may_act,
+    }
