@@ -114,8 +114,17 @@ def import_retry(*, record: UploadImport, may_act: Callable, user, task) -> Uplo
     return record
 
 
-def import_run(*, model: type[UploadImport], import_id: int, task, check: Callable, apply: Callable):
-    """The task's body: claim the import and run ``check`` or ``apply`` (record, progress).
+def import_run(
+    *, model: type[UploadImport], import_id: int, task, read: Callable, check: Callable, write: Callable
+) -> UploadImport | None:
+    """The task's body: claim the import, read its file with ``read(upload, progress=...)``, then
+    ``check(record, sheet)`` it (CHECKING) or ``write(record, sheet)`` it (APPLYING).
+
+    ``check`` records the preview or the problems on the record and returns whether there were
+    none; ``write`` writes, all rows or none, and records the result, inside a transaction that
+    holds the record. Either may raise PermissionDenied (the list or roster is no longer the
+    user's: the import fails, saying so); ``write`` may raise ValidationError for rows written
+    by someone else since the check (nothing written, the preview stands, with the message).
 
     Claimed once; a record whose worker died is taken over, one whose worker lives is left to
     it and looked at again when its lease would lapse. Returns the record, or None when left.
@@ -127,9 +136,9 @@ def import_run(*, model: type[UploadImport], import_id: int, task, check: Callab
     record = records.get()
     try:
         if record.status == ImportStatus.CHECKING:
-            check(record, Progress(record))
+            _check(record, read, check)
         elif record.status == ImportStatus.APPLYING:
-            apply(record, Progress(record))
+            _write(record, read, write)
     except Exception as exc:  # noqa: BLE001 - recorded on the page; the file can be uploaded again
         logger.exception("%s %s failed", model._meta.label, import_id)
         records.update(
@@ -140,7 +149,49 @@ def import_run(*, model: type[UploadImport], import_id: int, task, check: Callab
         discard_file(record)
         record.save(update_fields=["file"])
     records.update(job_status=ImportJobStatus.DONE, job_lease_expires_at=None)
-    return records.get()
+    return records.first()  # None when its list was deleted meanwhile
+
+
+def _check(record: UploadImport, read: Callable, check: Callable) -> None:
+    sheet = read_stored(record, read, Progress(record))
+    if sheet is None:
+        return
+    try:
+        ok = check(record, sheet)
+    except PermissionDenied as exc:
+        record_refused(record, exc)
+        return
+    if not ok:
+        discard_file(record)  # problems: the file is uploaded again, corrected
+    record.save(update_fields=record.result_fields)
+
+
+def _write(record: UploadImport, read: Callable, write: Callable) -> None:
+    # Read outside the write's transaction, so the progress (and the lease) can be seen.
+    sheet = read_stored(record, read, Progress(record))
+    if sheet is None:
+        return
+    with transaction.atomic():
+        record = type(record).objects.select_for_update().get(pk=record.pk)
+        if record.status != ImportStatus.APPLYING:
+            return
+        try:
+            write(record, sheet)
+        except PermissionDenied as exc:
+            record_refused(record, exc)
+            return
+        except ValidationError as exc:
+            # Rows written since the check (名单已变化): nothing written, the preview stands.
+            record.status, record.error = ImportStatus.PREVIEWED, "；".join(exc.messages)
+            record.save(update_fields=["status", "error"])
+            return
+        record_finished(record)
+
+
+def record_finished(record: UploadImport) -> None:
+    """Save a written (or, the data having changed, failed) import's result and forget its file."""
+    discard_file(record)
+    record.save(update_fields=record.result_fields)
 
 
 def import_discard(*, record: UploadImport, may_act: Callable, user) -> bool:

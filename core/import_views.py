@@ -50,13 +50,42 @@ class ImportActionView(AccessMixin, ScopedObjectMixin, DetailView):
         return HttpResponseRedirect(reverse(self.detail_url_name, args=[record.pk]))
 
 
-def import_page_context(record, *, may_act: bool, shown_problems: int = 2000) -> dict:
-    """What an import's detail page shows of the job: its problems (the first ``shown_problems``)
-    and whether the user may confirm it or run its stopped task again."""
-    problems = (record.report or {}).get("problems", [])
-    return {
-        "problems": problems[:shown_problems],
-        "problems_hidden": max(0, len(problems) - shown_problems),
-        "can_confirm": record.status == ImportStatus.PREVIEWED and may_act,
-        "can_retry": record.stalled and may_act,
-    }
+class ImportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
+    """An import's page: the job, then its problems or the rows it checked, and the actions
+    ``may_act`` allows. Subclasses set ``model``, ``access``, ``template_name``, ``related``."""
+
+    context_object_name = "record"
+    related: tuple[str, ...] = ()
+    shown_problems = 2000
+
+    def may_act(self, record) -> bool:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("uploaded_by", *self.related)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        record, may_act = self.object, self.may_act(self.object)
+        report = record.report or {}
+        problems, planned = report.get("problems", []), report.get("planned", [])
+        ctx.update(
+            summary=report,
+            problems=problems[: self.shown_problems],
+            problems_hidden=max(0, len(problems) - self.shown_problems),
+            planned=planned,
+            planned_hidden=max(0, report.get("planned_total", 0) - len(planned)),
+            can_confirm=record.status == ImportStatus.PREVIEWED and may_act,
+            can_retry=record.stalled and may_act,
+        )
+        return ctx
+
+
+class ImportRetryView(ImportActionView):
+    """POST: run the task again for an import whose worker stopped (``retry``: the app's service)."""
+
+    retry = None
+
+    def act(self, record):
+        type(self).retry(record=record, user=self.request.user)
+        messages.info(self.request, "已重新提交后台处理。")

@@ -208,6 +208,18 @@ class UploadImport(models.Model):
         waiting=(ImportJobStatus.QUEUED,),
         expires_field="job_lease_expires_at",
     )
+    # What the task's check and write save (never the job's fields, which the lease renews).
+    result_fields = [
+        "status",
+        "row_count",
+        "created_count",
+        "problem_count",
+        "report",
+        "applied_at",
+        "error",
+        "file",
+        "confirmed_by",
+    ]
 
     class Meta:
         abstract = True

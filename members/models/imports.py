@@ -20,6 +20,7 @@ class MemberImport(UploadImport):
     background = models.BooleanField("后台处理", default=False)
 
     objects = ScopedQuerySet.as_manager()
+    result_fields = [*UploadImport.result_fields, "updated_count"]
 
     class Meta(UploadImport.Meta):
         verbose_name = "花名册导入"

@@ -81,6 +81,7 @@ def member_import_confirm(*, record: MemberImport, user, request=None) -> Member
         upload=jobs.stored_upload(record), organisation=record.organisation, by=user, dry_run=False, request=request
     )
     _record_applied(record, report)
+    jobs.record_finished(record)
     return record
 
 
@@ -95,52 +96,20 @@ def member_import_run(*, import_id: int) -> MemberImport | None:
     """The task: check a large roster (CHECKING) or write it (APPLYING), see core.import_jobs."""
     from ..tasks import run_import
 
-    return jobs.import_run(model=MemberImport, import_id=import_id, task=run_import, check=_check, apply=_apply)
+    return jobs.import_run(
+        model=MemberImport, import_id=import_id, task=run_import, read=read_roster, check=_check, write=_write
+    )
 
 
-def _check(record: MemberImport, progress: jobs.Progress) -> None:
-    sheet = jobs.read_stored(record, read_roster, progress)
-    if sheet is None:
-        return
+def _check(record: MemberImport, sheet) -> bool:
     report = member_import_sheet(sheet=sheet, organisation=record.organisation, by=record.uploaded_by, dry_run=True)
     _record_report(record, report, status=ImportStatus.PREVIEWED if report.ok else ImportStatus.FAILED)
-    if not report.ok:
-        jobs.discard_file(record)
-    record.save(update_fields=RESULT_FIELDS)
+    return report.ok
 
 
-def _apply(record: MemberImport, progress: jobs.Progress) -> None:
-    # Read outside the write's transaction, so the progress (and the lease) can be seen.
-    sheet = jobs.read_stored(record, read_roster, progress)
-    if sheet is None:
-        return
-    with transaction.atomic():
-        record = MemberImport.objects.select_for_update().select_related("organisation").get(pk=record.pk)
-        if record.status != ImportStatus.APPLYING:
-            return
-        by = record.confirmed_by or record.uploaded_by
-        try:
-            report = member_import_sheet(sheet=sheet, organisation=record.organisation, by=by, dry_run=False)
-        except ValidationError as exc:
-            # Rows written since the check (名单已变化): nothing written, the preview stands.
-            record.status, record.error = ImportStatus.PREVIEWED, "；".join(exc.messages)
-            record.save(update_fields=["status", "error"])
-            return
-        _record_applied(record, report)
-
-
-RESULT_FIELDS = [
-    "status",
-    "row_count",
-    "created_count",
-    "updated_count",
-    "problem_count",
-    "report",
-    "applied_at",
-    "error",
-    "file",
-    "confirmed_by",
-]
+def _write(record: MemberImport, sheet) -> None:
+    by = record.confirmed_by or record.uploaded_by
+    _record_applied(record, member_import_sheet(sheet=sheet, organisation=record.organisation, by=by, dry_run=False))
 
 
 def _record_report(record: MemberImport, report: ImportReport, *, status: str) -> None:
@@ -159,8 +128,6 @@ def _record_applied(record: MemberImport, report: ImportReport) -> None:
         # The roster changed since the preview and a row no longer fits: nothing written.
         _record_report(record, report, status=ImportStatus.FAILED)
     record.error = ""
-    jobs.discard_file(record)
-    record.save(update_fields=RESULT_FIELDS)
 
 
 def _queue(record: MemberImport) -> None:

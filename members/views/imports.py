@@ -8,7 +8,9 @@ from django.views.generic import DetailView, FormView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from core.exporters import XLSX_CONTENT_TYPE
-from core.import_views import ImportActionView, import_page_context
+from core.import_views import ImportActionView
+from core.import_views import ImportDetailView as BaseImportDetailView
+from core.import_views import ImportRetryView as BaseImportRetryView
 from core.import_views import ImportStatusView as BaseImportStatusView
 
 from ..choices import ImportStatus
@@ -59,29 +61,25 @@ class ImportUploadView(AccessMixin, FormView):
         return HttpResponseRedirect(reverse("members:import_detail", args=[record.pk]))
 
 
-class ImportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
+class ImportDetailView(BaseImportDetailView):
     access = Access.READ
     model = MemberImport
-    context_object_name = "record"
     template_name = "members/import_detail.html"
+    related = ("organisation",)
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("organisation", "uploaded_by")
+    def may_act(self, record) -> bool:
+        return member_import_may_confirm(self.request.user, record)
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
         record = self.object
         report = record.report or {}
-        may_act = member_import_may_confirm(self.request.user, record)
-        ctx.update(
-            import_page_context(record, may_act=may_act),
-            planned=report.get("planned", []),
-            planned_hidden=max(0, report.get("planned_total", 0) - len(report.get("planned", []))),
+        return super().get_context_data(
+            confirm_label=f"新增 {record.created_count} 人，更新 {record.updated_count} 人",
             unchanged=report.get("unchanged", 0),
             ignored_columns=report.get("ignored_columns", []),
             column_notes=report.get("notes", []),
+            **kwargs,
         )
-        return ctx
 
 
 class ImportStatusView(BaseImportStatusView):
@@ -112,12 +110,10 @@ class ImportConfirmView(_ImportAction):
             messages.error(self.request, "花名册自预览后已有变化，部分行不再符合要求，未写入任何数据。")
 
 
-class ImportRetryView(_ImportAction):
+class ImportRetryView(_ImportAction, BaseImportRetryView):
     """POST: run the task again for a large roster whose worker stopped."""
 
-    def act(self, record):
-        member_import_retry(record=record, user=self.request.user)
-        messages.info(self.request, "已重新提交后台处理。")
+    retry = member_import_retry
 
 
 class ImportDiscardView(AccessMixin, ScopedObjectMixin, DetailView):
