@@ -33,3 +33,16 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class UploadImportAdmin(admin.ModelAdmin):
+    """An import is made through its pages; the admin only reads it (never its stored file)."""
+
+    list_filter = ("status",)
+    exclude = ("file",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "file"]
+
+    def has_add_permission(self, request):
+        return False

@@ -143,3 +143,97 @@ class ExportJob(models.Model):
     @property
     def status_label(self) -> str:
         return "已中断" if self.stalled else self.get_status_display()
+
+
+# --- Uploaded workbooks imported through a task (core.import_jobs) ----------------------
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "检查中"  # the task reads and checks the file
+    PREVIEWED = "previewed", "待确认"
+    APPLYING = "applying", "导入中"  # the task writes the confirmed file
+    APPLIED = "applied", "已导入"
+    FAILED = "failed", "有错误"
+    DISCARDED = "discarded", "已放弃"
+
+
+class ImportJobStatus(models.TextChoices):
+    """The background task of an import (core.import_jobs.import_run)."""
+
+    IDLE = "idle", "无"
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "处理中"
+    DONE = "done", "已完成"
+
+
+class UploadImport(models.Model):
+    """An uploaded workbook: checked (by a task), previewed, written on confirmation.
+
+    The file goes through Django's storage, encrypted (it may hold full ID numbers), so the
+    request, the task and the confirmation may run in different processes; it is deleted once
+    the import is written, refused or given up. The task holds the record under a job lease.
+    Subclasses add what the import goes into and set ``file``'s ``upload_to``.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField("文件", upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField("原文件名", max_length=200)
+    status = models.CharField("状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    row_count = models.PositiveIntegerField("数据行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    problem_count = models.PositiveIntegerField("问题数", default=0)
+    report = models.JSONField("预览结果", default=dict, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    job_status = models.CharField(
+        "后台任务", max_length=8, choices=ImportJobStatus.choices, default=ImportJobStatus.IDLE
+    )
+    progress = models.PositiveIntegerField("已读取行数", default=0)
+    error = models.TextField("无法处理的原因", blank=True)
+    job_lease_expires_at = models.DateTimeField(null=True, blank=True)
+
+    job_lease = JobLease(
+        status_field="job_status",
+        running=ImportJobStatus.RUNNING,
+        waiting=(ImportJobStatus.QUEUED,),
+        expires_field="job_lease_expires_at",
+    )
+    # What the task's check and write save (never the job's fields, which the lease renews).
+    result_fields = [
+        "status",
+        "row_count",
+        "created_count",
+        "problem_count",
+        "report",
+        "applied_at",
+        "error",
+        "file",
+        "confirmed_by",
+    ]
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def working(self) -> bool:
+        """The background task is checking or writing the file."""
+        return self.status in (ImportStatus.CHECKING, ImportStatus.APPLYING)
+
+    @property
+    def stalled(self) -> bool:
+        """Its task's worker died (the lease lapsed): the page offers to run it again."""
+        return self.job_lease.lapsed(self)

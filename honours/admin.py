@@ -1,7 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CommendationBatch, ConferringBody, Honour
+from core.admin import UploadImportAdmin
+
+from .models import BatchImport, CommendationBatch, ConferringBody, Honour
 
 
 @admin.register(ConferringBody)
@@ -36,3 +38,9 @@ class HonourAdmin(SimpleHistoryAdmin):
         "reviewed_by",
     ]
     readonly_fields = ["counted_on"]
+
+
+@admin.register(BatchImport)
+class BatchImportAdmin(UploadImportAdmin):
+    list_display = ("original_name", "batch", "uploaded_by", "status", "created_count", "problem_count")
+    raw_id_fields = ("batch",)

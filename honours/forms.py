@@ -399,7 +399,6 @@ class CountForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-    dry_run = forms.BooleanField(label="只检查，不写入", required=False)
 
 
 # --- Lists and the summary ----------------------------------------------------------------------

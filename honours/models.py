@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Kind, Organisation
 from branches.scoping import Scope, ScopedQuerySet
+from core.models import UploadImport
 from core.validators import (
     COMMENT_LENGTH,
     DESCRIPTION_LENGTH,
@@ -559,3 +560,32 @@ class Honour(AwardFields):
             errors.setdefault("recipient_count", []).append("具名的获奖对象人数应为1；只知道人数时请按人数登记。")
         if errors:
             raise ValidationError(errors)
+
+
+class BatchImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Imports into lists the user may import into: the list's owner in their scope, and for a
+        secretary a list of honours received (what the committee confers is the committee's).
+        Leadership changes nothing: the import pages refuse it (Access.WRITE)."""
+        scope = Scope.of(user)
+        if scope.everything:
+            return self
+        if scope.path is None:
+            return self.none()
+        return self.filter(batch__organisation__path__startswith=scope.path, batch__direction=Direction.RECEIVED)
+
+
+class BatchImport(UploadImport):
+    """A commendation list's recipients uploaded from Excel: read and checked by the task
+    ``honours.run_import``, previewed, written by it on confirmation (services.import_jobs)."""
+
+    batch = models.ForeignKey(
+        CommendationBatch, verbose_name="表彰名单", on_delete=models.CASCADE, related_name="imports"
+    )
+    file = models.FileField("文件", upload_to="imports/honours/%Y/%m/", blank=True)
+
+    objects = BatchImportQuerySet.as_manager()
+
+    class Meta(UploadImport.Meta):
+        verbose_name = "表彰名单导入"
+        verbose_name_plural = "表彰名单导入"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import batches, bodies, honours, summary
+from .views import batches, bodies, honours, imports, summary
 
 app_name = "honours"
 urlpatterns = [
@@ -26,7 +26,7 @@ urlpatterns = [
     path("lists/<int:pk>/edit/", batches.BatchUpdateView.as_view(), name="batch_update"),
     path("lists/<int:pk>/pick/", batches.BatchPickView.as_view(), name="batch_pick"),
     path("lists/<int:pk>/count/", batches.BatchCountView.as_view(), name="batch_count"),
-    path("lists/<int:pk>/upload/", batches.BatchUploadView.as_view(), name="batch_upload"),
+    path("lists/<int:pk>/upload/", imports.BatchUploadView.as_view(), name="batch_upload"),
     path("lists/<int:pk>/document/", batches.BatchDocumentView.as_view(), name="batch_document"),
     path("lists/<int:pk>/remove/", batches.BatchActionView.as_view(action="remove"), name="batch_remove"),
     path("lists/<int:pk>/submit/", batches.BatchActionView.as_view(action="submit"), name="batch_submit"),
@@ -34,4 +34,9 @@ urlpatterns = [
     path("lists/<int:pk>/approve/", batches.BatchActionView.as_view(action="approve"), name="batch_approve"),
     path("lists/<int:pk>/return/", batches.BatchActionView.as_view(action="return"), name="batch_return"),
     path("lists/<int:pk>/delete/", batches.BatchActionView.as_view(action="delete"), name="batch_delete"),
+    path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/status/", imports.ImportStatusView.as_view(), name="import_status"),
+    path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
+    path("imports/<int:pk>/retry/", imports.ImportRetryView.as_view(), name="import_retry"),
+    path("imports/<int:pk>/discard/", imports.ImportDiscardView.as_view(), name="import_discard"),
 ]

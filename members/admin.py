@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import UploadImportAdmin
+
 from .models import (
     CadreAppointment,
     CounsellorAppointment,
@@ -68,11 +70,5 @@ class SchoolCohortAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MemberImport)
-class MemberImportAdmin(admin.ModelAdmin):
+class MemberImportAdmin(UploadImportAdmin):
     list_display = ("original_name", "organisation", "uploaded_by", "status", "created_count", "updated_count")
-    list_filter = ("status",)
-    exclude = ("file",)
-    readonly_fields = [f.name for f in MemberImport._meta.fields if f.name != "file"]
-
-    def has_add_permission(self, request):
-        return False

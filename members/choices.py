@@ -2,6 +2,9 @@
 
 from django.db import models
 
+# The import statuses are shared with the honours list import: defined once, in core.
+from core.models import ImportJobStatus, ImportStatus  # noqa: F401
+
 
 class Gender(models.TextChoices):
     MALE = "M", "男"
@@ -153,21 +156,3 @@ class CohortLevel(models.TextChoices):
     JUNIOR = "junior", "初中"
     SENIOR = "senior", "普通高中"
     VOCATIONAL = "vocational", "中职"
-
-
-class ImportStatus(models.TextChoices):
-    CHECKING = "checking", "检查中"  # a large file, checked in the background
-    PREVIEWED = "previewed", "待确认"
-    APPLYING = "applying", "导入中"  # a large file, written in the background
-    APPLIED = "applied", "已导入"
-    FAILED = "failed", "有错误"
-    DISCARDED = "discarded", "已放弃"
-
-
-class ImportJobStatus(models.TextChoices):
-    """The background task of a large roster import (members.run_import)."""
-
-    IDLE = "idle", "无"
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "处理中"
-    DONE = "done", "已完成"

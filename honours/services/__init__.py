@@ -23,6 +23,13 @@ from .honours import (
     honour_update,
     honour_withdraw,
 )
+from .import_jobs import (
+    batch_import_confirm,
+    batch_import_discard,
+    batch_import_retry,
+    batch_import_run,
+    batch_import_upload,
+)
 from .imports import batch_import
 
 __all__ = [
@@ -31,6 +38,11 @@ __all__ = [
     "batch_create",
     "batch_delete",
     "batch_import",
+    "batch_import_confirm",
+    "batch_import_discard",
+    "batch_import_retry",
+    "batch_import_run",
+    "batch_import_upload",
     "batch_remove_recipients",
     "batch_return",
     "batch_set_count",

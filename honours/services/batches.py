@@ -417,6 +417,8 @@ def batch_delete(*, batch: CommendationBatch, user) -> None:
         raise PermissionDenied("已提交或已通过的表彰名单不能删除。")
     stored = [(h.certificate.name, h.certificate.storage) for h in batch.honours.exclude(certificate="")]
     stored.append((batch.document.name, batch.document.storage))
+    # Its imports go with it (CASCADE), and so do the files of those not finished.
+    stored.extend((i.file.name, i.file.storage) for i in batch.imports.exclude(file=""))
     for honour in batch.honours.all():
         honour._history_user = user
         honour.delete()

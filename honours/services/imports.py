@@ -3,7 +3,8 @@
 The file is checked before anything parses it (core.uploads: type from content, size,
 zip-bomb limits) and read as text (core.xlsx). A person with an ID number is matched
 against the roster through the members app's keyed hash: the number is never stored,
-logged or echoed, and the uploaded file itself is not kept.
+logged or echoed. Through the web the file is read by a task, never in a request
+(``import_jobs``); it waits for that task and the confirmation encrypted, and is deleted after.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -100,6 +101,19 @@ def template_bytes() -> bytes:
     return write_template(COLUMNS, title="表彰名单")
 
 
+@dataclass(frozen=True)
+class PlannedRow:
+    """A checked row as the preview shows it (no ID number: a linked member is named)."""
+
+    row: int
+    title: str
+    grade: str
+    kind: str  # the recipient kind's label
+    name: str
+    organisation: str
+    link: str  # "member", "organisation" or "" (recorded by name)
+
+
 @dataclass
 class ImportReport:
     rows: int = 0
@@ -109,13 +123,16 @@ class ImportReport:
     plain: int = 0
     applied: bool = False
     problems: list[Problem] = field(default_factory=list)
+    planned: list[PlannedRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def as_json(self) -> dict:
-        return {**asdict(self), "ok": self.ok}
+    def as_json(self, *, planned_limit: int = 1000) -> dict:
+        data = {**asdict(self), "ok": self.ok, "planned_total": len(self.planned)}
+        data["planned"] = data["planned"][:planned_limit]
+        return data
 
 
 class _RowProblems:
@@ -302,6 +319,17 @@ def plan_import(sheet: SheetData, *, batch: CommendationBatch, user) -> tuple[Im
         if problems.any:
             continue
         honours.append(honour)
+        report.planned.append(
+            PlannedRow(
+                row.number,
+                honour.title,
+                honour.grade,
+                RecipientKind(honour.recipient_kind).label,
+                honour.recipient_name,
+                honour.organisation.name,
+                "member" if member is not None else "organisation" if org is not None else "",
+            )
+        )
         if member is not None:
             report.linked_members += 1
         elif org is not None:
@@ -332,6 +360,17 @@ def _find_org(text: str, orgs: dict, batch: CommendationBatch, problems: _RowPro
     return orgs[text]
 
 
+def read_list(upload, *, progress=None) -> SheetData:
+    """Read a list's workbook (core.xlsx.read_sheet: the width and row limits are checked before
+    any row is read). Raises ValidationError for a file refused as a whole."""
+    sheet = read_sheet(
+        upload, required=REQUIRED, max_rows=MAX_ROWS, max_columns=template_width(COLUMNS), progress=progress
+    )
+    if not sheet.rows:
+        raise ValidationError("工作表中没有数据行。")
+    return sheet
+
+
 def batch_import(*, batch: CommendationBatch, upload, user, dry_run: bool = False, request=None) -> ImportReport:
     """Check ``upload`` and, unless ``dry_run`` or any row has a problem, add every row to the list.
 
@@ -339,9 +378,15 @@ def batch_import(*, batch: CommendationBatch, upload, user, dry_run: bool = Fals
     rows, missing headers). Row problems are in the report; with any of them nothing is written.
     """
     validate_upload(upload, allowed={XLSX}, max_bytes=MAX_UPLOAD_BYTES)
-    sheet = read_sheet(upload, required=REQUIRED, max_rows=MAX_ROWS, max_columns=template_width(COLUMNS))
-    if not sheet.rows:
-        raise ValidationError("工作表中没有数据行。")
+    return batch_import_sheet(batch=batch, sheet=read_list(upload), user=user, dry_run=dry_run, request=request)
+
+
+def batch_import_sheet(
+    *, batch: CommendationBatch, sheet: SheetData, user, dry_run: bool = False, request=None
+) -> ImportReport:
+    """Check a read sheet against the list as it is now and, unless ``dry_run`` or any row has a
+    problem, add every row. Raises PermissionDenied when the list is no longer the user's to
+    change, ValidationError (code "changed") when another writer added one of its rows first."""
     with transaction.atomic():
         batch = _locked(batch)
         _require_edit(user, batch)

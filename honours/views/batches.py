@@ -13,9 +13,9 @@ from core.exporters import XLSX_CONTENT_TYPE
 from members import selectors as member_selectors
 
 from .. import rules, selectors, services
-from ..forms import BatchForm, CountForm, PickForm, RecipientSearchForm, ReturnForm, UploadForm
+from ..forms import BatchForm, CountForm, PickForm, RecipientSearchForm, ReturnForm
 from ..models import CommendationBatch, Direction, Level, Status
-from ..services.imports import MAX_ROWS, MAX_UPLOAD_BYTES, template_bytes
+from ..services.imports import template_bytes
 from .common import add_errors, stored_file_response
 
 SEARCH_LIMIT = 50
@@ -289,38 +289,6 @@ class BatchCountView(AccessMixin, ScopedObjectMixin, _BatchEditMixin, FormView):
         else:
             messages.success(self.request, f"已登记：{row.recipient_display}（{row.title}）。")
         return HttpResponseRedirect(reverse("honours:batch_detail", args=[batch.pk]))
-
-
-class BatchUploadView(AccessMixin, ScopedObjectMixin, _BatchEditMixin, FormView):
-    """Excel upload: every row checked; one bad row and nothing is written."""
-
-    access = Access.WRITE
-    model = CommendationBatch
-    form_class = UploadForm
-    template_name = "honours/batch_upload.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            batch=self.get_batch(), max_mb=MAX_UPLOAD_BYTES // (1024 * 1024), max_rows=MAX_ROWS, **kwargs
-        )
-
-    def form_valid(self, form):
-        batch = self.get_batch()
-        try:
-            report = services.batch_import(
-                batch=batch,
-                upload=form.cleaned_data["file"],
-                user=self.request.user,
-                dry_run=form.cleaned_data.get("dry_run", False),
-                request=self.request,
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-            return self.form_invalid(form)
-        if report.applied:
-            messages.success(self.request, f"导入完成：添加 {report.created} 个获奖对象。")
-            return HttpResponseRedirect(reverse("honours:batch_detail", args=[batch.pk]))
-        return self.render_to_response(self.get_context_data(form=form, report=report))
 
 
 class BatchTemplateView(AccessMixin, View):

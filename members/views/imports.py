@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views import View
@@ -8,6 +8,10 @@ from django.views.generic import DetailView, FormView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from core.exporters import XLSX_CONTENT_TYPE
+from core.import_views import ImportActionView
+from core.import_views import ImportDetailView as BaseImportDetailView
+from core.import_views import ImportRetryView as BaseImportRetryView
+from core.import_views import ImportStatusView as BaseImportStatusView
 
 from ..choices import ImportStatus
 from ..forms import ImportUploadForm
@@ -57,67 +61,38 @@ class ImportUploadView(AccessMixin, FormView):
         return HttpResponseRedirect(reverse("members:import_detail", args=[record.pk]))
 
 
-class ImportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
+class ImportDetailView(BaseImportDetailView):
     access = Access.READ
     model = MemberImport
-    context_object_name = "record"
     template_name = "members/import_detail.html"
-    shown_problems = 2000
+    related = ("organisation",)
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("organisation", "uploaded_by")
+    def may_act(self, record) -> bool:
+        return member_import_may_confirm(self.request.user, record)
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
         record = self.object
         report = record.report or {}
-        problems = report.get("problems", [])
-        may_act = member_import_may_confirm(self.request.user, record)
-        ctx.update(
-            problems=problems[: self.shown_problems],
-            problems_hidden=max(0, len(problems) - self.shown_problems),
-            planned=report.get("planned", []),
-            planned_hidden=max(0, report.get("planned_total", 0) - len(report.get("planned", []))),
+        return super().get_context_data(
+            confirm_label=f"新增 {record.created_count} 人，更新 {record.updated_count} 人",
             unchanged=report.get("unchanged", 0),
             ignored_columns=report.get("ignored_columns", []),
             column_notes=report.get("notes", []),
-            can_confirm=record.status == ImportStatus.PREVIEWED and may_act,
-            can_retry=record.stalled and may_act,
+            **kwargs,
         )
-        return ctx
 
 
-class ImportStatusView(AccessMixin, ScopedObjectMixin, DetailView):
+class ImportStatusView(BaseImportStatusView):
     """JSON for the detail page's poller while the task checks or writes a large roster."""
 
     access = Access.READ
     model = MemberImport
 
-    def render_to_response(self, context):
-        record = self.object
-        return JsonResponse(
-            {
-                "status": record.status,
-                "status_display": record.get_status_display(),
-                "working": record.working,
-                "stalled": record.stalled,
-                "progress": record.progress,
-            }
-        )
 
-
-class _ImportAction(AccessMixin, ScopedObjectMixin, DetailView):
+class _ImportAction(ImportActionView):
     access = Access.WRITE
     model = MemberImport
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        record = self.get_object()
-        try:
-            self.act(record)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        return HttpResponseRedirect(reverse("members:import_detail", args=[record.pk]))
+    detail_url_name = "members:import_detail"
 
 
 class ImportConfirmView(_ImportAction):
@@ -135,12 +110,10 @@ class ImportConfirmView(_ImportAction):
             messages.error(self.request, "花名册自预览后已有变化，部分行不再符合要求，未写入任何数据。")
 
 
-class ImportRetryView(_ImportAction):
+class ImportRetryView(_ImportAction, BaseImportRetryView):
     """POST: run the task again for a large roster whose worker stopped."""
 
-    def act(self, record):
-        member_import_retry(record=record, user=self.request.user)
-        messages.info(self.request, "已重新提交后台处理。")
+    retry = member_import_retry
 
 
 class ImportDiscardView(AccessMixin, ScopedObjectMixin, DetailView):

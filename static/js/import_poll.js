@@ -1,4 +1,4 @@
-// Roster import page: while the task checks or writes a large file, show the rows read and
+// An import page (core/_import_job.html): while the task checks or writes the file, show the rows read and
 // reload when it has finished (or its worker stopped, to offer the retry).
 (function () {
   "use strict";

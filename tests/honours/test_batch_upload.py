@@ -1,4 +1,5 @@
-"""Recipients of a commendation list from Excel (all or nothing), picked one by one, or only counted."""
+"""Recipients of a commendation list from Excel (checked by the task, all or nothing on
+confirmation), picked one by one, or only counted."""
 
 import io
 from datetime import date
@@ -8,47 +9,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from branches.models import Kind
-from core.models import AuditAction, AuditEvent
+from core.models import AuditAction, AuditEvent, ImportStatus
 from honours.models import Honour, Level, RecipientKind, Status
 from honours.selectors import honour_summary
-from honours.services.imports import COLUMNS
-from members.choices import Category
 
 from .. import xlsx_damage
-from ..factories import MemberFactory, OrganisationFactory, make_id_number
+from ..factories import make_id_number
 from .factories import BatchFactory
+from .import_helpers import HEADERS, checked, confirmed, problems, upload, xlsx
 
-HEADERS = [c.header for c in COLUMNS]
-
-
-def xlsx(rows: list[dict], *, headers=HEADERS, name="名单.xlsx") -> SimpleUploadedFile:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([row.get(h) for h in headers])
-    out = io.BytesIO()
-    workbook.save(out)
-    return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")
-
-
-@pytest.fixture
-def setting(district):
-    brigade = OrganisationFactory(name="甲街道中心小学少先队大队", short_name="中心小学大队", kind=Kind.BRIGADE,
-                                  parent=district.sub_a)  # fmt: skip
-    id_a = make_id_number(date(2004, 3, 18), gender="F")
-    member_a = MemberFactory(name="韦小红", gender="F", birth_date=date(2004, 3, 18), id_number=id_a,
-                             organisation=district.branch_a, category=Category.LEAGUE_MEMBER)  # fmt: skip
-    id_b = make_id_number(date(2003, 7, 1))
-    member_b = MemberFactory(name="覃明", birth_date=date(2003, 7, 1), id_number=id_b,
-                             organisation=district.branch_b, category=Category.LEAGUE_MEMBER)  # fmt: skip
-    batch = BatchFactory(name="柳州市两红两优", organisation=district.sub_a, level=Level.CITY)
-    return {"brigade": brigade, "id_a": id_a, "member_a": member_a, "id_b": id_b, "member_b": member_b, "batch": batch}
-
-
-def upload(client, batch, file, **extra):
-    return client.post(reverse("honours:batch_upload", args=[batch.pk]), {"file": file, **extra})
+pytestmark = pytest.mark.usefixtures("media", "queued")
 
 
 def good_rows(s):
@@ -68,8 +38,10 @@ def good_rows(s):
 
 def test_good_file_adds_every_row_linked_where_it_can(secretary_a_client, district, setting):
     batch = setting["batch"]
-    response = upload(secretary_a_client, batch, xlsx(good_rows(setting)))
-    assert response.status_code == 302
+    record = checked(secretary_a_client, batch, xlsx(good_rows(setting)))
+    assert record.status == ImportStatus.PREVIEWED and record.created_count == 4 and not Honour.objects.exists()
+    record = confirmed(secretary_a_client, record)
+    assert record.status == ImportStatus.APPLIED and not record.file
     rows = {h.recipient_name: h for h in Honour.objects.filter(batch=batch)}
     assert set(rows) == {"韦小红", setting["brigade"].name, "黄小丽", "河小青护河行动"}
     linked = rows["韦小红"]
@@ -82,7 +54,9 @@ def test_good_file_adds_every_row_linked_where_it_can(secretary_a_client, distri
     assert rows["河小青护河行动"].organisation == district.sub_a and rows["河小青护河行动"].grade == "一等奖"
     assert all(h.history.count() == 1 for h in rows.values())
     event = AuditEvent.objects.get(action=AuditAction.IMPORT)
-    assert event.row_count == 4 and setting["id_a"] not in event.description
+    assert event.row_count == 4 and setting["id_a"] not in event.description and event.username == "secretary_a"
+    page = secretary_a_client.get(reverse("honours:import_detail", args=[record.pk])).content.decode()
+    assert "导入完成：添加 4 个获奖对象（关联成员 1，关联组织 1，按名称登记 2）。" in page
 
 
 def test_one_bad_row_writes_nothing_and_lists_every_problem_by_row_and_column(secretary_a_client, setting):
@@ -90,20 +64,20 @@ def test_one_bad_row_writes_nothing_and_lists_every_problem_by_row_and_column(se
     rows = good_rows(setting)
     rows.append({"荣誉称号": "", "获奖对象类别": "团员", "姓名或名称": "张三", "身份证号码": "450202200403181234"})
     rows.append({"荣誉称号": "优秀队员", "获奖对象类别": "学生", "姓名或名称": "李四", "所属组织": "不存在的组织"})
-    response = upload(secretary_a_client, batch, xlsx(rows))
-    assert response.status_code == 200
+    record = checked(secretary_a_client, batch, xlsx(rows))
+    assert record.status == ImportStatus.FAILED and record.problem_count == 4 and not record.file
     assert not Honour.objects.filter(batch=batch).exists()
-    report = response.context["report"]
-    found = [(p.row, p.letter, p.column) for p in report.problems]
-    assert found == [
+    assert [p[:3] for p in problems(record)] == [
         (6, "A", "荣誉称号"),
         (6, "E", "身份证号码"),
         (7, "C", "获奖对象类别"),
         (7, "F", "所属组织"),
     ]
+    response = secretary_a_client.get(reverse("honours:import_detail", args=[record.pk]))
     html = response.content.decode()
-    assert "未写入任何数据" in html and "无法识别的获奖对象类别" in html
-    assert "450202200403181234" not in html
+    assert "文件中有 4 个问题" in html and "未导入任何数据" in html and "无法识别的获奖对象类别" in html
+    assert "第 7 行" in html and "F 列 所属组织" in html
+    assert "450202200403181234" not in html and reverse("honours:import_confirm", args=[record.pk]) not in html
     assert not AuditEvent.objects.exists()
 
 
@@ -113,8 +87,7 @@ def test_an_id_outside_the_list_reads_the_same_as_an_unknown_one(secretary_a_cli
         {"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "覃明", "身份证号码": setting["id_b"]},
         {"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "某某", "身份证号码": unknown},
     ]
-    response = upload(secretary_a_client, setting["batch"], xlsx(rows))
-    messages = [p.message for p in response.context["report"].problems]
+    messages = [p[3] for p in problems(checked(secretary_a_client, setting["batch"], xlsx(rows)))]
     assert len(messages) == 2 and messages[0] == messages[1]
     assert "未找到" in messages[0]
     assert not Honour.objects.exists()
@@ -125,32 +98,35 @@ def test_name_and_category_must_match_the_roster(secretary_a_client, setting):
         {"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "韦小绿", "身份证号码": setting["id_a"]},
         {"荣誉称号": "优秀少先队员", "获奖对象类别": "少先队员", "姓名或名称": "韦小红", "身份证号码": setting["id_a"]},
     ]
-    problems = upload(secretary_a_client, setting["batch"], xlsx(rows)).context["report"].problems
-    assert [(p.row, p.column) for p in problems] == [(2, "姓名或名称"), (3, "身份证号码")]
-    assert "不一致" in problems[0].message and "团员" in problems[1].message
+    found = problems(checked(secretary_a_client, setting["batch"], xlsx(rows)))
+    assert [(p[0], p[2]) for p in found] == [(2, "姓名或名称"), (3, "身份证号码")]
+    assert "不一致" in found[0][3] and "团员" in found[1][3]
 
 
 def test_an_id_typed_as_a_number_gets_its_own_explanation(secretary_a_client, setting):
     rows = [{"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "韦小红", "身份证号码": 4.50202e17}]
-    problems = upload(secretary_a_client, setting["batch"], xlsx(rows)).context["report"].problems
-    assert "文本格式" in problems[0].message
+    assert "文本格式" in problems(checked(secretary_a_client, setting["batch"], xlsx(rows)))[0][3]
 
 
 def test_duplicates_in_the_file_and_against_the_list_are_refused(secretary_a_client, setting):
     batch = setting["batch"]
     twice = good_rows(setting)[:1] * 2
-    problems = upload(secretary_a_client, batch, xlsx(twice)).context["report"].problems
-    assert [(p.row, p.message) for p in problems] == [(3, "与第 2 行是同一成员、同一称号。")]
-    assert upload(secretary_a_client, batch, xlsx(good_rows(setting))).status_code == 302
-    again = upload(secretary_a_client, batch, xlsx(good_rows(setting)))
-    assert len(again.context["report"].problems) == 4
+    found = problems(checked(secretary_a_client, batch, xlsx(twice)))
+    assert [(p[0], p[3]) for p in found] == [(3, "与第 2 行是同一成员、同一称号。")]
+    record = confirmed(secretary_a_client, checked(secretary_a_client, batch, xlsx(good_rows(setting))))
+    assert record.status == ImportStatus.APPLIED
+    again = checked(secretary_a_client, batch, xlsx(good_rows(setting)))
+    assert len(problems(again)) == 4
     assert Honour.objects.filter(batch=batch).count() == 4
 
 
-def test_dry_run_checks_without_writing(secretary_a_client, setting):
-    response = upload(secretary_a_client, setting["batch"], xlsx(good_rows(setting)), dry_run="on")
-    assert response.status_code == 200 and response.context["report"].ok
-    assert response.context["report"].created == 4
+def test_the_check_shows_the_rows_and_writes_nothing_until_confirmed(secretary_a_client, setting):
+    record = checked(secretary_a_client, setting["batch"], xlsx(good_rows(setting)))
+    assert record.status == ImportStatus.PREVIEWED and record.created_count == 4 and record.file
+    page = secretary_a_client.get(reverse("honours:import_detail", args=[record.pk])).content.decode()
+    assert "检查通过：共 4 行，可添加 4 个获奖对象（关联成员 1，关联组织 1，按名称登记 2）。确认后写入名单。" in page
+    assert reverse("honours:import_confirm", args=[record.pk]) in page
+    assert "河小青护河行动" in page and "花名册成员" in page and setting["id_a"] not in page
     assert not Honour.objects.exists()
 
 
@@ -158,15 +134,23 @@ def test_dry_run_checks_without_writing(secretary_a_client, setting):
     "file, message",
     [
         (SimpleUploadedFile("名单.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100), "文件类型不符合要求"),
-        (None, "缺少表头"),
         (SimpleUploadedFile("名单.xlsx", b""), "空"),
     ],
 )
-def test_a_file_refused_as_a_whole_shows_why(secretary_a_client, setting, file, message):
-    file = file or xlsx([{"荣誉称号": "x"}], headers=["荣誉称号", "姓名"])
+def test_a_file_refused_as_a_whole_in_the_request_shows_why(secretary_a_client, setting, file, message):
+    from honours.models import BatchImport
+
     response = upload(secretary_a_client, setting["batch"], file)
     assert response.status_code == 200
     assert message in str(response.context["form"].errors["file"])
+    assert not Honour.objects.exists() and not BatchImport.objects.exists()
+
+
+def test_a_file_without_the_headers_fails_its_check_and_says_why(secretary_a_client, setting):
+    record = checked(secretary_a_client, setting["batch"], xlsx([{"荣誉称号": "x"}], headers=["荣誉称号", "姓名"]))
+    assert record.status == ImportStatus.FAILED and "缺少表头" in record.error and not record.file
+    page = secretary_a_client.get(reverse("honours:import_detail", args=[record.pk]))
+    assert page.status_code == 200 and record.error in page.content.decode()
     assert not Honour.objects.exists()
 
 
@@ -266,21 +250,24 @@ def test_pick_refuses_a_member_for_a_collective_kind(staff_client, setting):
 
 def test_an_id_number_typed_in_the_wrong_column_is_not_echoed(secretary_a_client, setting):
     rows = [{"荣誉称号": "优秀共青团员", "获奖对象类别": "团员", "姓名或名称": "韦小红", "所属组织": setting["id_a"]}]
-    response = upload(secretary_a_client, setting["batch"], xlsx(rows))
-    problems = response.context["report"].problems
-    assert [(p.row, p.column) for p in problems] == [(2, "所属组织")]
-    assert setting["id_a"] not in response.content.decode() and "********" in problems[0].message
+    record = checked(secretary_a_client, setting["batch"], xlsx(rows))
+    found = problems(record)
+    assert [(p[0], p[2]) for p in found] == [(2, "所属组织")]
+    page = secretary_a_client.get(reverse("honours:import_detail", args=[record.pk])).content.decode()
+    assert setting["id_a"] not in page and setting["id_a"] not in str(record.report) and "********" in found[0][3]
 
 
 def _named_rows(n: int = 30) -> list[dict]:
     return [{"荣誉称号": "优秀少先队员", "获奖对象类别": "少先队员", "姓名或名称": f"队员{i}"} for i in range(n)]
 
 
-def test_a_list_garbled_after_its_first_rows_is_refused_with_a_reason(secretary_a_client, setting):
+def test_a_list_garbled_after_its_first_rows_fails_its_check_with_a_reason(secretary_a_client, setting):
     content = xlsx_damage.garbled_workbook(xlsx(_named_rows()).read()).getvalue()
-    response = upload(secretary_a_client, setting["batch"], SimpleUploadedFile("名单.xlsx", content))
-    assert response.status_code == 200
-    assert response.context["form"].errors["file"] == ["无法读取该 Excel 文件，请使用平台提供的模板。"]
+    record = checked(secretary_a_client, setting["batch"], SimpleUploadedFile("名单.xlsx", content))
+    assert record.status == ImportStatus.FAILED and not record.file
+    assert record.error == "无法读取该 Excel 文件，请使用平台提供的模板。"
+    page = secretary_a_client.get(reverse("honours:import_detail", args=[record.pk]))
+    assert page.status_code == 200 and record.error in page.content.decode() and "重新上传" in page.content.decode()
     assert not Honour.objects.exists()
 
 
@@ -292,9 +279,8 @@ def test_a_list_declaring_16384_columns_is_refused_before_its_rows_are_read(secr
     ).getvalue()
     read = []
     monkeypatch.setattr(ReadOnlyWorksheet, "_get_row", lambda *args, **kwargs: read.append(1))
-    response = upload(secretary_a_client, setting["batch"], SimpleUploadedFile("名单.xlsx", content))
-    assert response.status_code == 200
-    assert "列数过多（16384 列）" in response.context["form"].errors["file"][0]
+    record = checked(secretary_a_client, setting["batch"], SimpleUploadedFile("名单.xlsx", content))
+    assert record.status == ImportStatus.FAILED and "列数过多（16384 列）" in record.error
     assert read == [] and not Honour.objects.exists()
 
 
@@ -305,6 +291,7 @@ def test_an_import_that_lost_the_race_to_another_writes_nothing_and_says_so(secr
     from honours.services import imports as service
 
     batch = setting["batch"]
+    record = checked(secretary_a_client, batch, xlsx(good_rows(setting)))
     planned = service.plan_import
 
     def other_writer_first(*args, **kwargs):
@@ -321,7 +308,24 @@ def test_an_import_that_lost_the_race_to_another_writes_nothing_and_says_so(secr
         return result
 
     monkeypatch.setattr(service, "plan_import", other_writer_first)
-    response = upload(secretary_a_client, batch, xlsx(good_rows(setting)))
-    assert response.status_code == 200
-    assert "名单已变化，请重新检查" in response.context["form"].errors["file"][0]
+    record = confirmed(secretary_a_client, record)
+    assert record.status == ImportStatus.PREVIEWED and record.file
+    assert record.error.startswith("名单已变化，请重新检查")
     assert not Honour.objects.filter(batch=batch).exists()
+    page = secretary_a_client.get(reverse("honours:import_detail", args=[record.pk])).content.decode()
+    assert "名单已变化，请重新检查" in page
+
+
+def test_a_list_changed_since_the_check_fails_the_write_and_lists_the_rows(secretary_a_client, setting):
+    batch = setting["batch"]
+    record = checked(secretary_a_client, batch, xlsx(good_rows(setting)))
+    # Someone adds 韦小红 with the same title after the check, through the pick page.
+    secretary_a_client.post(
+        reverse("honours:batch_pick", args=[batch.pk]),
+        {"title": "优秀共青团员", "recipient_kind": RecipientKind.LEAGUE_MEMBER, "members": [setting["member_a"].pk]},
+    )
+    record = confirmed(secretary_a_client, record)
+    assert record.status == ImportStatus.FAILED and not record.file
+    assert record.error == "名单已变化，请重新检查：以下各行不再符合要求，未写入任何数据。"
+    assert [(p[0], p[3]) for p in problems(record)] == [(2, "该成员已在名单中（同一称号）。")]
+    assert Honour.objects.filter(batch=batch).count() == 1

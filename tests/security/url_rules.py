@@ -266,6 +266,14 @@ def _batch(world, status="draft"):
     return batch
 
 
+def _batch_import(world):
+    from honours.models import BatchImport
+
+    return BatchImport.objects.create(
+        batch=_batch(world), uploaded_by=world.secretary_b, original_name="乙名单.xlsx", status="previewed"
+    )
+
+
 def _body(world):
     from honours.models import Level
     from tests.honours.factories import body
@@ -347,6 +355,7 @@ OBJECTS: dict[str, Callable] = {
     "counsellor": _counsellor,
     "cohort": _cohort,
     "member_import": _member_import,
+    "batch_import": _batch_import,
     "organisation": lambda world: world.district.branch_b,
     "committee": lambda world: world.district.sub_b,
     "staffing": _staffing,
@@ -514,6 +523,12 @@ RULES: dict[str, Rule] = {
     "honours:batch_approve": write(obj="batch", methods=POST, expect=REVIEW),
     "honours:batch_return": write(obj="batch_submitted", methods=POST, expect=REVIEW),
     "honours:batch_delete": write(obj="batch", methods=POST),
+    # A list's import: whoever may import into the list (404 outside it), never leadership (403).
+    "honours:import_detail": write(obj="batch_import"),
+    "honours:import_status": write(obj="batch_import"),
+    "honours:import_confirm": write(obj="batch_import", methods=POST),
+    "honours:import_retry": write(obj="batch_import", methods=POST),
+    "honours:import_discard": write(obj="batch_import", methods=POST),
     # Conferring bodies: committee staff keep them; secretaries and leadership only choose from them.
     "honours:body_list": staff(),
     "honours:body_create": staff(methods=GET_POST),
