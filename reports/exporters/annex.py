@@ -35,6 +35,7 @@ MEASURE_UNITS = {
     Measure.READS: "次",
     Measure.POSTS: "期",
     Measure.ORGANISATIONS: "个",
+    Measure.ITEMS: "个",
     Measure.HOURS: "小时",
     Measure.MONEY: "元",
     Measure.RATE: "%",
@@ -260,6 +261,9 @@ def _extra_sheets(org, period, caption):
     yield _honours_sheet(org, period, caption)
     yield _compliance_sheet(org, period, caption)
     yield _recruitment_sheet(org, period, caption)
+    from resources.exporters import annex_sheets as resource_sheets
+
+    yield from resource_sheets(organisation=org, period=period, layout=lambda sheet: _layout(caption, sheet))
 
 
 def _honours_sheet(org, period, caption) -> Sheet:
