@@ -182,6 +182,9 @@ def _snapshot_sheet(org, period, caption) -> Sheet:
                 yield (f"{label}团干部", "名", snapshot.cadres[kind], snapshot.cadres[kind], "本系统名册", as_of)
         if snapshot.counsellors:
             yield ("少先队辅导员", "名", snapshot.counsellors, snapshot.counsellors, "本系统名册", as_of)
+        for base in snapshot.bases:
+            label = f"{base.level_word}{base.kind_label}"
+            yield (label, "个", base.count, base.count, "本系统阵地登记", as_of)
         counts = RecordedCount.objects.filter(organisation__path__startswith=org.path, as_of__lte=on).select_related(
             "organisation"
         )

@@ -232,3 +232,27 @@ def test_approximate_amounts_keep_their_qualifier_in_the_sum(staff_client, distr
 def test_an_exact_amount_not_round_in_wan_is_written_in_yuan(staff_client, district):
     post_donation(staff_client, district.sub_a, money="12345.5")
     assert text(district.root, "resources:support") == "整合社会资源，筹集善款12345.5元"
+
+
+def test_the_annex_lists_the_records_and_the_snapshot_counts_the_bases(compiled, district, staff, staff_client):
+    import openpyxl
+
+    from reports import services as report_services
+
+    post_base(staff_client, district.branch_a, name="甲实践基地", recognised_on="2024-03-01")
+    post_base(staff_client, district.branch_b, name="乙青年之家", kind="youth_home", recognised_on="2024-09-01")
+    post_donation(staff_client, district.sub_a, money="3000", donor="甲企业")
+    post_donation(staff_client, district.sub_a, money="999", donor="下半年企业", received_on="2024-08-01")
+    report_services.report_compile(report=compiled, user=staff)
+    final = report_services.report_finalise(report=compiled, user=staff, numbers_confirmed=True)
+    report_services.report_render(report=final)
+    book = openpyxl.load_workbook(final.xlsx_file.open("rb"))
+
+    def values(sheet):
+        return [row for row in book[sheet].iter_rows(values_only=True) if any(row)]
+
+    # Standing at the half's end: the base recognised in September is not there yet.
+    assert [row[0] for row in values("阵地") if row[0] and row[0].endswith(("基地", "之家"))] == ["甲实践基地"]
+    assert ("市级少先队校外实践基地", "个", 1, 1, "本系统阵地登记", "2024-06-30") in values("组织概况")
+    donors = [row[1] for row in values("募集款物")]
+    assert "甲企业" in donors and "下半年企业" not in donors
