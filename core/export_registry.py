@@ -12,6 +12,7 @@ def _exporters() -> tuple[type[BaseExporter], ...]:
     from honours.exporters import HonourExporter
     from members.exporters import MemberExporter
     from obligations.exporters import ComplianceExporter, ReminderExporter
+    from resources.exporters import ResourceExporter
 
     return (
         OrganisationExporter,
@@ -20,6 +21,7 @@ def _exporters() -> tuple[type[BaseExporter], ...]:
         HonourExporter,
         ComplianceExporter,
         ReminderExporter,
+        ResourceExporter,
     )
 
 

@@ -22,6 +22,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from branches.models import Kind, Organisation
+from resources.selectors import base_stock
 
 from .choices import Category, Status, TransferStatus
 from .models import CounsellorAppointment, Member, RecordedCount, Transfer
@@ -69,6 +70,8 @@ class Snapshot:
     branches: SnapshotFigure
     cadres: dict[str, int]  # cadre kind → people
     counsellors: int
+    # Bases and positions (阵地) standing then, by level and kind (resources.selectors.BaseCount).
+    bases: list = field(default_factory=list)
 
     @cached_property
     def league_organisations(self) -> int:
@@ -241,4 +244,5 @@ def committee_snapshot(*, organisation: Organisation, on: date) -> Snapshot:
         branches=figures["branches"],
         cadres=cadres,
         counsellors=counsellors,
+        bases=base_stock(organisation=organisation, on=on),
     )

@@ -65,6 +65,7 @@ class Measure(StrEnum):
     READS = "reads"  # reads, views (次)
     POSTS = "posts"  # issues of an account (期)
     ORGANISATIONS = "organisations"  # collectives, organisations (个)
+    ITEMS = "items"  # things counted: bases, partner units, pieces of coverage, goods
     HOURS = "hours"
     MONEY = "money"
     RATE = "rate"  # a percentage

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "honours",
+    "resources",
     "reports",
     "dashboards",
     # --- security (issue #9) ---

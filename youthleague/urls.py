@@ -13,6 +13,7 @@ urlpatterns = [
     path("security/", include("security.urls")),
     path("admin/", admin.site.urls),
     path("honours/", include("honours.urls")),
+    path("resources/", include("resources.urls")),
     path("bench/", include("core.bench.urls")),
 ]
 

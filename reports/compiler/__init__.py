@@ -13,6 +13,7 @@ from . import honours as honour_items
 from . import indicators as indicator_items
 from . import members as member_items
 from . import obligations as obligation_items
+from . import resources as resource_items
 from . import snapshot as snapshot_items
 from .context import DIMENSION_THEMES, CompileContext
 
@@ -23,6 +24,7 @@ BUILDERS = (
     committee_items.build,
     activity_items.build,
     indicator_items.build,
+    resource_items.build,
     honour_items.build,
     member_items.build,
     obligation_items.build,

@@ -60,6 +60,22 @@ def build(ctx: CompileContext) -> BuildResult:
                 figure.value, "名", Measure.PERSONS, label=f"{label}（{figure.source_label}）", link=overview
             )
             parts.append(f"{label}{{{name}}}")
+    bases = _base_stock(ctx, snapshot, figures)
     if parts:
-        result.opening.append((f"{_who(ctx)}现有{'、'.join(parts)}。", figures))
+        stock = f"，建有{bases}" if bases else ""
+        result.opening.append((f"{_who(ctx)}现有{'、'.join(parts)}{stock}。", figures))
+    elif bases:
+        result.opening.append((f"{_who(ctx)}现有{bases}。", figures))
     return result
+
+
+def _base_stock(ctx: CompileContext, snapshot, figures: dict) -> str:
+    """ "青年之家3个、少先队校外实践基地5个": the bases standing at the half's end, by kind."""
+    from resources.selectors import by_kind
+
+    link = f"{reverse('resources:base_list')}?{urlencode({'organisation': ctx.organisation.pk})}"
+    parts = []
+    for i, (label, n) in enumerate(by_kind(snapshot.bases)):
+        figures[f"bases_{i}"] = ctx.figure(n, "个", Measure.ITEMS, label=f"现有{label}", link=link)
+        parts.append(f"{label}{{bases_{i}}}")
+    return "、".join(parts)

@@ -35,6 +35,7 @@ MEASURE_UNITS = {
     Measure.READS: "次",
     Measure.POSTS: "期",
     Measure.ORGANISATIONS: "个",
+    Measure.ITEMS: "个",
     Measure.HOURS: "小时",
     Measure.MONEY: "元",
     Measure.RATE: "%",
@@ -181,6 +182,9 @@ def _snapshot_sheet(org, period, caption) -> Sheet:
                 yield (f"{label}团干部", "名", snapshot.cadres[kind], snapshot.cadres[kind], "本系统名册", as_of)
         if snapshot.counsellors:
             yield ("少先队辅导员", "名", snapshot.counsellors, snapshot.counsellors, "本系统名册", as_of)
+        for base in snapshot.bases:
+            label = f"{base.level_word}{base.kind_label}"
+            yield (label, "个", base.count, base.count, "本系统阵地登记", as_of)
         counts = RecordedCount.objects.filter(organisation__path__startswith=org.path, as_of__lte=on).select_related(
             "organisation"
         )
@@ -260,6 +264,9 @@ def _extra_sheets(org, period, caption):
     yield _honours_sheet(org, period, caption)
     yield _compliance_sheet(org, period, caption)
     yield _recruitment_sheet(org, period, caption)
+    from resources.exporters import annex_sheets as resource_sheets
+
+    yield from resource_sheets(organisation=org, period=period, layout=lambda sheet: _layout(caption, sheet))
 
 
 def _honours_sheet(org, period, caption) -> Sheet:

@@ -342,6 +342,24 @@ def _renewal(world):
     )
 
 
+def _resource(world, slug):
+    from resources import services
+
+    common = {"user": world.staff, "organisation": world.district.branch_b}
+    day = date(2024, 3, 1)
+    if slug == "base":
+        return services.base_create(
+            **common, name="乙社区青年之家", kind="youth_home", level="district", recognised_on=day
+        )
+    if slug == "coverage":
+        return services.coverage_create(
+            **common, title="乙社区志愿服务见报", outlet="中国青年报", outlet_level="central", published_on=day
+        )
+    if slug == "partner":
+        return services.partner_create(**common, name="乙社区共建企业", since=day)
+    return services.donation_create(**common, received_on=day, money=1000)
+
+
 OBJECTS: dict[str, Callable] = {
     "honour": _honour,
     "honour_submitted": lambda world: _honour(world, status="submitted"),
@@ -360,6 +378,10 @@ OBJECTS: dict[str, Callable] = {
     "committee": lambda world: world.district.sub_b,
     "staffing": _staffing,
     "renewal": _renewal,
+    "base": lambda world: _resource(world, "base"),
+    "coverage": lambda world: _resource(world, "coverage"),
+    "partner": lambda world: _resource(world, "partner"),
+    "donation": lambda world: _resource(world, "donation"),
     "export_job": _export_job,
     "activity": _activity,
     "activity_submitted": lambda world: _activity(world, status="submitted"),
@@ -548,6 +570,17 @@ RULES: dict[str, Rule] = {
     "obligations:run_now": staff(methods=POST),
     "obligations:reminders": read(),
     "obligations:reminder_retry": staff(obj="reminder", methods=POST),
+    # resources: bases, coverage, partners, donations; secretaries within their subtree
+    **{
+        name: rule
+        for slug in ("base", "coverage", "partner", "donation")
+        for name, rule in (
+            (f"resources:{slug}_list", read()),
+            (f"resources:{slug}_create", write(methods=GET_POST)),
+            (f"resources:{slug}_update", write(obj=slug, methods=GET_POST)),
+            (f"resources:{slug}_delete", write(obj=slug, methods=GET_POST)),
+        )
+    },
     # security
     "security:lockouts": staff(),
     "security:lockout_release": staff(methods=POST),
@@ -628,7 +661,35 @@ def _reminders(world):
     return [d.sub_a.name, d.branch_a.name], [d.root.name, d.sub_b.name, d.branch_b.name]
 
 
+def _resources(world):
+    from resources import services
+
+    d = world.district
+    for org, name in ((d.branch_a, "甲支部"), (d.sub_a, "甲街道"), (d.branch_b, "乙支部"), (d.root, "区团委")):
+        services.base_create(
+            user=world.staff,
+            organisation=org,
+            name=f"{name}青年之家",
+            kind="youth_home",
+            level="district",
+            recognised_on=date(2024, 3, 1),
+        )
+        services.donation_create(
+            user=world.staff, organisation=org, received_on=date(2024, 3, 1), donor=f"{name}捐赠人", money=10
+        )
+    return ["甲支部青年之家", "甲街道捐赠人"], ["乙支部青年之家", "区团委捐赠人", d.sub_b.name, d.branch_b.name]
+
+
 EXPORTS: dict[str, ExportRule] = {
+    "resources": ExportRule(
+        setup=_resources,
+        queries=lambda world: [
+            "",
+            f"organisation={world.district.branch_b.pk}",
+            f"organisation={world.district.root.pk}",
+            "q=乙",
+        ],
+    ),
     "compliance": ExportRule(
         setup=_compliance,
         queries=lambda world: [

@@ -13,6 +13,7 @@ from honours import demo as honours_demo
 from members import demo as members_demo
 from obligations import demo as obligations_demo
 from reports import demo as reports_demo
+from resources import demo as resources_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = [
@@ -22,6 +23,7 @@ PORTAL_APPS = [
     "members",
     "activities",
     "honours",
+    "resources",
     "reports",
     "obligations",
     "django_celery_beat",
@@ -68,6 +70,7 @@ class Command(BaseCommand):
             roster = members_demo.load(rng, tree)
             activities = activities_demo.load(rng, tree)
             honours = honours_demo.load(rng, tree)
+            resources = resources_demo.load(random.Random(f"{seed}-resources"), tree, users[0])
             reports = reports_demo.load(rng, tree)
             obligations = obligations_demo.load(rng, tree)
         counts = {
@@ -78,6 +81,7 @@ class Command(BaseCommand):
             "activities": activities.activities,
             "indicator values": activities.values,
             "honours": honours,
+            **resources,
             "plan items": reports.plan_items,
             "finalised reports": reports.reports,
             "organisational-life records added for the compliance mix": obligations.activities,
@@ -104,6 +108,7 @@ class Command(BaseCommand):
         # Later apps first: their rows point at the earlier apps' members, organisations and users.
         obligations_demo.reset()
         reports_demo.reset()
+        resources_demo.reset()  # records of organisations and activities
         honours_demo.reset()
         members_demo.reset()  # transfers refer to users, members to organisations
         User.objects.all().delete()
