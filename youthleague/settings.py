@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "csp",
     "security.apps.SecurityConfig",
     "obligations",
+    "submissions",
 ]
 
 MIDDLEWARE = [
