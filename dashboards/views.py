@@ -38,7 +38,8 @@ class DashboardView(AccessMixin, TemplateView):
         if role in ("leader", "staff"):
             ctx["latest_report"] = (
                 Report.objects.visible_to(user)
-                .filter(status=ReportStatus.FINAL)
+                # The committee's own report: not a summary a committee below submitted to it.
+                .filter(status=ReportStatus.FINAL, organisation__in=ctx["roots"])
                 .select_related("organisation")
                 .order_by("-year", "-half", "-finalised_at", "-version")
                 .first()

@@ -13,6 +13,7 @@ from honours import demo as honours_demo
 from members import demo as members_demo
 from obligations import demo as obligations_demo
 from reports import demo as reports_demo
+from submissions import demo as submissions_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = [
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             honours = honours_demo.load(rng, tree)
             reports = reports_demo.load(rng, tree)
             obligations = obligations_demo.load(rng, tree)
+            asked = submissions_demo.load(rng, tree)
         counts = {
             "organisations": len(tree.all),
             "users": len(users),
@@ -82,6 +84,7 @@ class Command(BaseCommand):
             "finalised reports": reports.reports,
             "organisational-life records added for the compliance mix": obligations.activities,
             "reminders sent": obligations.reminders,
+            "committees asked for their summaries": asked,
         }
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
@@ -102,6 +105,7 @@ class Command(BaseCommand):
 
     def _reset(self) -> None:
         # Later apps first: their rows point at the earlier apps' members, organisations and users.
+        submissions_demo.reset()
         obligations_demo.reset()
         reports_demo.reset()
         honours_demo.reset()
