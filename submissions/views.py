@@ -78,7 +78,9 @@ class RequestDetailView(AccessMixin, ScopedObjectMixin, DetailView):
         requester = services.may_act_for(user, request.organisation) and user.can_write
         for row in rows:
             s = row.submission
-            row.can_submit = user.can_write and s.is_open and services.may_act_for(user, s.organisation)
+            # The committee's own secretary submits (staff may through the service, for a
+            # committee without an account; the requester's table stays uncluttered).
+            row.can_submit = user.is_secretary and s.is_open and user.organisation_id == s.organisation_id
             row.can_decide = requester and s.state == SubmissionState.SUBMITTED
         ctx.update(
             rows=rows,
