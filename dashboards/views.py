@@ -5,6 +5,7 @@ from accounts.access import Access, AccessMixin
 from branches import selectors as branch_selectors
 from obligations.models import Message
 from reports.models import Report, ReportStatus
+from submissions.selectors import open_requests_addressed_to
 
 from .boards import board_and_key, role_of
 
@@ -33,10 +34,12 @@ class DashboardView(AccessMixin, TemplateView):
             ctx["messages_preview"] = list(
                 Message.objects.visible_to(user).select_related("organisation").order_by("-created_at")[:INBOX_PREVIEW]
             )
+            ctx["summary_requests"] = open_requests_addressed_to(user=user)
         if role in ("leader", "staff"):
             ctx["latest_report"] = (
                 Report.objects.visible_to(user)
-                .filter(status=ReportStatus.FINAL)
+                # The committee's own report: not a summary a committee below submitted to it.
+                .filter(status=ReportStatus.FINAL, organisation__in=ctx["roots"])
                 .select_related("organisation")
                 .order_by("-year", "-half", "-finalised_at", "-version")
                 .first()

@@ -276,6 +276,9 @@ class ReminderKind(models.TextChoices):
     TERM_90 = "term_90", "换届提醒（90天）"
     TERM_30 = "term_30", "换届提醒（30天）"
     AGEING_OUT = "ageing_out", "超龄离团提醒"
+    # A summary request (submissions app): before its deadline, and once past it.
+    SUMMARY_UPCOMING = "summary_upcoming", "工作总结报送提醒"
+    SUMMARY_OVERDUE = "summary_overdue", "工作总结逾期未报送"
 
 
 OBLIGATION_KINDS = (ReminderKind.UPCOMING, ReminderKind.OVERDUE)

@@ -16,6 +16,10 @@ class StartReportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].limit_to(user, "committees")
+        if not user.is_committee_staff:
+            # A secretary compiles the summary of the committee they run (Report.editable_by).
+            field = self.fields["organisation"]
+            field.queryset = field.queryset.filter(pk=user.organisation_id)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from branches.scoping import ScopedQuerySet
@@ -24,13 +25,21 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
+def report_editable_by(user, organisation) -> bool:
+    if user.is_committee_staff:
+        return True
+    return bool(user.is_secretary and organisation is not None and user.organisation_id == organisation.pk)
+
+
 class ReportQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         qs = super().visible_to(user)
         # Drafts are the committee's working papers: staff and leadership (who read everything)
-        # see them; secretaries read the finalised reports of their subtree.
+        # see them; secretaries read the finalised reports of their subtree, and the drafts of
+        # the committee they run (the summary it prepares and submits upward).
         if not (user.is_committee_staff or user.is_leader):
-            qs = qs.filter(status=ReportStatus.FINAL)
+            own = Q(organisation_id=user.organisation_id) if getattr(user, "organisation_id", None) else Q(pk__in=[])
+            qs = qs.filter(Q(status=ReportStatus.FINAL) | own)
         return qs
 
 
@@ -110,6 +119,11 @@ class Report(models.Model):
     @property
     def period_label(self) -> str:
         return f"{self.year}年{self.get_half_display()}"
+
+    def editable_by(self, user) -> bool:
+        """Staff compile and edit every report; a secretary those of the committee they run
+        (the one their account is bound to), to prepare the summary it submits upward."""
+        return report_editable_by(user, self.organisation)
 
     @property
     def finalised_by_name(self) -> str:

@@ -1,7 +1,7 @@
 import io
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.views import View
@@ -19,7 +19,7 @@ from .content import ReportContent
 from .editing import StaleEdit, headings_version, item_version
 from .exporters.page import parse_official_date, title_lines
 from .forms import AddItemForm, HeadingForm, ItemForm, StartReportForm, StyleForm
-from .models import JobStatus, Report
+from .models import JobStatus, Report, report_editable_by
 from .numbers import STYLE_LABELS
 from .presentation import layout, opening_runs, paragraphs
 
@@ -41,7 +41,7 @@ class ReportListView(AccessMixin, TemplateView):
         user = self.request.user
         reports = Report.objects.visible_to(user).select_related("organisation", "finalised_by")
         ctx["reports"] = reports
-        if user.is_committee_staff:
+        if user.can_write:
             from django.utils import timezone
 
             today = timezone.localdate()
@@ -56,7 +56,8 @@ class ReportListView(AccessMixin, TemplateView):
 
 
 class ReportStartView(AccessMixin, FormView):
-    access = Access.STAFF
+    # Staff, and a secretary for the committee they run (Report.editable_by).
+    access = Access.WRITE
     form_class = StartReportForm
     template_name = "reports/report_start.html"
 
@@ -64,6 +65,9 @@ class ReportStartView(AccessMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
+        if not report_editable_by(self.request.user, form.cleaned_data["organisation"]):
+            form.add_error("organisation", "只能编制本单位的工作总结。")
+            return self.form_invalid(form)
         try:
             report = services.report_start(user=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
@@ -100,7 +104,9 @@ class ReportDetailView(AccessMixin, ScopedObjectMixin, DetailView):
                 from obligations.models import Obligation
 
                 ctx["obligation_names"] = dict(Obligation.objects.filter(pk__in=ids).values_list("pk", "name"))
-        ctx["editable"] = self.request.user.is_committee_staff and not report.is_final
+        ctx["editable"] = report.editable_by(self.request.user) and not report.is_final
+        ctx["can_reopen"] = report.is_final and report.editable_by(self.request.user)
+        ctx.update(_drawing_panel(report, self.request.user))
         if ctx["editable"]:
             # Figures the draft leaves out because their indicator has no sentence pattern yet.
             ctx["unwritten_indicators"] = indicators_without_pattern(
@@ -175,10 +181,28 @@ class ReportDownloadView(AccessMixin, ScopedObjectMixin, DetailView):
         return FileResponse(data, as_attachment=True, filename=filename, content_type=content_type)
 
 
-class _ReportAction(AccessMixin, ScopedObjectMixin, View):
-    """POST-only staff actions on one report; each calls one service and returns to the report."""
+class _EditableReportMixin(ScopedObjectMixin):
+    """The report as found in the user's scope, and refused (403) unless they may edit it."""
 
-    access = Access.STAFF
+    def get_object(self, queryset=None):
+        report = super().get_object(queryset)
+        if self.request.user.is_authenticated and not report.editable_by(self.request.user):
+            raise PermissionDenied
+        return report
+
+
+def _drawing_panel(report: Report, user) -> dict:
+    """The submitted summaries a requester's own draft may draw on (submissions app)."""
+    from submissions.selectors import drawing_panel
+
+    return drawing_panel(report=report, user=user)
+
+
+class _ReportAction(AccessMixin, _EditableReportMixin, View):
+    """POST-only actions on one report; each calls one service and returns to the report."""
+
+    # Staff, and a secretary on the reports of the committee they run (Report.editable_by).
+    access = Access.WRITE
     model = Report
     http_method_names = ["post"]
     success_message = ""
@@ -246,10 +270,10 @@ class ReportStyleView(_ReportAction):
         return services.report_set_style(report=report, **form.cleaned_data)
 
 
-class _ReportForm(AccessMixin, ScopedObjectMixin, FormView):
+class _ReportForm(AccessMixin, _EditableReportMixin, FormView):
     """GET shows a form about one draft report; POST calls one service."""
 
-    access = Access.STAFF
+    access = Access.WRITE  # as _ReportAction
     model = Report
 
     def get_report(self) -> Report:

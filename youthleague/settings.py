@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "csp",
     "security.apps.SecurityConfig",
     "obligations",
+    "submissions",
 ]
 
 MIDDLEWARE = [

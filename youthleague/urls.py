@@ -10,6 +10,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
     path("obligations/", include("obligations.urls")),
+    path("submissions/", include("submissions.urls")),
     path("security/", include("security.urls")),
     path("admin/", admin.site.urls),
     path("honours/", include("honours.urls")),

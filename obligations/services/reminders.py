@@ -251,6 +251,52 @@ def _ageing_candidates(today: date, contacts: selectors.Contacts, result: Reconc
     return candidates
 
 
+def _summary_candidates(today: date, contacts: selectors.Contacts, result: ReconcileResult) -> list[Candidate]:
+    """工作总结征集: an upcoming reminder from ``lead_days`` before the deadline to the asked
+    committee's secretaries, and an overdue notice after it to them and to the requester.
+
+    The ledger key is (asked committee, the half year asked for, kind, recipient): a committee
+    is asked for a half year's summary once (submissions.Submission), so each goes out once."""
+    from submissions.selectors import open_submissions_for_reminders
+
+    candidates = []
+    for submission in open_submissions_for_reminders(today=today):
+        request, org = submission.request, submission.organisation
+        link = reverse("submissions:detail", args=[request.pk])
+        returned = "（已退回修改）" if submission.state == "returned" else ""
+        if today <= request.deadline:
+            kind = ReminderKind.SUMMARY_UPCOMING
+            days = (request.deadline - today).days
+            when = "今天是报送截止日" if days == 0 else f"距截止还有 {days} 天"
+            subject = f"【报送提醒】{org.name}：{request.period_label}工作总结请于{_date(request.deadline)}前报送"
+            lines = [
+                f"{org.name}：",
+                f"{request.organisation.name}征集{request.period_label}工作总结，截止日期为{_date(request.deadline)}，"
+                f"{when}。本单位尚未报送{returned}。",
+                "请在平台编制本单位工作总结，定稿后报送。",
+            ]
+            recipients = contacts.own(org)
+        else:
+            kind = ReminderKind.SUMMARY_OVERDUE
+            days = (today - request.deadline).days
+            subject = f"【逾期通知】{org.name}：{request.period_label}工作总结逾期未报送"
+            lines = [
+                f"{org.name}：",
+                f"{request.organisation.name}征集的{request.period_label}工作总结已于{_date(request.deadline)}截止，"
+                f"本单位尚未报送{returned}，已逾期 {days} 天。",
+                "请尽快定稿并报送。本通知同时发送给征集单位。",
+            ]
+            recipients = list(contacts.own(org))
+            recipients += [user for user in contacts.own(request.organisation) if user not in recipients]
+        if not recipients:
+            result.no_recipient += 1
+            continue
+        body = "\n\n".join(lines)
+        period = request.period
+        candidates += [Candidate(kind, org, user, period, None, subject, body, link) for user in recipients]
+    return candidates
+
+
 def reminder_candidates(*, now: datetime, result: ReconcileResult | None = None) -> list[Candidate]:
     """Every reminder due at ``now``, one per recipient, from the database alone.
 
@@ -265,6 +311,7 @@ def reminder_candidates(*, now: datetime, result: ReconcileResult | None = None)
         *_obligation_candidates(today, contacts, result),
         *_term_candidates(today, contacts, result),
         *_ageing_candidates(today, contacts, result),
+        *_summary_candidates(today, contacts, result),
     ):
         unique.setdefault(candidate.key, candidate)
     return list(unique.values())

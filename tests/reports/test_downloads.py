@@ -99,8 +99,9 @@ def test_secretaries_reach_no_draft_and_no_report_outside_their_subtree(
         services.report_queue_job(report=report)
     services.report_run_job(report_id=report.pk)
     for fmt in ("docx", "xlsx"):
-        # A draft is the committee's working paper: not even its own subtree's secretary gets it.
-        assert secretary_a_client.get(reverse("reports:download", args=[report.pk, fmt])).status_code == 404
+        # A draft is the committee's working paper: its own secretary gets it, nobody else.
+        assert secretary_b_client.get(reverse("reports:download", args=[report.pk, fmt])).status_code == 404
+        assert secretary_a_client.get(reverse("reports:download", args=[report.pk, fmt])).status_code == 200
     # Nothing was logged under 甲: staff write the sections before finalising (empty ones are refused).
     services.report_add_item(report=report, section=Dimension.UNITE_YOUTH, text="组织团员青年开展主题团日活动")
     services.report_add_item(report=report, section="problems", text="活动开展不够经常")

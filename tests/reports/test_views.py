@@ -87,19 +87,25 @@ def test_style_switch_through_the_page(staff_client, compiled):
     assert "活动33场" in content_of(compiled).find(key).render()
 
 
-def test_secretaries_do_not_see_drafts_and_leaders_only_read_them(
+def test_secretaries_see_only_their_own_committees_drafts_and_leaders_only_read_them(
     leader_client, secretary_a_client, staff, district, compiled
 ):
     from reports.models import Report as R
 
+    # The committee a secretary runs prepares its own summary (to submit upward): its drafts are
+    # theirs to read and edit; the district's and other committees' drafts are not found.
     own = services.report_start(organisation=district.sub_a, year=2024, half=1, user=staff)
-    assert secretary_a_client.get(reverse("reports:detail", args=[own.pk])).status_code == 404
+    other = services.report_start(organisation=district.sub_b, year=2024, half=1, user=staff)
+    page = secretary_a_client.get(reverse("reports:detail", args=[own.pk]))
+    assert page.status_code == 200 and page.context["editable"]
     assert secretary_a_client.get(reverse("reports:detail", args=[compiled.pk])).status_code == 404
-    assert not secretary_a_client.get(reverse("reports:list")).context["reports"]
+    assert secretary_a_client.get(reverse("reports:detail", args=[other.pk])).status_code == 404
+    assert list(secretary_a_client.get(reverse("reports:list")).context["reports"]) == [own]
     page = leader_client.get(reverse("reports:detail", args=[compiled.pk]))
     assert page.status_code == 200 and not page.context["editable"]
     R.objects.filter(pk=own.pk).update(status="final")
-    assert secretary_a_client.get(reverse("reports:detail", args=[own.pk])).status_code == 200
+    page = secretary_a_client.get(reverse("reports:detail", args=[own.pk]))
+    assert page.status_code == 200 and not page.context["editable"] and page.context["can_reopen"]
 
 
 @pytest.mark.parametrize(

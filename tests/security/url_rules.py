@@ -319,6 +319,25 @@ def _reminder(world):
     )
 
 
+def _summary_request(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from submissions import services
+
+    request = services.request_create(
+        organisation=world.district.root,
+        year=2024,
+        half=1,
+        deadline=timezone.localdate() + timedelta(days=10),
+        user=world.staff,
+    )
+    # Addressed to sub_b alone: secretary_a's committee is not asked.
+    request.submissions.exclude(organisation=world.district.sub_b).delete()
+    return request
+
+
 def _staffing(world):
     from datetime import date
 
@@ -393,14 +412,17 @@ OBJECTS: dict[str, Callable] = {
     "obligation": _obligation,
     "message": _message,
     "reminder": _reminder,
+    "summary_request": _summary_request,
+    "submission": lambda world: world.obj("summary_request").submissions.get(),
 }
 
 # Review steps sit in a view shared with the secretaries' own steps (Access.WRITE); the
 # review service itself refuses anyone but staff.
 REVIEW = {"secretary_b": 403}
 
-# Secretaries read finalised reports only: a draft is not found for them at all.
-DRAFT = {"secretary_b": 404}
+# The requester's steps on a submission sit in a view shared with the asked committee's own
+# step (Access.WRITE); the services refuse anyone not acting for the requesting committee.
+REQUESTER = {"secretary_b": 403}
 
 
 # --- Rules, one line per URL name ------------------------------------------------
@@ -468,21 +490,33 @@ RULES: dict[str, Rule] = {
     "activities:indicator_summary": read(),
     # reports
     "reports:list": read(),
-    "reports:start": staff(methods=GET_POST),
+    # Staff, and a secretary on the reports of the committee they run (sub_b is secretary_b's).
+    "reports:start": write(methods=GET_POST),
     "reports:detail": read(obj="report"),
     "reports:print": read(obj="report"),
     "reports:status": read(obj="report"),
     "reports:download": read(obj="report", kwargs=lambda report: {"pk": report.pk, "fmt": "docx"}),
-    "reports:refresh": staff(obj="report", methods=POST),
-    "reports:finalise": staff(obj="report", methods=POST),
-    "reports:reopen": staff(obj="report", methods=POST),
-    "reports:item_action": staff(obj="report", methods=POST),
-    "reports:item_style": staff(obj="report", methods=POST),
-    "reports:item_edit": staff(
-        obj="report_draft", methods=GET_POST, expect=DRAFT, query=lambda report: {"key": first_item_key(report)}
+    "reports:refresh": write(obj="report", methods=POST),
+    "reports:finalise": write(obj="report", methods=POST),
+    "reports:reopen": write(obj="report", methods=POST),
+    "reports:item_action": write(obj="report", methods=POST),
+    "reports:item_style": write(obj="report", methods=POST),
+    "reports:item_edit": write(
+        obj="report_draft", methods=GET_POST, query=lambda report: {"key": first_item_key(report)}
     ),
-    "reports:item_add": staff(obj="report_draft", methods=GET_POST, expect=DRAFT),
-    "reports:headings": staff(obj="report_draft", methods=GET_POST, expect=DRAFT),
+    "reports:item_add": write(obj="report_draft", methods=GET_POST),
+    "reports:headings": write(obj="report_draft", methods=GET_POST),
+    # submissions
+    "submissions:list": read(),
+    "submissions:create": write(methods=GET_POST),
+    "submissions:detail": read(obj="summary_request"),
+    "submissions:export": read(obj="summary_request"),
+    # An asked committee downloads its own summary, not the .zip of everyone's.
+    "submissions:archive": read(obj="summary_request", expect=REQUESTER),
+    "submissions:submit": write(obj="submission", methods=POST),
+    "submissions:return": write(obj="submission", methods=POST, expect=REQUESTER),
+    "submissions:accept": write(obj="submission", methods=POST, expect=REQUESTER),
+    "submissions:insert": write(obj="submission", methods=POST, expect=REQUESTER),
     # members
     "members:list": read(),
     "members:find": read(methods=POST),

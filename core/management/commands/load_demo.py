@@ -14,6 +14,7 @@ from members import demo as members_demo
 from obligations import demo as obligations_demo
 from reports import demo as reports_demo
 from resources import demo as resources_demo
+from submissions import demo as submissions_demo
 
 DEMO_PASSWORD = "demo-pass-2024"
 PORTAL_APPS = [
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             resources = resources_demo.load(random.Random(f"{seed}-resources"), tree, users[0])
             reports = reports_demo.load(rng, tree)
             obligations = obligations_demo.load(rng, tree)
+            asked = submissions_demo.load(rng, tree)
         counts = {
             "organisations": len(tree.all),
             "users": len(users),
@@ -86,6 +88,7 @@ class Command(BaseCommand):
             "finalised reports": reports.reports,
             "organisational-life records added for the compliance mix": obligations.activities,
             "reminders sent": obligations.reminders,
+            "committees asked for their summaries": asked,
         }
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
@@ -106,6 +109,7 @@ class Command(BaseCommand):
 
     def _reset(self) -> None:
         # Later apps first: their rows point at the earlier apps' members, organisations and users.
+        submissions_demo.reset()
         obligations_demo.reset()
         reports_demo.reset()
         resources_demo.reset()  # records of organisations and activities
