@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -123,16 +124,6 @@ TEMPLATES = [
                 "accounts.context_processors.role",
                 "obligations.context_processors.inbox",
             ],
-        },
-    },
-    {
-        # The rows of the busiest tables only (core.jinja, `{% rows %}`).
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "core.jinja.environment",
-            "functions": {"compliance_status": "obligations.templatetags.compliance.compliance_status"},
         },
     },
 ]
@@ -281,8 +272,9 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 
 # --- Forms and messages ---------------------------------------------------
 
-# Selects and plain inputs written in Python, byte for byte as Django's templates write them.
-FORM_RENDERER = "core.renderers.PortalFormRenderer"
+# Widgets render through the project's template engine (django.forms in INSTALLED_APPS supplies
+# Django's own widget templates), so a widget may name a template under templates/.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Past this many organisations an organisation field is a type-ahead picker, not a select
 # (branches.forms.OrganisationSelect).
 ORGANISATION_PICKER_THRESHOLD = int(os.environ.get("ORGANISATION_PICKER_THRESHOLD", "300"))
