@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "security.apps.SecurityConfig",
     "obligations",
 ]
+# The benchmark harness (bench/, `make bench`) is a tool beside the product: installed for its
+# commands only when BENCH is set, never routed.
+if env_bool("BENCH", False):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     # /healthz first: it must answer without the session, the user or the cache.
@@ -147,7 +151,7 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # No JIT: a page's query whose estimate passes jit_above_cost (a correlated count per
         # row, say) spent ~13 ms compiling for ~10 ms of work, and the half-year report's
-        # aggregates ran a quarter faster without it (docs/benchmarks.md, round four).
+        # aggregates ran a quarter faster without it (commit a17615d, round four of the benchmarks).
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"-c jit=off {options.get('options', '')}".strip()
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
