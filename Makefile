@@ -8,10 +8,12 @@ export DJANGO_SETTINGS_MODULE := youthleague.settings
 
 .PHONY: demo test install migrate lint format clean deploy-check bench
 
-$(STAMP): requirements.txt
+# The development set (tests, lint, the benchmark's locust, honcho) on top of the runtime one;
+# production installs requirements.txt alone. A change to either file reinstalls.
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --only-binary=:all: -r requirements.txt
+	$(BIN)/python -m pip install --quiet --only-binary=:all: -r requirements-dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,14 +33,15 @@ demo: migrate
 test: install
 	$(BIN)/python -m pytest
 
-# The benchmarks (docs/benchmarks.md): BENCH_SCALE=district|city, BENCH_SECONDS of load per page
-# and run (each page runs saturated, then paced by BENCH_THINK seconds between a user's pages).
-# Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); loads the scale's data set when missing.
+# The benchmarks (bench/, docs/benchmarks.md): BENCH_SCALE=district|city, BENCH_SECONDS of load
+# per page and run (each page runs saturated, then paced by BENCH_THINK seconds between a user's
+# pages). Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); loads the scale's data set when
+# missing. BENCH=1 installs the bench app for its command; production settings leave it out.
 BENCH_SCALE ?= district
 BENCH_SECONDS ?= 20
 BENCH_THINK ?= 0.5-1.5
 bench: migrate
-	$(BIN)/python manage.py bench --scale $(BENCH_SCALE) --seconds $(BENCH_SECONDS) --think $(BENCH_THINK)
+	BENCH=1 $(BIN)/python manage.py bench --scale $(BENCH_SCALE) --seconds $(BENCH_SECONDS) --think $(BENCH_THINK)
 # Django's deployment checks against production settings (DEBUG off, HTTPS, HSTS, secure
 # cookies). The key is throwaway: only its strength is checked.
 deploy-check: install

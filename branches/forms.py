@@ -63,6 +63,7 @@ class OrganisationSelect(forms.Select):
     field still validates against its whole queryset, so the server decides what may be chosen.
     """
 
+    template_name = "branches/widgets/organisation_select.html"
     # Set by get_context; until then (optgroups called directly) the plain select's options.
     _picking, _rows = False, None
 
@@ -108,8 +109,8 @@ class OrganisationSelect(forms.Select):
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
-    """Organisations as indented options, read as plain values (a city has 5,000 of them; the
-    select itself is written in Python by core.renderers, or becomes a picker, above)."""
+    """Organisations as indented options, read as plain values (a city has 5,000 of them: past
+    ORGANISATION_PICKER_THRESHOLD the select becomes a picker, above)."""
 
     iterator = _OrganisationChoices
     widget = OrganisationSelect

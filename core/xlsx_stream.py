@@ -5,7 +5,7 @@ small corner of SpreadsheetML (ECMA-376 part 1, §18): a workbook, a stylesheet 
 formats, and one worksheet part per sheet. Written here rather than with openpyxl because
 openpyxl builds an XML element per cell: on this project's 2-core machine its write-only mode
 writes 5,500-14,500 rows of 14 cells a second, under the 15,000 the exports must reach (see
-docs/benchmarks.md; XlsxWriter and pyexcelerate were measured too). Files are read back through
+docs/benchmarks.md for the current figures; XlsxWriter and pyexcelerate were measured too). Files are read back through
 openpyxl and calamine in tests/core/test_xlsx_stream.py, value for value.
 
 Text is written as inline strings, as openpyxl's write-only mode does; text that starts like a

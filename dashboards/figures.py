@@ -165,13 +165,13 @@ def dimension_table(*, user, period: Period) -> tuple[list[Figure], list[dict]]:
     rows = []
     for value, label in Dimension.choices:
         totals = by_dimension.get(value, activity_selectors.Totals())
-        row_url = activity_list_url(period, dimension=value)
+        list_url = activity_list_url(period, dimension=value)
         rows.append(
             {
                 "label": label,
-                "count": Figure(f"month_activities:{value}", f"{label}活动", totals.count, row_url, "次"),
+                "count": Figure(f"month_activities:{value}", f"{label}活动", totals.count, list_url, "次"),
                 "persons": Figure(
-                    f"month_participants:{value}", f"{label}参与人数", totals.persons, row_url, "人", measure="persons"
+                    f"month_participants:{value}", f"{label}参与人数", totals.persons, list_url, "人", measure="persons"
                 ),
             }
         )

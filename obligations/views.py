@@ -294,7 +294,7 @@ class ReminderListView(AccessMixin, ListView):
     template_name = "obligations/reminder_list.html"
     context_object_name = "reminders"
     paginate_by = 50
-    # What templates/jinja2/obligations/reminder_rows.html shows, and no more: the related rows'
+    # What templates/obligations/_reminder_rows.html shows, and no more: the related rows'
     # other columns (an obligation's JSON lists, a user's password hash) cost ~0.8 ms a page to
     # read and build. A column used and not named here is a query per row, which the list's
     # query-count test catches.

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -84,6 +85,10 @@ INSTALLED_APPS = [
     "obligations",
     "submissions",
 ]
+# The benchmark harness (bench/, `make bench`) is a tool beside the product: installed for its
+# commands only when BENCH is set, never routed.
+if env_bool("BENCH", False):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     # /healthz first: it must answer without the session, the user or the cache.
@@ -127,16 +132,6 @@ TEMPLATES = [
             ],
         },
     },
-    {
-        # The rows of the busiest tables only (core.jinja, `{% rows %}`).
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "core.jinja.environment",
-            "functions": {"compliance_status": "obligations.templatetags.compliance.compliance_status"},
-        },
-    },
 ]
 
 # --- Database -------------------------------------------------------------
@@ -158,7 +153,7 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # No JIT: a page's query whose estimate passes jit_above_cost (a correlated count per
         # row, say) spent ~13 ms compiling for ~10 ms of work, and the half-year report's
-        # aggregates ran a quarter faster without it (docs/benchmarks.md, round four).
+        # aggregates ran a quarter faster without it (commit a17615d, round four of the benchmarks).
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"-c jit=off {options.get('options', '')}".strip()
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -283,8 +278,9 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 
 # --- Forms and messages ---------------------------------------------------
 
-# Selects and plain inputs written in Python, byte for byte as Django's templates write them.
-FORM_RENDERER = "core.renderers.PortalFormRenderer"
+# Widgets render through the project's template engine (django.forms in INSTALLED_APPS supplies
+# Django's own widget templates), so a widget may name a template under templates/.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Past this many organisations an organisation field is a type-ahead picker, not a select
 # (branches.forms.OrganisationSelect).
 ORGANISATION_PICKER_THRESHOLD = int(os.environ.get("ORGANISATION_PICKER_THRESHOLD", "300"))

@@ -15,7 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("honours/", include("honours.urls")),
     path("resources/", include("resources.urls")),
-    path("bench/", include("core.bench.urls")),
 ]
 
 # A database or cache outage is a 503 "系统维护中" page; anything else the 500 page. Both are

@@ -30,7 +30,7 @@ class ActivityListView(AccessMixin, ListView):
     template_name = "activities/activity_list.html"
     context_object_name = "activities"
     paginate_by = LIST_PAGE_SIZE
-    # What templates/jinja2/activities/activity_rows.html shows: a record's summary, location and
+    # What templates/activities/_activity_rows.html shows: a record's summary, location and
     # the organisation's other columns are not read for the list (the query-count tests catch a
     # column shown and not named here: it would be a query per row).
     row_fields = (

@@ -22,7 +22,7 @@ class ReviewQueueView(AccessMixin, ListView):
     template_name = "activities/review_queue.html"
     context_object_name = "activities"
     paginate_by = REVIEW_PAGE_SIZE
-    # What templates/jinja2/activities/review_rows.html shows (as the list's ``row_fields``).
+    # What templates/activities/_review_rows.html shows (as the list's ``row_fields``).
     row_fields = (
         *("title", "start_date", "kind", "participants", "person_times", "submitted_at"),
         *("organisation_id", "campaign_id", "submitted_by_id", "organisation__name", "organisation__short_name"),

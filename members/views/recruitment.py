@@ -23,7 +23,7 @@ class RecruitmentListView(AccessMixin, TemplateView):
 
     access = Access.READ
     template_name = "members/recruitment_list.html"
-    # What templates/jinja2/members/recruitment_rows.html shows: a member's other columns (forty
+    # What templates/members/_recruitment_rows.html shows: a member's other columns (forty
     # of them, the encrypted ID number among them) are not read for the list. A column shown
     # and not named here is a query per row, which the list's query-count test catches.
     row_fields = (

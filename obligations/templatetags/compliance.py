@@ -1,5 +1,4 @@
-"""A compliance cell's status as badges: ``{% compliance_status cell %}`` in Django templates,
-``compliance_status(cell)`` in the Jinja2 rows of the compliance table (core.jinja)."""
+"""A compliance cell's status as badges: ``{% compliance_status cell %}``."""
 
 from django import template
 from django.utils.html import format_html

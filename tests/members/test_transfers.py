@@ -171,7 +171,7 @@ def test_the_list_reads_pending_transfers_once_however_many_there_are(
 
 
 def test_the_history_table_shows_each_decided_transfer(secretary_a_client, roster, district):
-    """The history rows (a Jinja2 template): member, both ends, the outcome and who decided when."""
+    """The history rows: member, both ends, the outcome and who decided when."""
     page = secretary_a_client.get(reverse("members:transfers")).content.decode()
     assert '<tr><td colspan="5" class="text-muted">没有记录。</td></tr>' in page.replace("\n", "").replace("  ", "")
     assert request_transfer(secretary_a_client, roster.a2, district.branch_b).status_code == 302

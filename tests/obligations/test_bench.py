@@ -1,4 +1,4 @@
-"""A tiny smoke run of the benchmark code (the figures never decide anything here)."""
+"""A tiny smoke run of the benchmark's reminder run (bench/; the figures never decide anything here)."""
 
 from datetime import date
 from io import StringIO
@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from obligations.bench import reconcile_benchmark
+from bench.management.commands.bench_reminders import Command as BenchReminders
+from bench.reminders import reconcile_benchmark
 from obligations.models import Message, Reminder
 
 from .conftest import at
@@ -23,5 +24,5 @@ def test_the_benchmark_runs_the_whole_reconcile_and_keeps_nothing(district, secr
     assert bench.queries > 0 and bench.seconds > 0
     assert not Reminder.objects.exists() and not Message.objects.exists() and not mail.outbox
     out = StringIO()
-    call_command("bench_reminders", "--now", "2026-11-25T08:30+08:00", stdout=out)
+    call_command(BenchReminders(), "--now", "2026-11-25T08:30+08:00", stdout=out)
     assert "5 organisations × 1 obligations" in out.getvalue() and "2 sent of 2 due" in out.getvalue()

@@ -1,4 +1,4 @@
-"""A compliance cell's status badge: one function for the Django pages and the Jinja2 rows."""
+"""The status badges of compliance cells and of reviewed records."""
 
 from types import SimpleNamespace
 
@@ -18,9 +18,18 @@ PENDING = ' <span class="badge text-bg-info" title="待审核记录通过后即�
     ],
 )
 @pytest.mark.parametrize("pending", [False, True])
-def test_the_badge_is_the_same_in_both_engines(status, expected, pending):
+def test_the_compliance_badge_shows_the_status_and_a_pending_note(status, expected, pending):
     cell = SimpleNamespace(status=status, pending_would_meet=pending)
     expected += PENDING if pending else ""
-    django = engines["django"].from_string("{% load compliance %}{% compliance_status cell %}")
-    assert django.render({"cell": cell}) == expected
-    assert engines["jinja2"].from_string("{{ compliance_status(cell) }}").render({"cell": cell}) == expected
+    page = engines["django"].from_string("{% load compliance %}{% compliance_status cell %}")
+    assert page.render({"cell": cell}) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "tone"),
+    [("approved", "success"), ("submitted", "warning"), ("returned", "danger"), ("draft", "secondary")],
+)
+def test_the_review_status_badge_has_its_tone_and_escapes_the_label(status, tone):
+    page = engines["django"].from_string("{% load portal %}{% status_badge status label %}")
+    expected = f'<span class="badge text-bg-{tone}">&lt;状态&gt;</span>'
+    assert page.render({"status": status, "label": "<状态>"}) == expected

@@ -136,7 +136,7 @@ def test_each_page_of_the_table_is_its_own_part_of_one_evaluation(staff_client, 
 
 
 def test_a_row_links_each_cell_and_shows_what_awaits_review(staff_client, meeting, district):
-    """The table's rows (a Jinja2 template): each cell links to its own page for its period, under
+    """The table's rows: each cell links to its own page for its period, under
     the organisation's parent; a record awaiting review that would meet the obligation is shown."""
     ActivityFactory(
         organisation=district.branch_b,

@@ -447,7 +447,6 @@ RULES: dict[str, Rule] = {
     "core:export_download": read(obj="export_job", mine=True),
     "core:export_retry": read(obj="export_job", mine=True, methods=POST),
     "core:audit_list": staff(),
-    "bench:floor": read(),
     # branches
     "branches:tree": read(),
     # The picker's search: each user's own scope (tests/branches/test_picker.py checks which).

@@ -3,7 +3,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import Role, User
 from activities import demo as activities_demo
@@ -41,19 +41,10 @@ class Command(BaseCommand):
             "--keep", action="store_true", help="If data is already there, leave it and exit successfully."
         )
         parser.add_argument("--seed", type=int, default=2024, help="Random seed (the same seed, the same district).")
-        parser.add_argument(
-            "--scale",
-            choices=["district", "city"],
-            default="district",
-            help="district (default): the demo district; city: grown to 5,000 organisations, 500,000 members, "
-            "1,000,000 activities and 50,000 honours with COPY (PostgreSQL only).",
-        )
 
-    def handle(self, *args, reset: bool, keep: bool, seed: int, scale: str = "district", **options):
+    def handle(self, *args, reset: bool, keep: bool, seed: int, **options):
         if not settings.DEBUG:
             raise CommandError("load_demo refuses to run with DEBUG off: it is for development databases only.")
-        if scale == "city" and connection.vendor != "postgresql":
-            raise CommandError("--scale city is loaded with COPY and needs PostgreSQL (set DATABASE_URL).")
         has_data = Organisation.objects.exists() or User.objects.exists()
         if has_data and not reset:
             if keep:
@@ -92,20 +83,6 @@ class Command(BaseCommand):
         }
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Loaded {summary} in {time.monotonic() - started:.1f}s."))
-        if scale == "city":
-            self._city(rng)
-
-    def _city(self, rng: random.Random) -> None:
-        from core.bench import city
-
-        started = time.monotonic()
-        self.stdout.write("Growing the district to city scale:")
-        with transaction.atomic():
-            city.load_city(rng=rng, log=self.stdout.write)
-        analysed = time.monotonic()
-        city.analyse()
-        self.stdout.write(f"  analyse: {time.monotonic() - analysed:.1f}s")
-        self.stdout.write(self.style.SUCCESS(f"City scale: {city.counts_text()} in {time.monotonic() - started:.1f}s."))
 
     def _reset(self) -> None:
         # Later apps first: their rows point at the earlier apps' members, organisations and users.

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from obligations.bench import reconcile_benchmark
+from bench.reminders import reconcile_benchmark
 from obligations.management.commands.send_reminders import _parse_now
 
 

@@ -24,7 +24,7 @@ class Page:
     name: str
     path: str
     persona: str  # staff, leader, secretary
-    kind: str  # floor, list, dashboard, compliance, report
+    kind: str  # list, dashboard, compliance, report
 
 
 @dataclass
@@ -43,14 +43,6 @@ class PageResult:
     paced_p95: float | None = None
     paced_requests: int = 0
     paced_failures: int = 0
-    rps_runs: tuple[float, ...] = ()  # each saturated run's rps, when there was more than one
-
-    def add_run(self, other: "PageResult") -> None:
-        """Fold in another saturated run of the same page: ``rps`` becomes the runs' mean."""
-        self.rps_runs = (*(self.rps_runs or (self.rps,)), other.rps)
-        self.rps = sum(self.rps_runs) / len(self.rps_runs)
-        self.requests += other.requests
-        self.failures += other.failures
 
     @property
     def latency_p95(self) -> float:
@@ -59,7 +51,7 @@ class PageResult:
 
 
 def pages() -> list[Page]:
-    """The floor, every list page, each role's dashboard, the compliance page and the report page."""
+    """Every list page, each role's dashboard, the compliance page and the report page."""
     from branches.models import Organisation
     from reports.models import Report
 
@@ -87,8 +79,7 @@ def pages() -> list[Page]:
         ("修改历史", "/security/history/"),
         ("登录锁定", "/security/lockouts/"),
     ]
-    result = [Page("floor (bare view)", "/bench/floor/", "staff", "floor")]
-    result += [Page(f"dashboard: {persona}", "/", persona, "dashboard") for persona in ("staff", "secretary", "leader")]
+    result = [Page(f"dashboard: {persona}", "/", persona, "dashboard") for persona in ("staff", "secretary", "leader")]
     result += [Page(f"list: {name} {path}", path, "staff", "list") for name, path in lists]
     # A secretary's lists run the scoped queries (a subtree, not the whole tree).
     result += [
@@ -334,13 +325,12 @@ def http_benchmark(
     log=print,
     only: list[str] | None = None,
 ) -> list[PageResult]:
-    """Each page twice: saturated (its capacity, beside the floor's) and, unless ``think`` is
+    """Each page twice: saturated (its capacity) and, unless ``think`` is
     (0, 0), paced by a person's pause between pages (its latency at ``users`` people)."""
     people = personas()
-    all_pages = [p for p in pages() if not only or p.kind == "floor" or any(o in p.path for o in only)]
+    all_pages = [p for p in pages() if not only or any(o in p.path for o in only)]
     sessions = {name: make_sessions(user, users) for name, user in people.items() if user is not None}
     results = []
-    floor = floor_run = None
     with Server(log=log) as server, tempfile.TemporaryDirectory(prefix="bench-locust-") as tmp:
         log(f"  gunicorn: {server.workers} workers on {server.base_url}")
         for page in all_pages:
@@ -365,12 +355,4 @@ def http_benchmark(
                 line += f"; paced {paced.rps:.1f} rps, p50 {paced.p50:.0f} ms, p95 {paced.p95:.0f} ms"
             log(f"{line}, {result.failures + result.paced_failures} errors (warm-up HTTP {status})")
             results.append(result)
-            if page.kind == "floor":
-                floor, floor_run = result, run
-        if len(results) > 1 and floor is not None:
-            # The pages take half an hour, and a shared host's speed drifts in that time: the
-            # floor is measured again after them, and every share is of the two runs' mean.
-            again = run_locust(**floor_run)
-            floor.add_run(again)
-            log(f"  {floor.page.name}, again after the pages: {again.rps:.1f} rps; mean {floor.rps:.1f} rps")
     return results

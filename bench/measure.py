@@ -4,7 +4,7 @@
 - export: the members exporter against openpyxl write-only writing the same rows from a list,
   each in a fresh process so that its peak memory is its own;
 - import: a generated roster of 50,000 new members through ``member_import``, rolled back;
-- reminders: one full reconcile (obligations.bench), rolled back.
+- reminders: one full reconcile (bench.reminders), rolled back.
 """
 
 import io
@@ -302,6 +302,6 @@ def import_benchmark(*, rows: int = 50_000) -> ImportBench:
 
 
 def reminders_benchmark():
-    from obligations.bench import reconcile_benchmark
+    from bench.reminders import reconcile_benchmark
 
     return reconcile_benchmark()

@@ -1,7 +1,7 @@
 """Locust user for ``make bench``: requests one page, signed in, as fast as it answers or with a
 person's pause between pages.
 
-Run by core.bench.http, one page at a time. Environment:
+Run by bench.http, one page at a time. Environment:
   BENCH_PATH      the page (path and query)
   BENCH_SESSIONS  comma-separated session keys, one per simulated user
   BENCH_THINK     "low-high": seconds each user pauses between pages (absent or 0: none,

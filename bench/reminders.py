@@ -9,9 +9,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from branches.models import Organisation
-
-from .models import Obligation
-from .services import reminders_reconcile
+from obligations.models import Obligation
+from obligations.services import reminders_reconcile
 
 
 @dataclass
