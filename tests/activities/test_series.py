@@ -89,6 +89,9 @@ def test_a_series_is_entered_once_and_written_as_the_source_says(secretary_a_cli
     # The detail page says it as entered.
     html = staff_client.get(reverse("activities:detail", args=[tour.pk])).content.decode()
     assert 'id="activity-sessions">8期<' in html and "200余 人" in html
+    # The list's totals count the sessions, and say how many records they come from.
+    listing = staff_client.get(reverse("activities:list")).content.decode()
+    assert "已通过 <strong>8</strong> 期（1 条记录）" in listing
 
     # The data moves, the sentence moves: 6期, and one ordinary 场 beside them makes 场（期）.
     Activity.objects.filter(pk=tour.pk).update(sessions=6, participants=None, participants_qualifier="")
