@@ -179,7 +179,7 @@ class ActivityForm(forms.ModelForm):
                 "reach",
             ),
             Fieldset(
-                "参与人数（不清楚的可以不填，总结中不写）",
+                "参与人数与人次",
                 Div(
                     Div("participants_qualifier", css_class="col-5"),
                     Div("participants", css_class="col-7"),
