@@ -19,6 +19,7 @@ from .models import (
     Indicator,
     IndicatorCategory,
     Qualifier,
+    SessionUnit,
 )
 from .periods import Period
 
@@ -117,7 +118,12 @@ class ActivityForm(forms.ModelForm):
             "end_date",
             "location",
             "audience",
+            "sessions",
+            "session_unit",
+            "reach",
+            "participants_qualifier",
             "participants",
+            "person_times_qualifier",
             "person_times",
             "hours",
             "summary",
@@ -129,6 +135,7 @@ class ActivityForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 5}),
             "participants": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "person_times": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "sessions": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
             "hours": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5", "min": 0}),
         }
 
@@ -149,6 +156,11 @@ class ActivityForm(forms.ModelForm):
         )
         if not self.instance.pk:
             self.fields["start_date"].initial = date.today()
+        # Left empty, a record is one session: nothing to type for the usual case.
+        self.fields["sessions"].required = False
+        self.fields["session_unit"].required = False
+        self.fields["participants_qualifier"].help_text = "来源写“约”“余”“多”“近”时选择，照来源填写数字。"
+        self.fields["hours"].help_text = "不清楚可以不填。"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -161,10 +173,23 @@ class ActivityForm(forms.ModelForm):
             Div(Div("start_date", css_class="col-6"), Div("end_date", css_class="col-6"), css_class="row g-2"),
             "location",
             "audience",
-            Div(
-                Div("participants", css_class="col-6"),
-                Div("person_times", css_class="col-6"),
-                css_class="row g-2",
+            Fieldset(
+                "场次与覆盖范围",
+                Div(Div("sessions", css_class="col-7"), Div("session_unit", css_class="col-5"), css_class="row g-2"),
+                "reach",
+            ),
+            Fieldset(
+                "参与人数与人次",
+                Div(
+                    Div("participants_qualifier", css_class="col-5"),
+                    Div("participants", css_class="col-7"),
+                    css_class="row g-2",
+                ),
+                Div(
+                    Div("person_times_qualifier", css_class="col-5"),
+                    Div("person_times", css_class="col-7"),
+                    css_class="row g-2",
+                ),
             ),
             "hours",
             "summary",
@@ -176,6 +201,13 @@ class ActivityForm(forms.ModelForm):
 
     def clean_dimension(self):
         return self.cleaned_data.get("dimension") or ""
+
+    def clean_sessions(self):
+        sessions = self.cleaned_data.get("sessions")
+        return 1 if sessions is None else sessions
+
+    def clean_session_unit(self):
+        return self.cleaned_data.get("session_unit") or SessionUnit.SESSION
 
     def clean(self):
         cleaned = super().clean()

@@ -23,6 +23,7 @@ from core.validators import (
     MAX_INDICATOR_VALUE,
     MAX_PARTICIPANTS,
     MAX_PERSON_TIMES,
+    MAX_SESSIONS,
     SUMMARY_LENGTH,
     at_most,
     chinese_date,
@@ -108,6 +109,32 @@ class Status(models.TextChoices):
     RETURNED = "returned", "已退回"
 
 
+class SessionUnit(models.TextChoices):
+    """The unit a record's sessions are counted in, as its source counts them."""
+
+    SESSION = "场", "场"
+    ISSUE = "期", "期"
+    TIME = "次", "次"
+    BATCH = "批", "批"
+    PIECE = "个", "个"
+
+
+# Units whose sessions are activities held: counted one by one in every 场 total. A series in
+# another unit (120次 visits, 3批 of volunteers) is one activity in those totals and states its
+# own count in its own words: a visit is not a 场, and counting it as one would overstate.
+EVENT_UNITS = (SessionUnit.SESSION, SessionUnit.ISSUE)
+
+
+class SourceQualifier(models.TextChoices):
+    """How the source gave a figure: exactly, or as an approximation (200余名, 约800人次)."""
+
+    NONE = "", "（精确）"
+    ABOUT = "约", "约"
+    MORE_THAN = "余", "余"
+    MORE = "多", "多"
+    NEARLY = "近", "近"
+
+
 # Statuses in which the secretary still owns the record.
 EDITABLE_BY_SECRETARY = (Status.DRAFT, Status.RETURNED)
 
@@ -185,8 +212,29 @@ class Activity(models.Model):
         "活动简介", blank=True, max_length=SUMMARY_LENGTH, validators=[max_chars(SUMMARY_LENGTH)]
     )
     audience = models.CharField("参与对象", max_length=20, choices=Audience.choices, default=Audience.MEMBERS_YOUTH)
+    # A record may stand for a series: 8期 of a lecture tour, entered and reviewed once.
+    sessions = models.PositiveIntegerField(
+        "场次/期数",
+        default=1,
+        validators=[MinValueValidator(1, "场次/期数至少为1。"), at_most(MAX_SESSIONS, "场次/期数")],
+        help_text="一条记录代表多场（期）同一活动时填写总数，如宣讲8期；单场活动保持1。",
+    )
+    session_unit = models.CharField("计量单位", max_length=2, choices=SessionUnit.choices, default=SessionUnit.SESSION)
+    reach = models.CharField(
+        "覆盖范围",
+        max_length=200,
+        blank=True,
+        help_text="按来源写法填写深入或走访的对象，如“宣讲团成员深入学校、企业、村（社区）”“走访村（社区）120个、企业95家”。",
+    )
     participants = models.PositiveIntegerField(
-        "参与人数（人）", null=True, blank=True, validators=[at_most(MAX_PARTICIPANTS, "参与人数", "人")]
+        "参与人数（人）",
+        null=True,
+        blank=True,
+        validators=[at_most(MAX_PARTICIPANTS, "参与人数", "人")],
+        help_text="不清楚可以不填，总结中不写。",
+    )
+    participants_qualifier = models.CharField(
+        "人数约数", max_length=1, choices=SourceQualifier.choices, blank=True, default=""
     )
     person_times = models.PositiveIntegerField(
         "参与人次",
@@ -194,6 +242,9 @@ class Activity(models.Model):
         blank=True,
         validators=[at_most(MAX_PERSON_TIMES, "参与人次", "人次")],
         help_text="同一人多次参加按次计；与人数不同。",
+    )
+    person_times_qualifier = models.CharField(
+        "人次约数", max_length=1, choices=SourceQualifier.choices, blank=True, default=""
     )
     hours = models.DecimalField(
         "学习时长（小时）",
@@ -270,6 +321,7 @@ class Activity(models.Model):
                 | models.Q(person_times__gte=models.F("participants")),
                 name="activity_person_times_not_below_persons",
             ),
+            models.CheckConstraint(condition=models.Q(sessions__gte=1), name="activity_sessions_at_least_one"),
         ]
 
     def __str__(self) -> str:
@@ -278,6 +330,23 @@ class Activity(models.Model):
     @property
     def last_date(self) -> date:
         return self.end_date or self.start_date
+
+    @property
+    def is_series(self) -> bool:
+        """Stands for several sessions, or says where it reached: written in its own words."""
+        return self.sessions > 1 or bool(self.reach.strip())
+
+    @property
+    def sessions_text(self) -> str:
+        return f"{self.sessions}{self.session_unit}"
+
+    @property
+    def participants_text(self) -> str:
+        return qualified_text(self.participants, self.participants_qualifier)
+
+    @property
+    def person_times_text(self) -> str:
+        return qualified_text(self.person_times, self.person_times_qualifier)
 
     @property
     def is_locked(self) -> bool:
@@ -301,6 +370,14 @@ class Activity(models.Model):
             errors["end_date"] = "一条活动记录最长一年；长期工作请按阶段分别填报。"
         if self.participants is not None and self.person_times is not None and self.person_times < self.participants:
             errors["person_times"] = "参与人次不能少于参与人数。"
+        for field, qualifier, label in (
+            ("participants", self.participants_qualifier, "参与人数"),
+            ("person_times", self.person_times_qualifier, "参与人次"),
+        ):
+            if qualifier and getattr(self, field) is None:
+                errors[f"{field}_qualifier"] = (
+                    f"选择了“{qualifier}”但没有填写{label}：请填写来源给出的数字，或去掉约数标记。"
+                )
         if self.hours is not None and self.start_date:
             days = ((self.end_date or self.start_date) - self.start_date).days + 1
             if self.hours > 24 * days:
@@ -314,6 +391,15 @@ class Activity(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+def qualified_text(value: int | None, qualifier: str) -> str:
+    """A source figure as its source wrote it: 约800, 200余, 近500, 300多; "" when unknown."""
+    if value is None:
+        return ""
+    if qualifier in ("约", "近"):
+        return f"{qualifier}{value}"
+    return f"{value}{qualifier}"
 
 
 def _attachment_path(instance: "ActivityFile", filename: str) -> str:

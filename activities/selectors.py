@@ -11,22 +11,27 @@ Counting rules:
 * An activity counts in the period in which it starts.
 * ``persons`` adds up 人 (participants); ``person_times`` adds up 人次, and a record
   that gives only persons counts each person once (persons = person-times).
+* ``count`` is activities held: a record of a series in 场 or 期 counts each session; a
+  record in 次, 批 or 个 counts once (see ``Totals``).
+* An unknown figure is not zero: ``Totals`` says how many records gave each figure and how
+  many gave it approximately, and ``reports.numbers.approximation`` decides how a sum may be
+  written.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
-from django.db.models import Count, DecimalField, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models import Case, CharField, Count, DecimalField, F, Max, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 
 from branches.models import Organisation
 
-from .models import Activity, Campaign, Indicator, IndicatorValue, OverTime, OverTree, Status
+from .models import EVENT_UNITS, Activity, Campaign, Indicator, IndicatorValue, OverTime, OverTree, SessionUnit, Status
 from .periods import Period, month_start
 
 APPROVED_ONLY = (Status.APPROVED,)
@@ -34,30 +39,118 @@ APPROVED_ONLY = (Status.APPROVED,)
 
 @dataclass
 class Totals:
+    """What a set of activity records adds up to.
+
+    ``count`` is activities held: a series in 场 or 期 counts each of its sessions, a record in
+    another unit (120次 visits, 3批 volunteers) counts once; ``records`` is records, and
+    ``issues`` the sessions counted in 期 (a total made only of 期 is written 期, a mixed one
+    场（期）). For persons and person-times, ``*_known`` is how many records gave the figure
+    (an unknown one is not zero), ``*_lower`` and ``*_about`` how many of those the source gave
+    as a lower bound (余, 多) or an approximation (约, 近), and ``*_qualifier`` one such
+    qualifier: the only one when a single record gave it.
+    """
+
     count: int = 0
     persons: int = 0
     person_times: int = 0
     hours: Decimal = Decimal("0")
+    records: int = 0
+    issues: int = 0
+    persons_known: int = 0
+    persons_lower: int = 0
+    persons_about: int = 0
+    persons_qualifier: str = ""
+    person_times_known: int = 0
+    person_times_lower: int = 0
+    person_times_about: int = 0
+    person_times_qualifier: str = ""
 
     def __add__(self, other: "Totals") -> "Totals":
+        added = {
+            f.name: getattr(self, f.name) + getattr(other, f.name)
+            for f in fields(self)
+            if not f.name.endswith("_qualifier")
+        }
         return Totals(
-            self.count + other.count,
-            self.persons + other.persons,
-            self.person_times + other.person_times,
-            self.hours + other.hours,
+            **added,
+            persons_qualifier=self.persons_qualifier or other.persons_qualifier,
+            person_times_qualifier=self.person_times_qualifier or other.person_times_qualifier,
         )
 
+    @property
+    def count_unit(self) -> str:
+        """The measure word of ``count``: 场, 期 when every session counted was a 期, else 场（期）."""
+        if not self.issues:
+            return SessionUnit.SESSION.value
+        return SessionUnit.ISSUE.value if self.issues == self.count else "场（期）"
+
+    def sources(self, figure: str) -> dict:
+        """How the sum ``figure`` ("persons" or "person_times") was made: the keywords of
+        ``reports.numbers.approximation``, which decides how such a sum may be written."""
+        return {
+            "parts": self.records,
+            "known": getattr(self, f"{figure}_known"),
+            "lower": getattr(self, f"{figure}_lower"),
+            "about": getattr(self, f"{figure}_about"),
+            "qualifier": getattr(self, f"{figure}_qualifier"),
+        }
+
+
+# The qualifier a record's person-times were given with: its own, or its persons' when the
+# person-times are read from the persons (a record with persons only counts each once).
+_PT_QUALIFIER = Case(
+    When(person_times__isnull=False, then=F("person_times_qualifier")),
+    default=F("participants_qualifier"),
+    output_field=CharField(),
+)
+_LOWER = ("余", "多")
+_ABOUT = ("约", "近")
+_PT_KNOWN = Q(person_times__isnull=False) | Q(participants__isnull=False)
 
 _TOTALS = {
-    "count": Count("id"),
-    "persons": Coalesce(Sum("participants"), 0),
-    "person_times": Coalesce(Sum(Coalesce("person_times", "participants")), 0),
+    "count": Coalesce(Sum(Case(When(session_unit__in=EVENT_UNITS, then=F("sessions")), default=Value(1))), 0),
+    # Not named after a field: the filters below refer to the fields themselves.
+    "persons_sum": Coalesce(Sum("participants"), 0),
+    "person_times_sum": Coalesce(Sum(Coalesce("person_times", "participants")), 0),
     "hours": Coalesce(Sum("hours"), Value(Decimal("0")), output_field=DecimalField(max_digits=12, decimal_places=1)),
+    "records": Count("id"),
+    "issues": Coalesce(Sum("sessions", filter=Q(session_unit=SessionUnit.ISSUE)), 0),
+    "persons_known": Count("id", filter=Q(participants__isnull=False)),
+    "persons_lower": Count("id", filter=Q(participants__isnull=False, participants_qualifier__in=_LOWER)),
+    "persons_about": Count("id", filter=Q(participants__isnull=False, participants_qualifier__in=_ABOUT)),
+    "persons_qualifier": Max("participants_qualifier", filter=Q(participants__isnull=False)),
+    "person_times_known": Count("id", filter=_PT_KNOWN),
+    "pt_qualifier": Max(_PT_QUALIFIER, filter=_PT_KNOWN),
+    "person_times_lower": Count(
+        "id",
+        filter=Q(person_times__isnull=False, person_times_qualifier__in=_LOWER)
+        | Q(person_times__isnull=True, participants__isnull=False, participants_qualifier__in=_LOWER),
+    ),
+    "person_times_about": Count(
+        "id",
+        filter=Q(person_times__isnull=False, person_times_qualifier__in=_ABOUT)
+        | Q(person_times__isnull=True, participants__isnull=False, participants_qualifier__in=_ABOUT),
+    ),
 }
 
 
 def _totals(row: dict) -> Totals:
-    return Totals(row["count"], row["persons"], row["person_times"], Decimal(row["hours"] or 0))
+    return Totals(
+        count=row["count"],
+        persons=row["persons_sum"],
+        person_times=row["person_times_sum"],
+        hours=Decimal(row["hours"] or 0),
+        records=row["records"],
+        issues=row["issues"],
+        persons_known=row["persons_known"],
+        persons_lower=row["persons_lower"],
+        persons_about=row["persons_about"],
+        persons_qualifier=row["persons_qualifier"] or "",
+        person_times_known=row["person_times_known"],
+        person_times_lower=row["person_times_lower"],
+        person_times_about=row["person_times_about"],
+        person_times_qualifier=row["pt_qualifier"] or "",
+    )
 
 
 def activities_for(
@@ -70,8 +163,10 @@ def activities_for(
     dimension: str | None = None,
     campaign: Campaign | int | None = None,
     audience: str | None = None,
+    exclude_ids: Iterable[int] = (),
 ) -> QuerySet:
-    """The activities that a figure counts: in the user's scope, under ``organisation``, in ``period``."""
+    """The activities that a figure counts: in the user's scope, under ``organisation``, in ``period``
+    (``exclude_ids``: records a text states on their own, left out of its other figures)."""
     qs = Activity.objects.all()
     if user is not None:
         qs = qs.visible_to(user)
@@ -89,6 +184,8 @@ def activities_for(
         qs = qs.filter(campaign=campaign)
     if audience:
         qs = qs.filter(audience=audience)
+    if exclude_ids:
+        qs = qs.exclude(pk__in=list(exclude_ids))
     return qs
 
 
@@ -207,11 +304,7 @@ def leading_titles(*, limit: int, outside_campaigns: bool = False, **filters) ->
     seen: set[str] = set()
     rows = qs.values_list("title", "kind", "organisation__name", "organisation__short_name")[: limit * 10]
     for title, kind, name, short_name in rows:
-        # "锦绣社区团支部青年知识竞赛" names the holder, which the sentence does not need.
-        for prefix in (name, short_name):
-            if prefix and title.startswith(prefix) and len(title) > len(prefix) + 1:
-                title = title[len(prefix) :]
-        title = title.strip()
+        title = without_holder(title, name, short_name)
         # "“4+1”下沉东环街道…" and "“4+1”下沉南站街道…" are one kind of work: named once.
         if title and not any(SequenceMatcher(None, title, other).ratio() >= 0.6 for other in seen):
             seen.add(title)
@@ -220,6 +313,26 @@ def leading_titles(*, limit: int, outside_campaigns: bool = False, **filters) ->
     for rank in range(limit):
         titles += [kind_titles[rank] for kind_titles in by_kind.values() if rank < len(kind_titles)]
     return titles[:limit]
+
+
+def without_holder(title: str, *names: str) -> str:
+    """ "锦绣社区团支部青年知识竞赛" names the holder, which a sentence does not need."""
+    for prefix in names:
+        if prefix and title.startswith(prefix) and len(title) > len(prefix) + 1:
+            title = title[len(prefix) :]
+    return title.strip()
+
+
+def series_activities(**filters) -> QuerySet:
+    """Approved records that stand for a series (several sessions) or say where they reached,
+    outside campaigns: each is written in its own words. Largest first."""
+    return (
+        activities_for(**filters)
+        .filter(campaign__isnull=True)
+        .filter(Q(sessions__gt=1) | ~Q(reach=""))
+        .select_related("organisation")
+        .order_by("-sessions", Coalesce("person_times", "participants").desc(nulls_last=True), "start_date", "pk")
+    )
 
 
 def notable_activities(**filters) -> QuerySet:

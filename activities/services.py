@@ -19,7 +19,6 @@ from .models import (
     DEFAULT_DIMENSION,
     Activity,
     ActivityFile,
-    ActivityKind,
     Campaign,
     FileKind,
     Indicator,
@@ -38,8 +37,13 @@ ACTIVITY_FIELDS = (
     "location",
     "summary",
     "audience",
+    "sessions",
+    "session_unit",
+    "reach",
     "participants",
+    "participants_qualifier",
     "person_times",
+    "person_times_qualifier",
     "hours",
 )
 STAFF_ONLY_FIELDS = ("notable",)
@@ -63,12 +67,11 @@ def _validate_campaign_choice(activity: Activity, previous_campaign_id: int | No
 
 
 def submission_problems(activity: Activity) -> dict[str, str]:
-    """What a record still lacks before it can go to review (empty when complete)."""
+    """What a record still lacks before it can go to review (empty when complete).
+
+    Participants, person-times and hours are not required: a figure the source does not give
+    is left unknown (the detail page says 不详, the report leaves it out), never invented."""
     problems = {}
-    if activity.participants is None and activity.person_times is None:
-        problems["participants"] = "提交审核前请填写参与人数或参与人次。"
-    if activity.kind == ActivityKind.THEMATIC_STUDY and activity.hours is None:
-        problems["hours"] = "专题学习须填写学习时长。"
     if not activity.summary.strip():
         problems["summary"] = "提交审核前请填写活动简介。"
     return problems

@@ -55,6 +55,7 @@ def validate_year(value: int | None) -> None:
 # activities), far below what a slipped finger types.
 MAX_PARTICIPANTS = 100_000  # persons at one activity
 MAX_PERSON_TIMES = 1_000_000  # person-times at one activity (at most a year long)
+MAX_SESSIONS = 10_000  # sessions one record of a series stands for (a year of daily 场 in 27 places)
 MAX_HOURS = 1000  # study hours on one record, or demanded in one period
 MAX_INDICATOR_VALUE = 100_000_000  # one indicator value (reads, yuan, person-times)
 MAX_RECIPIENTS = 100_000  # recipients counted in one honour row

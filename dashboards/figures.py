@@ -48,7 +48,8 @@ class Figure:
     unit: str = ""
     previous: int | Decimal | None = None
     previous_url: str = ""
-    # What the linked list shows that equals the value: "rows" (its record count), "persons",
+    # What the linked list shows that equals the value: "rows" (its record count), "activities"
+    # (its approved activities, a series counted session by session), "persons",
     # "person_times" (its approved totals), "recipients" (honours), or a compliance column
     # ("demanded", "met", "due", "overdue", "unmet").
     measure: str = "rows"
@@ -129,7 +130,16 @@ def activity_figures(*, user, period: Period, previous: Period | None = None, pr
     before = activity_selectors.activity_totals(user=user, period=previous) if previous else None
     url, before_url = activity_list_url(period), activity_list_url(previous) if previous else ""
     return [
-        Figure(f"{prefix}activities", "开展活动", now.count, url, "次", before and before.count, before_url),
+        Figure(
+            f"{prefix}activities",
+            "开展活动",
+            now.count,
+            url,
+            "次",
+            before and before.count,
+            before_url,
+            measure="activities",
+        ),
         Figure(
             f"{prefix}participants",
             "参与人数",
@@ -159,7 +169,7 @@ def dimension_table(*, user, period: Period) -> tuple[list[Figure], list[dict]]:
     total = sum(by_dimension.values(), activity_selectors.Totals())
     url = activity_list_url(period)
     figures = [
-        Figure("month_activities", "本月开展活动", total.count, url, "次"),
+        Figure("month_activities", "本月开展活动", total.count, url, "次", measure="activities"),
         Figure("month_participants", "本月参与人数", total.persons, url, "人", measure="persons"),
     ]
     rows = []
@@ -169,7 +179,9 @@ def dimension_table(*, user, period: Period) -> tuple[list[Figure], list[dict]]:
         rows.append(
             {
                 "label": label,
-                "count": Figure(f"month_activities:{value}", f"{label}活动", totals.count, list_url, "次"),
+                "count": Figure(
+                    f"month_activities:{value}", f"{label}活动", totals.count, list_url, "次", measure="activities"
+                ),
                 "persons": Figure(
                     f"month_participants:{value}", f"{label}参与人数", totals.persons, list_url, "人", measure="persons"
                 ),
@@ -200,7 +212,13 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
     for i, m in enumerate(months):
         month = Period(m, month_end(m))
         cells = [
-            Figure(f"trend:{value}:{m:%Y-%m}", label, datasets[j]["data"][i], activity_list_url(month, dimension=value))
+            Figure(
+                f"trend:{value}:{m:%Y-%m}",
+                label,
+                datasets[j]["data"][i],
+                activity_list_url(month, dimension=value),
+                measure="activities",
+            )
             for j, (value, label) in enumerate(Dimension.choices)
         ]
         total = sum(cell.value for cell in cells)
@@ -212,6 +230,7 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
             activity_list_url(month),
             previous=last_year[i],
             previous_url=activity_list_url(last),
+            measure="activities",
         )
         change = total_figure.change_percent
         rows.append(
@@ -219,7 +238,7 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
                 labels[i],
                 *cells,
                 total_figure,
-                Figure("", "去年同月", last_year[i], total_figure.previous_url),
+                Figure("", "去年同月", last_year[i], total_figure.previous_url, measure="activities"),
                 Figure("", "同比", "—" if change is None else f"{change:+}%", ""),
             ]
         )
@@ -232,6 +251,7 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
         "次",
         previous=sum(last_year),
         previous_url=activity_list_url(before),
+        measure="activities",
     )
     chart = Chart(chart_id, "近12个月活动趋势（按工作维度）", "bar", labels, datasets, header, rows)
     return chart, summary
@@ -252,7 +272,7 @@ def organisation_chart(*, user, organisation: Organisation, period: Period) -> C
         rows.append(
             [
                 name,
-                Figure(f"org:{org.pk}", name, row.totals.count, url, "次"),
+                Figure(f"org:{org.pk}", name, row.totals.count, url, "次", measure="activities"),
                 Figure(f"org_persons:{org.pk}", name, row.totals.persons, url, "人", measure="persons"),
             ]
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from .numbers import Measure, Style, change_text, format_figure
+from .numbers import Approximation, Measure, Style, change_text, format_figure
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 PLACEHOLDER_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -44,11 +44,28 @@ class Figure:
     # as 余 only when every such source was a lower bound (余 / 超), else as 约.
     approximate: bool = False
     at_least: bool = False
+    # One source figure given with 余 / 多 / 超 / 约 / 近 (200余名): its qualifier is kept.
+    source_qualifier: str = ""
 
     def render(self) -> str:
         if self.measure == Measure.CHANGE:
             return change_text(self.value)
-        return format_figure(self.value, self.unit, self.style)
+        return format_figure(
+            self.value,
+            self.unit,
+            self.style,
+            lower_bound=self.approximate and self.at_least,
+            upper_bound=self.source_qualifier == "近",
+        )
+
+    def qualify(self, approximation: Approximation) -> Figure:
+        """Apply how its source figures let it be written (``numbers.approximation``)."""
+        if approximation.style is not None:
+            self.style = approximation.style
+        self.approximate = approximation.approximate
+        self.at_least = approximation.at_least
+        self.source_qualifier = approximation.source_qualifier
+        return self
 
 
 @dataclass

@@ -18,7 +18,9 @@ Every figure in a report is written in one of these styles:
   sum rounded *down* to two significant digits, so that it is never written above the sum of
   its parts.
 
-A round number is written exactly whatever the style: ``30场``, not ``30余场``.
+A round number is written exactly whatever the style: ``30场``, not ``30余场`` — unless the
+figure is itself a bound the source gave (``200余名`` entered as 200 with 余, or a sum with
+unknown parts): then its qualifier stays (:func:`approximation`, ``lower_bound``/``upper_bound``).
 
 Never overstate: a style whose text would claim more than the number (近 outside its band)
 is refused when staff choose it (:func:`style_problem`) and, should one reach the renderer
@@ -28,6 +30,7 @@ The compiler proposes a style per figure with :func:`propose_style` (documented 
 can switch any figure's style before finalising.
 """
 
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
@@ -107,6 +110,58 @@ def jin_ceiling(n: int) -> int | None:
     return None
 
 
+# How a source may qualify a figure (IndicatorValue.qualifier, Activity.*_qualifier): 余 / 多 / 超
+# say the true figure is more, 约 / 近 that it is about (or just under) the number given.
+LOWER_BOUND_QUALIFIERS = ("余", "多", "超")
+QUALIFIER_STYLES = {"余": Style.YU, "多": Style.YU, "超": Style.CHAO, "近": Style.JIN, "约": Style.ABOUT}
+
+
+@dataclass(frozen=True)
+class Approximation:
+    """How a figure made of source figures may be written (see :func:`approximation`)."""
+
+    style: Style | None = None  # None: the proposed style (the figure is exact)
+    approximate: bool = False
+    at_least: bool = False  # the figure is a lower bound: 余 / 超 stay true, even on a round number
+    source_qualifier: str = ""  # one source figure's own qualifier, kept
+
+
+def approximation(
+    *, parts: int, known: int, lower: int = 0, about: int = 0, qualifier: str = ""
+) -> Approximation | None:
+    """The one rule for writing a sum of source figures, or None when it must be left out.
+
+    ``parts``: how many sources the sum is over; ``known``: how many of them gave the figure
+    (an unknown one is not zero); ``lower`` / ``about``: how many of those were given as a lower
+    bound (余, 多, 超) or as about / nearly (约, 近); ``qualifier``: the qualifier when a single
+    source gave it.
+
+    * nothing known, or fewer than half the sources known: left out (the known part says
+      nothing of the whole);
+    * some unknown: the known part is a lower bound, written 余 (3600余人次), if no known part
+      was 约 / 近 (which may stand above the truth); else left out;
+    * one source with a qualifier: its qualifier is kept (200余, 约800, 近500; 多 is written 余);
+    * several with qualifiers: 余 when every qualified part was a lower bound, else 约; never
+      exact, never above the sum of the parts, no part's qualifier copied onto the sum;
+    * all known and exact: exact.
+    """
+    if not known or known * 2 < parts:
+        return None
+    if known < parts:
+        return None if about else Approximation(Style.YU, approximate=True, at_least=True)
+    if not (lower or about):
+        return Approximation()
+    if parts == 1 and qualifier:
+        return Approximation(
+            QUALIFIER_STYLES.get(qualifier, Style.ABOUT),
+            approximate=True,
+            at_least=qualifier in LOWER_BOUND_QUALIFIERS,
+            source_qualifier=qualifier,
+        )
+    at_least = not about
+    return Approximation(Style.YU if at_least else Style.ABOUT, approximate=True, at_least=at_least)
+
+
 def style_problem(value, style: Style | str, *, approximate: bool = False, at_least: bool = False) -> str:
     """Why ``style`` may not be used for ``value`` (a message for staff), or "" when it may.
 
@@ -126,26 +181,38 @@ def style_problem(value, style: Style | str, *, approximate: bool = False, at_le
     return ""
 
 
-def format_number(value, style: Style | str = Style.EXACT) -> str:
-    """The figure as written in the report, without its unit."""
+def format_number(
+    value, style: Style | str = Style.EXACT, *, lower_bound: bool = False, upper_bound: bool = False
+) -> str:
+    """The figure as written in the report, without its unit.
+
+    ``lower_bound``: the value is itself less than the truth (a source's 200余, a known part):
+    余 / 超 are kept on a round number (200余). ``upper_bound``: the value is a source's 近N:
+    近 is kept on it (近500)."""
     style = Style(style)
     if value is None:
         return "—"
     number = Decimal(str(value))
     if number != number.to_integral_value() or number < 10:
         # Fractions (hours, rates) and single digits are written as they are (约 kept).
-        return f"约{_plain(number)}" if style == Style.ABOUT else _plain(number)
+        if style == Style.ABOUT or (style == Style.JIN and upper_bound):
+            return f"{'约' if style == Style.ABOUT else '近'}{_plain(number)}"
+        if lower_bound and style in (Style.YU, Style.CHAO):
+            return f"{_plain(number)}余" if style == Style.YU else f"超{_plain(number)}"
+        return _plain(number)
     n = int(number)
     if style == Style.EXACT:
         return _wan(n) if n >= WAN_FROM else str(n)
     if style in (Style.YU, Style.CHAO):
         base = _round_down(n)
-        if base == n:
+        if base == n and not lower_bound:
             return _wan(n) if n >= WAN_FROM else str(n)
         text = _wan(base) if base >= WAN else str(base)
         return f"{text}余" if style == Style.YU else f"超{text}"
     if style == Style.JIN:
         ceiling = jin_ceiling(n)
+        if ceiling is None and upper_bound:
+            ceiling = n  # the source's own 近500
         if ceiling is None:
             # Outside the band 近 would overstate: the figure is written as 余 instead.
             return format_number(n, Style.YU)
@@ -156,8 +223,10 @@ def format_number(value, style: Style | str = Style.EXACT) -> str:
     raise ValueError(style)
 
 
-def format_figure(value, unit: str = "", style: Style | str = Style.EXACT) -> str:
-    return f"{format_number(value, style)}{unit}"
+def format_figure(
+    value, unit: str = "", style: Style | str = Style.EXACT, *, lower_bound: bool = False, upper_bound: bool = False
+) -> str:
+    return f"{format_number(value, style, lower_bound=lower_bound, upper_bound=upper_bound)}{unit}"
 
 
 def _round_down(n: int) -> int:

@@ -20,6 +20,7 @@ from ..models import Activity, ActivityFile, Campaign, IndicatorValue
 from .base import Builder, DemoActivities, make_campaigns
 from .figures import indicator_values
 from .routine import later_years, leave_a_handful_unapproved, organisational_life
+from .series import series_and_source_figures
 from .source_document import first_half_2024
 
 HISTORY_DAYS = 120
@@ -36,6 +37,7 @@ def load(rng: random.Random, tree: DemoTree, *, today: date | None = None) -> De
     first_half_2024(b, rng, c)
     organisational_life(b, rng, today)
     later_years(b, rng, today, c)
+    series_and_source_figures(b)
     leave_a_handful_unapproved(b, rng, today)
     # History rows only for the recent records people open; older ones are plain rows,
     # which halves the writes of a demo load.

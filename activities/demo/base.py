@@ -101,6 +101,11 @@ class Builder:
         summary: str = "",
         end: date | None = None,
         notable: bool = False,
+        sessions: int = 1,
+        session_unit: str = "场",
+        reach: str = "",
+        participants_qualifier: str = "",
+        person_times_qualifier: str = "",
     ) -> Activity | None:
         if day > self.today:
             return None
@@ -122,6 +127,11 @@ class Builder:
             person_times=person_times,
             hours=hours,
             notable=notable,
+            sessions=sessions,
+            session_unit=session_unit,
+            reach=reach,
+            participants_qualifier=participants_qualifier,
+            person_times_qualifier=person_times_qualifier,
             status=Status.APPROVED,
             created_by=author,
             submitted_by=author,

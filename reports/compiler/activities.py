@@ -16,11 +16,14 @@ How they are written (docs/report-writing.md gives the reasons):
 import re
 from collections import defaultdict
 
+from django.urls import reverse
+
 from activities import selectors
 from activities.models import ActivityKind, Audience
+from activities.selectors import Totals
 
 from ..content import Item
-from ..numbers import Measure, percent_change
+from ..numbers import Measure, approximation, percent_change
 from .context import BuildResult, CompileContext, audience_word
 
 AUDIENCE_WORDS = {
@@ -51,6 +54,8 @@ SEASONAL_CAMPAIGN_DAYS = 92
 TIME_NAME = re.compile(r"(节|月|周|日|假期|寒假|暑假|期间)[”」]?$")
 # How many titles a merged sentence names.
 TITLES_NAMED = 3
+# How many records of a series a dimension writes in their own words (the largest).
+SERIES_NAMED = 3
 
 
 def _same_campaign(name: str) -> str:
@@ -97,14 +102,17 @@ def build(ctx: CompileContext) -> BuildResult:
         link = ctx.activities_link()
         figures = {
             "activities": ctx.figure(
-                totals.count, "场", Measure.ACTIVITIES, label="各类活动场次", link=link, previous=previous.count
+                totals.count,
+                totals.count_unit,
+                Measure.ACTIVITIES,
+                label="各类活动场次",
+                link=link,
+                previous=previous.count,
             ),
         }
         text = f"{ctx.half_word}，{ctx.grassroots}共开展各类活动{{activities}}"
-        if totals.person_times:
-            figures["person_times"] = ctx.figure(
-                totals.person_times, "", Measure.PERSON_TIMES, label="参与人次", link=link
-            )
+        if person_times := summed_figure(ctx, totals, "person_times", "", Measure.PERSON_TIMES, "参与人次", link):
+            figures["person_times"] = person_times
             text += f"，参与{audience_word(audiences)}{{person_times}}人次"
         change = _change(totals.count, previous.count)
         if change is not None and change > 0:
@@ -120,9 +128,20 @@ def build(ctx: CompileContext) -> BuildResult:
 
     notable = list(selectors.notable_activities(organisation=org, period=period).order_by("start_date", "pk"))
     _campaign_items(ctx, result, notable)
-    _series_items(ctx, result, notable)
-    _notable_items(ctx, result, notable)
+    written = _series_items(ctx, result, notable)
+    _notable_items(ctx, result, [a for a in notable if a.pk not in written])
     return result
+
+
+def summed_figure(ctx: CompileContext, totals, which: str, unit: str, measure: Measure, label: str, link: str):
+    """The persons or person-times of ``totals`` as the report may write them, or None when they
+    must be left out: unknown figures are not zero, and approximate ones are never written exact
+    (``reports.numbers.approximation`` decides, the same rule as the indicators')."""
+    value = getattr(totals, which)
+    how = approximation(**totals.sources(which))
+    if not value or how is None:
+        return None
+    return ctx.figure(value, unit, measure, label=label, link=link).qualify(how)
 
 
 def _fall_problem(ctx: CompileContext, key: str, what: str, current, previous, unit: str) -> Item:
@@ -160,7 +179,11 @@ def _campaign_items(ctx: CompileContext, result: BuildResult, notable: list) -> 
         measure = Measure.CAMPAIGN_ACTIVITIES if seasonal else Measure.ACTIVITIES
         figures = {
             "count": ctx.figure(
-                row.totals.count, "场", measure, label=f"{quoted_name(campaign.name)}活动场次", link=link
+                row.totals.count,
+                row.totals.count_unit,
+                measure,
+                label=f"{quoted_name(campaign.name)}活动场次",
+                link=link,
             )
         }
         campaign_kinds = sorted(
@@ -171,17 +194,20 @@ def _campaign_items(ctx: CompileContext, result: BuildResult, notable: list) -> 
         organiser = ctx.organiser({kind: t.count for (cid, kind), t in holders.items() if cid == campaign.pk})
         coverage = []
         for audience, totals in sorted(row.by_audience.items(), key=lambda kv: -kv[1].persons):
-            if not totals.persons:
-                continue
             unit, word = AUDIENCE_WORDS.get(audience, ("人", "人"))
             name = f"persons_{audience}"
-            figures[name] = ctx.figure(
-                totals.persons,
+            covered = summed_figure(
+                ctx,
+                totals,
+                "persons",
                 "",
                 Measure.PERSONS,
-                label=f"{quoted_name(campaign.name)}覆盖{word}",
-                link=ctx.activities_link(campaign=campaign.pk, audience=audience),
+                f"{quoted_name(campaign.name)}覆盖{word}",
+                ctx.activities_link(campaign=campaign.pk, audience=audience),
             )
+            if covered is None:
+                continue
+            figures[name] = covered
             coverage.append(f"服务群众{{{name}}}人次" if audience == Audience.PUBLIC else f"覆盖{{{name}}}{unit}{word}")
 
         # A notable activity that is the campaign itself under another spelling is not named twice.
@@ -228,22 +254,24 @@ def _campaign_items(ctx: CompileContext, result: BuildResult, notable: list) -> 
         )
 
 
-def _series_items(ctx: CompileContext, result: BuildResult, notable: list) -> None:
-    """The other activities of each dimension (outside campaigns and organisational life), as one
-    sentence per dimension that names what was done."""
+def _series_items(ctx: CompileContext, result: BuildResult, notable: list) -> set[int]:
+    """Records that stand for a series are written each in its own words; the other activities
+    of each dimension (outside campaigns and organisational life) as one sentence per dimension
+    that names what was done. Returns the records written on their own."""
+    written = _own_series_items(ctx, result)
     grouped = selectors.activity_totals_by(
-        ["dimension", "kind", "campaign"], organisation=ctx.organisation, period=ctx.period
+        ["dimension", "kind", "campaign"], organisation=ctx.organisation, period=ctx.period, exclude_ids=written
     )
-    by_dimension: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    by_dimension: dict[str, list[tuple[str, Totals]]] = defaultdict(list)
     for (dimension, kind, campaign_id), t in grouped.items():
         if campaign_id is None and kind not in ORGANISATIONAL_LIFE and t.count:
-            by_dimension[dimension].append((kind, t.count, t.person_times))
-    named_elsewhere = {a.title.strip() for a in notable}
+            by_dimension[dimension].append((kind, t))
+    named_elsewhere = {a.title.strip() for a in notable if a.pk not in written}
     for dimension, rows in sorted(by_dimension.items()):
-        rows.sort(key=lambda r: (-r[1], r[0]))
-        kinds = [kind for kind, _, _ in rows]
-        count = sum(n for _, n, _ in rows)
-        person_times = sum(p for _, _, p in rows)
+        rows.sort(key=lambda r: (-r[1].count, r[0]))
+        kinds = [kind for kind, _ in rows]
+        totals = sum((t for _, t in rows), Totals())
+        count = totals.count
         titles = [
             t
             for t in selectors.leading_titles(
@@ -253,6 +281,7 @@ def _series_items(ctx: CompileContext, result: BuildResult, notable: list) -> No
                 period=ctx.period,
                 dimension=dimension,
                 kind=kinds,
+                exclude_ids=written,
             )
             if t not in named_elsewhere
         ][:TITLES_NAMED]
@@ -261,18 +290,70 @@ def _series_items(ctx: CompileContext, result: BuildResult, notable: list) -> No
             continue
         link = ctx.activities_link(dimension=dimension)
         kind_words = "、".join(KIND_LABELS[k] for k in kinds[:3] if k != ActivityKind.OTHER) or "各类"
-        figures = {"count": ctx.figure(count, "场", Measure.ACTIVITIES, label=f"{kind_words}等活动场次", link=link)}
+        figures = {
+            "count": ctx.figure(
+                count, totals.count_unit, Measure.ACTIVITIES, label=f"{kind_words}等活动场次", link=link
+            )
+        }
         if count <= len(titles):
             del figures["count"]
             text = f"开展{_titles(titles)}"
         else:
             text = f"开展{_titles(titles)}等{kind_words}{'等' if len(kinds) > 3 else ''}活动{{count}}"
-        if person_times:
-            figures["person_times"] = ctx.figure(
-                person_times, "", Measure.PERSON_TIMES, label=f"{kind_words}等活动参与人次", link=link
-            )
+        label = f"{kind_words}等活动参与人次"
+        if person_times := summed_figure(ctx, totals, "person_times", "", Measure.PERSON_TIMES, label, link):
+            figures["person_times"] = person_times
             text += "，参与{person_times}人次"
         result.achievements.append((dimension, Item(key=f"series:{dimension}", template=text, figures=figures)))
+    return written
+
+
+def _own_series_items(ctx: CompileContext, result: BuildResult) -> set[int]:
+    """开展党的二十届三中全会精神宣讲8期，宣讲团成员深入学校、企业、村（社区），覆盖200余名团员青年:
+    a record of a series as its source states it, its sessions in its own unit, its reach in its
+    own words and only the figures it gives. The largest few per dimension; the rest are counted
+    (session by session) in the dimension's sentence."""
+    written: set[int] = set()
+    per_dimension: dict[str, int] = defaultdict(int)
+    for activity in selectors.series_activities(organisation=ctx.organisation, period=ctx.period):
+        if activity.kind in ORGANISATIONAL_LIFE or per_dimension[activity.dimension] >= SERIES_NAMED:
+            continue
+        per_dimension[activity.dimension] += 1
+        written.add(activity.pk)
+        org = activity.organisation
+        title = selectors.without_holder(activity.title.strip(), org.name, org.short_name)
+        link = reverse("activities:detail", args=[activity.pk])
+        figures = {}
+        if activity.sessions > 1:
+            figures["sessions"] = ctx.figure(
+                activity.sessions, activity.session_unit, Measure.ACTIVITIES, label=f"{title}场次", link=link
+            )
+            text = f"开展{title}{{sessions}}"
+        else:
+            text = f"开展{title}"
+        if reach := activity.reach.strip().strip("，,。；;"):
+            text += f"，{reach}"
+        one = selectors.totals_of(selectors.activities_for(statuses=None).filter(pk=activity.pk))
+        unit, word = AUDIENCE_WORDS.get(activity.audience, ("人", "人"))
+        if activity.audience == Audience.PUBLIC:
+            served = summed_figure(ctx, one, "person_times", "", Measure.PERSON_TIMES, f"{title}服务群众", link)
+            if served is not None:
+                figures["served"] = served
+                text += "，服务群众{served}人次"
+        else:
+            persons = summed_figure(ctx, one, "persons", "", Measure.PERSONS, f"{title}覆盖{word}", link)
+            if persons is not None:
+                figures["persons"] = persons
+                text += f"，覆盖{{persons}}{unit}{word}"
+            if activity.person_times is not None:
+                times = summed_figure(ctx, one, "person_times", "", Measure.PERSON_TIMES, f"{title}参与人次", link)
+                if times is not None:
+                    figures["person_times"] = times
+                    text += "，参与{person_times}人次"
+        result.achievements.append(
+            (activity.dimension, Item(key=f"series:activity:{activity.pk}", template=text, figures=figures))
+        )
+    return written
 
 
 def _notable_items(ctx: CompileContext, result: BuildResult, notable: list) -> None:

@@ -18,7 +18,7 @@ from activities import selectors
 from activities.models import CATEGORY_DIMENSION, PATTERN_PLACEHOLDER_RE, Indicator, IndicatorCategory, pattern_problem
 
 from ..content import Figure, Item
-from ..numbers import Measure, Style, percent_change
+from ..numbers import LOWER_BOUND_QUALIFIERS, Measure, approximation, percent_change
 from .committee import superseded_indicators
 from .context import BuildResult, CompileContext
 
@@ -39,8 +39,6 @@ MEASURE_BY_UNIT = {
     "%": Measure.RATE,
     "场": Measure.ACTIVITIES,
 }
-
-QUALIFIER_STYLES = {"余": Style.YU, "近": Style.JIN, "超": Style.CHAO}
 
 # Categories written in the sentence of another: 团费 with organisation building (按期换届…，收缴
 # 团费…), 团籍注册 after 教育评议 (…；完成团籍注册团员…).
@@ -123,15 +121,22 @@ def build(ctx: CompileContext) -> BuildResult:
         ind = entered.indicator
         value = int(entered.value) if entered.value == int(entered.value) else float(entered.value)
         fig = ctx.figure(value, ind.measure_word, measure_of(ind), label=ind.name, link=link)
-        if entered.approximate and entered.entries == 1 and entered.qualifier:
-            # One approximate source figure: written as its source wrote it (200余名).
-            fig.style = QUALIFIER_STYLES.get(entered.qualifier, fig.style)
-        elif entered.approximate:
-            # A sum with approximate parts is approximate, never written above the sum, and no
-            # part's qualifier is copied onto it: 余 only when every part was a lower bound.
-            fig.approximate = True
-            fig.at_least = entered.qualifier in ("余", "超")
-            fig.style = Style.YU if fig.at_least else Style.ABOUT
+        if entered.approximate:
+            # The rule activities' sums follow too (numbers.approximation): one source keeps its
+            # qualifier (200余名); a sum is 余 only when every part was a lower bound, else 约.
+            # ``qualifier`` is set when every approximate part agrees on it.
+            single = entered.entries == 1 and bool(entered.qualifier)
+            parts = 1 if single else max(entered.entries, 2)
+            lower = entered.qualifier in LOWER_BOUND_QUALIFIERS
+            fig.qualify(
+                approximation(
+                    parts=parts,
+                    known=parts,
+                    lower=int(lower),
+                    about=int(not lower),
+                    qualifier=entered.qualifier if single else "",
+                )
+            )
         return fig
 
     sentences: dict[tuple, Sentence] = {}

@@ -152,16 +152,20 @@ def test_staff_can_send_an_approved_record_back(staff, district):
     assert activity.status == Status.RETURNED
 
 
-def test_submission_needs_participants_summary_and_study_hours(secretary_a, district):
+def test_submission_needs_a_summary_but_never_an_invented_figure(secretary_a, district):
     activity = services.activity_create(
         user=secretary_a,
-        **_fields(district.branch_a, kind=ActivityKind.THEMATIC_STUDY, participants=None, summary=""),
+        **_fields(district.branch_a, kind=ActivityKind.THEMATIC_STUDY, participants=None, hours=None, summary=""),
     )
     with pytest.raises(ValidationError) as exc:
         services.activity_submit(activity=activity, user=secretary_a)
-    assert set(exc.value.message_dict) == {"participants", "hours", "summary"}
+    # Participants and hours the source does not give stay unknown (tests/activities/test_series.py).
+    assert set(exc.value.message_dict) == {"summary"}
     activity.refresh_from_db()
     assert activity.status == Status.DRAFT
+    services.activity_update(activity=activity, user=secretary_a, summary="学习会。", submit=True)
+    activity.refresh_from_db()
+    assert activity.status == Status.SUBMITTED and activity.participants is None and activity.hours is None
 
 
 def test_withdraw_returns_a_submitted_record_to_draft(secretary_a, district):

@@ -45,6 +45,8 @@ def listed_value(response, measure: str):
             "overdue": total.overdue,
             "unmet": total.due + total.overdue,
         }[measure]
+    if measure == "activities":
+        return ctx["approved_totals"].count
     if measure == "persons":
         return ctx["approved_totals"].persons
     if measure == "person_times":

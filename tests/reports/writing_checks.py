@@ -31,9 +31,12 @@ def overstatements(content: ReportContent) -> list[str]:
                 continue
             qualifier, written = parsed
             value = Decimal(str(figure.value))
+            if figure.source_qualifier == "近" and qualifier == "近" and value == written:
+                continue  # the source's own 近500, kept
             if qualifier == "近" and not (written * Decimal("0.95") <= value < written):
                 found.append(f"{item.key}.{name}: {rendered} for {value}")
-            elif qualifier in ("余", "超") and not value > written:
+            elif qualifier in ("余", "超") and not (value > written or (figure.at_least and value == written)):
+                # A lower bound (a source's 200余, the known part of a sum) is less than the truth.
                 found.append(f"{item.key}.{name}: {rendered} for {value}")
             elif qualifier in ("", "约") and written > value:
                 found.append(f"{item.key}.{name}: {rendered} for {value}")
