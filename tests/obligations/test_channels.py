@@ -16,7 +16,7 @@ from obligations.services import reminders_reconcile, reminders_send_lapsed
 from obligations.services.deliveries import channel_test_send
 
 from ..factories import OrganisationFactory, UserFactory
-from .channel_world import DING_SECRET, configure, platforms, three_branches  # noqa: F401 - fixtures
+from .channel_world import DING_SECRET, configure
 from .conftest import at
 
 pytestmark = pytest.mark.usefixtures("no_default_obligations")
