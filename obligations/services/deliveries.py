@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from branches.models import Organisation
+from core.freshness import mark_changed
 
 from ..channels import ChannelError, RateLimited, robots, sms, texts
 from ..channels.config import ChannelIndex, mask_phone, reveal, seal
@@ -262,12 +263,15 @@ def _send_group(channel: str, rows: list[Delivery], result) -> None:
 
 def deliveries_send(*, run_id: uuid.UUID, started: datetime, result, lapsed_only: bool = False) -> None:
     """Send every claimable delivery, group by group (see the module's docstring)."""
+    before = (result.channel_sent, result.channel_failed)
     while True:
         groups = _take_groups(run_id, started, result, lapsed_only=lapsed_only)
         if not groups:
-            return
+            break
         for (channel, _key), rows in groups.items():
             _send_group(channel, rows, result)
+    if (result.channel_sent, result.channel_failed) != before:
+        mark_changed()  # the staff board's failure figures
 
 
 def deliveries_live_lease() -> datetime | None:

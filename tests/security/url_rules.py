@@ -533,6 +533,11 @@ RULES: dict[str, Rule] = {
     "obligations:run_now": staff(methods=POST),
     "obligations:reminders": read(),
     "obligations:reminder_retry": staff(obj="reminder", methods=POST),
+    "obligations:channels": staff(),
+    "obligations:channel_edit": staff(obj="organisation", methods=GET_POST),
+    "obligations:channel_test": staff(
+        obj="organisation", methods=POST, kwargs=lambda org: {"pk": org.pk, "channel": "wecom"}
+    ),
     # security
     "security:lockouts": staff(),
     "security:lockout_release": staff(methods=POST),
