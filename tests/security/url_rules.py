@@ -384,6 +384,9 @@ RULES: dict[str, Rule] = {
     "password_reset_done": public(),
     "password_reset_confirm": public(methods=GET_POST, kwargs=lambda obj: {"uidb64": "MQ", "token": "bad-token"}),
     "password_reset_complete": public(),
+    "password_reset_sms": public(methods=GET_POST),
+    "password_reset_sms_confirm": public(methods=GET_POST),
+    "mobile": own(methods=GET_POST),
     # core
     "dashboards:home": read(),
     "core:healthz": public(ok=(200, 503)),
