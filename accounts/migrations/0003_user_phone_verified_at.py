@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='phone_verified_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='手机号码验证时间'),
+            model_name="user",
+            name="phone_verified_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="手机号码验证时间"),
         ),
     ]
