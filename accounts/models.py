@@ -26,6 +26,9 @@ class User(AbstractUser):
         help_text="书记所负责的组织；其下级组织一并归其管理。",
     )
     phone = models.CharField("手机号码", max_length=20, blank=True)
+    # Set when the holder entered the code texted to ``phone``; cleared when the number changes.
+    # Only a verified number receives reminders by SMS or resets the password.
+    phone_verified_at = models.DateTimeField("手机号码验证时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -34,6 +37,10 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         # Chinese names are written surname first, with no space: 李明, not "明 李".
         return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def verified_phone(self) -> str:
+        return self.phone if self.phone and self.phone_verified_at else ""
 
     @property
     def is_committee_staff(self) -> bool:

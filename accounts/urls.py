@@ -10,10 +10,17 @@ urlpatterns = [
     path("password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/sms/", views.PasswordResetSmsView.as_view(), name="password_reset_sms"),
+    path(
+        "password/sms/confirm/",
+        views.PasswordResetSmsConfirmView.as_view(),
+        name="password_reset_sms_confirm",
+    ),
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("mobile/", views.MobileView.as_view(), name="mobile"),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

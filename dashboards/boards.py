@@ -31,6 +31,7 @@ class StaffBoard:
     trend: f.Chart
     trend_total: f.Figure
     snapshot: Snapshot | None = None  # what the committee is today (one scope root only)
+    delivery_failures: list[f.Figure] = field(default_factory=list)  # per channel, reminders not delivered
 
 
 @dataclass
@@ -87,6 +88,7 @@ def staff_board(*, user, today: date) -> StaffBoard:
         trend=trend,
         trend_total=trend_total,
         snapshot=_snapshot(roots, today),
+        delivery_failures=f.delivery_failure_figures(user=user),
     )
 
 

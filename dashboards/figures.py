@@ -418,6 +418,14 @@ def reminder_figure(*, user, period: Period) -> Figure:
     )
 
 
+def delivery_failure_figures(*, user) -> list[Figure]:
+    """Reminders whose delivery failed, per channel: the staff board names each channel that is down."""
+    return [
+        Figure(f"failed_{channel}", f"{label}发送失败", count, link("obligations:reminders", failed=channel), "条")
+        for channel, label, count in obligation_selectors.delivery_failures(user=user)
+    ]
+
+
 @dataclass(frozen=True)
 class DueItem:
     obligation: str

@@ -9,7 +9,7 @@ from core.params import BoundedDateField
 from members.choices import CadreKind
 
 from . import selectors
-from .models import EmailStatus, Obligation, ReminderKind
+from .models import Channel, EmailStatus, Obligation, ReminderKind
 from .selectors import STATUS_CHOICES
 from .services.obligations import OBLIGATION_FIELDS
 
@@ -135,6 +135,9 @@ class ReminderFilterForm(forms.Form):
     )
     created_from = BoundedDateField(label="生成日期自", required=False, widget=_date_widget())
     created_to = BoundedDateField(label="至", required=False, widget=_date_widget())
+    failed = forms.ChoiceField(
+        label="发送失败的渠道", required=False, choices=[("", "不限"), ("email", "邮件"), *Channel.choices]
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,4 +155,65 @@ class ReminderFilterForm(forms.Form):
             organisation=data.get("organisation"),
             created_from=data.get("created_from"),
             created_to=data.get("created_to"),
+            failed=data.get("failed") or "",
         )
+
+
+class ChannelConfigForm(forms.Form):
+    """An organisation's own channels. Secrets are never shown back: a blank field keeps
+    the stored value, "remove" clears it."""
+
+    email = forms.BooleanField(label="邮件", required=False)
+    wecom_webhook = forms.URLField(
+        label="企业微信群机器人 Webhook",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="形如 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…；留空则保持不变。",
+    )
+    wecom_remove = forms.BooleanField(label="删除企业微信群机器人", required=False)
+    dingtalk_webhook = forms.URLField(
+        label="钉钉群机器人 Webhook",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="形如 https://oapi.dingtalk.com/robot/send?access_token=…；留空则保持不变。",
+    )
+    dingtalk_secret = forms.CharField(
+        label="钉钉加签密钥",
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput,
+        help_text="机器人安全设置中的“加签”密钥（SEC 开头）；留空则保持不变。",
+    )
+    dingtalk_remove = forms.BooleanField(label="删除钉钉群机器人", required=False)
+    sms = forms.BooleanField(label="短信（发送给已验证手机号码的书记）", required=False)
+    sms_template_id = forms.CharField(
+        label="短信模板 ID", required=False, max_length=32, help_text="不填则用系统配置的模板。"
+    )
+
+    def clean_wecom_webhook(self):
+        url = self.cleaned_data["wecom_webhook"].strip()
+        if url and "key=" not in url:
+            raise forms.ValidationError("企业微信群机器人的 Webhook 地址应含有 key= 参数。")
+        return url
+
+    def clean_dingtalk_webhook(self):
+        url = self.cleaned_data["dingtalk_webhook"].strip()
+        if url and "access_token=" not in url:
+            raise forms.ValidationError("钉钉群机器人的 Webhook 地址应含有 access_token= 参数。")
+        return url
+
+    def clean_sms_template_id(self):
+        value = self.cleaned_data["sms_template_id"].strip()
+        if value and not value.isdigit():
+            raise forms.ValidationError("短信模板 ID 应为数字。")
+        return value
+
+    def secrets(self) -> dict:
+        """What to store: None keeps, "" removes, a value replaces."""
+        data = self.cleaned_data
+        wecom = "" if data["wecom_remove"] else (data["wecom_webhook"] or None)
+        dingtalk = "" if data["dingtalk_remove"] else (data["dingtalk_webhook"] or None)
+        secret = "" if data["dingtalk_remove"] else (data["dingtalk_secret"].strip() or None)
+        return {"wecom_webhook": wecom, "dingtalk_webhook": dingtalk, "dingtalk_secret": secret}

@@ -289,6 +289,7 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", "已发送"
     FAILED = "failed", "发送失败"
     NO_ADDRESS = "no_address", "无邮箱地址"
+    DISABLED = "disabled", "未启用邮件"
 
 
 class Reminder(models.Model):
@@ -354,6 +355,93 @@ class Reminder(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.period_start, self.period_end)
+
+
+# --- Channels beside the inbox and e-mail ----------------------------------------------
+
+
+class Channel(models.TextChoices):
+    """Where a reminder goes besides the inbox (always) and e-mail (on the Reminder row itself)."""
+
+    WECOM = "wecom", "企业微信群"
+    DINGTALK = "dingtalk", "钉钉群"
+    SMS = "sms", "短信"
+
+
+class ChannelConfig(models.Model):
+    """The channels a committee's reminders use; its subtree inherits it whole, unless an
+    organisation below has a configuration of its own (the nearest one wins).
+
+    Webhook addresses carry the robot's key and are secrets: stored encrypted with the
+    ID-number key (members.crypto), shown masked.
+    """
+
+    organisation = models.OneToOneField(
+        "branches.Organisation", verbose_name="组织", on_delete=models.CASCADE, related_name="channel_config"
+    )
+    email = models.BooleanField("邮件", default=True)
+    wecom_webhook = models.TextField("企业微信群机器人 Webhook（加密）", blank=True)
+    dingtalk_webhook = models.TextField("钉钉群机器人 Webhook（加密）", blank=True)
+    dingtalk_secret = models.TextField("钉钉加签密钥（加密）", blank=True)
+    sms = models.BooleanField("短信", default=False)
+    sms_template_id = models.CharField(
+        "短信模板 ID", max_length=32, blank=True, help_text="不填则用系统配置的模板（SMS_TEMPLATE_ID）。"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更新人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "提醒渠道设置"
+        verbose_name_plural = "提醒渠道设置"
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} 提醒渠道"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+    SKIPPED = "skipped", "未发送"
+
+
+class Delivery(models.Model):
+    """One reminder on one channel: planned in the claim's transaction, so exactly one row per
+    (reminder, channel); leased, sent and marked like the reminder's e-mail. Rows of one
+    ``group_key`` (a robot, or one person's mobile) go out together as one message per run."""
+
+    reminder = models.ForeignKey(Reminder, verbose_name="提醒记录", on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
+    config = models.ForeignKey(
+        ChannelConfig, verbose_name="渠道设置", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    group_key = models.CharField("合并发送键", max_length=40)
+    target = models.CharField("发送对象", max_length=120, blank=True)
+    status = models.CharField("状态", max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField("发送次数", default=0)
+    last_error = models.TextField("最近一次错误", blank=True)
+    last_attempt_at = models.DateTimeField("最近一次发送", null=True, blank=True)
+    lease_token = models.UUIDField("发送锁", null=True, blank=True)
+    leased_until = models.DateTimeField("发送锁到期", null=True, blank=True)
+    sent_at = models.DateTimeField("发送完成时间", null=True, blank=True)
+    created_at = models.DateTimeField("生成时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "渠道发送记录"
+        verbose_name_plural = "渠道发送记录"
+        ordering = ["reminder_id", "channel"]
+        constraints = [models.UniqueConstraint(fields=["reminder", "channel"], name="delivery_once")]
+        indexes = [models.Index(fields=["status", "channel"], name="delivery_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.reminder_id}"
 
 
 # --- The in-app inbox ---------------------------------------------------------------

@@ -17,5 +17,8 @@ urlpatterns = [
     path("schedule/", views.ScheduleView.as_view(), name="schedule"),
     path("schedule/run/", views.RunNowView.as_view(), name="run_now"),
     path("reminders/", views.ReminderListView.as_view(), name="reminders"),
+    path("channels/", views.ChannelListView.as_view(), name="channels"),
+    path("channels/<int:pk>/", views.ChannelEditView.as_view(), name="channel_edit"),
+    path("channels/<int:pk>/test/<str:channel>/", views.ChannelTestView.as_view(), name="channel_test"),
     path("reminders/<int:pk>/retry/", views.ReminderRetryView.as_view(), name="reminder_retry"),
 ]

@@ -3,7 +3,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,9 +19,12 @@ from core.params import date_param
 from core.validators import in_range
 
 from . import selectors, services
+from .channels import ChannelError
+from .channels.config import channels_for, mask_secret, reveal
 from .filters import compliance_page
-from .forms import DueFilterForm, ObligationForm, ReminderFilterForm, ScheduleForm
-from .models import EmailStatus, Message, Obligation, Reminder
+from .forms import ChannelConfigForm, DueFilterForm, ObligationForm, ReminderFilterForm, ScheduleForm
+from .models import Channel, ChannelConfig, Delivery, EmailStatus, Message, Obligation, Reminder
+from .services import deliveries
 
 HISTORY_PERIODS = 6
 
@@ -313,9 +316,11 @@ class ReminderListView(AccessMixin, ListView):
             filters = self.form.filters() if self.form.is_bound else selectors.ReminderFilters()
             qs = selectors.reminders_for(user=self.request.user, filters=filters)
         self.filtered = qs
+        channel_rows = Delivery.objects.only("reminder_id", "channel", "status", "target", "attempts", "last_error")
         return (
             qs.select_related("obligation", "organisation", "recipient")
             .only(*self.row_fields)
+            .prefetch_related(Prefetch("deliveries", queryset=channel_rows))
             .order_by("-created_at", "-id")
         )
 
@@ -342,6 +347,7 @@ class ReminderListView(AccessMixin, ListView):
             query=_query_without(self.request, "page"),
             schedule=services.reminder_schedule(),
             max_attempts=services.reminders.MAX_EMAIL_ATTEMPTS,
+            channel_labels=dict(Channel.choices),
         )
         return ctx
 
@@ -362,3 +368,113 @@ class ReminderRetryView(AccessMixin, ScopedObjectMixin, View):
         else:
             messages.info(request, "已重新排队发送这条提醒的邮件。")
         return HttpResponseRedirect(reverse("obligations:reminders"))
+
+
+# --- Channels -----------------------------------------------------------------------------
+
+
+class ChannelListView(AccessMixin, TemplateView):
+    """Which committees set their own channels, and what each uses (secrets masked)."""
+
+    access = Access.STAFF
+    template_name = "obligations/channel_list.html"
+
+    def get(self, request, *args, **kwargs):
+        pk = request.GET.get("organisation", "")
+        if pk.isdigit():
+            org = get_object_or_404(Organisation.objects.visible_to(request.user), pk=int(pk))
+            return HttpResponseRedirect(reverse("obligations:channel_edit", args=[org.pk]))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        configs = ChannelConfig.objects.select_related("organisation").order_by("organisation__path")
+        rows = [(c, channels_for(c.organisation).names(), _masked(c)) for c in configs]
+        return super().get_context_data(rows=rows, organisations=Organisation.objects.order_by("path"), **kwargs)
+
+
+def _masked(config: ChannelConfig) -> dict[str, str]:
+    return {
+        "wecom": mask_secret(reveal(config.wecom_webhook)),
+        "dingtalk": mask_secret(reveal(config.dingtalk_webhook)),
+        "dingtalk_secret": "已设置" if config.dingtalk_secret else "",
+    }
+
+
+class ChannelEditView(AccessMixin, ScopedObjectMixin, FormView):
+    """An organisation's own channels; "沿用上级设置" drops them."""
+
+    access = Access.STAFF
+    model = Organisation
+    form_class = ChannelConfigForm
+    template_name = "obligations/channel_form.html"
+
+    def get_initial(self):
+        config = ChannelConfig.objects.filter(organisation=self.get_object()).first()
+        if config is None:
+            inherited = channels_for(self.get_object())
+            return {"email": inherited.email, "sms": inherited.sms}
+        return {"email": config.email, "sms": config.sms, "sms_template_id": config.sms_template_id}
+
+    def get_context_data(self, **kwargs):
+        org = self.get_object()
+        own = ChannelConfig.objects.filter(organisation=org).first()
+        effective = channels_for(org)
+        return super().get_context_data(
+            organisation=org,
+            own=own,
+            masked=_masked(own) if own else {},
+            effective=effective,
+            inherited_from=effective.config.organisation if effective.config and not own else None,
+            test_channels=[("email", "邮件"), *Channel.choices],
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if "inherit" in request.POST:
+            deliveries.channel_config_delete(organisation=self.get_object(), user=request.user)
+            messages.info(request, "已删除本级设置，沿用上级组织的提醒渠道。")
+            return HttpResponseRedirect(reverse("obligations:channel_edit", args=[self.get_object().pk]))
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            deliveries.channel_config_save(
+                organisation=self.get_object(),
+                user=self.request.user,
+                email=data["email"],
+                sms_enabled=data["sms"],
+                sms_template_id=data["sms_template_id"],
+                **form.secrets(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "提醒渠道已保存。")
+        return HttpResponseRedirect(reverse("obligations:channel_edit", args=[self.get_object().pk]))
+
+
+class ChannelTestView(AccessMixin, ScopedObjectMixin, View):
+    """Send a test message through one channel of the organisation's own configuration now."""
+
+    access = Access.STAFF
+    model = Organisation
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        org = self.get_object()
+        config = ChannelConfig.objects.filter(organisation=org).first()
+        channel = kwargs["channel"]
+        back = HttpResponseRedirect(reverse("obligations:channel_edit", args=[org.pk]))
+        if config is None or channel not in {"email", *Channel.values}:
+            messages.error(request, "请先保存本级的提醒渠道设置。")
+            return back
+        try:
+            target = deliveries.channel_test_send(config=config, channel=channel, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except ChannelError as exc:
+            messages.error(request, f"测试消息发送失败：{exc}")
+        else:
+            messages.success(request, f"测试消息已发送到{target}。")
+        return back

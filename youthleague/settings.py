@@ -276,6 +276,30 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 # The portal's address as users reach it, for links in e-mails.
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 
+# --- Reminder channels beside e-mail (obligations.channels) --------------------------
+# Group robots (企业微信, 钉钉): their webhooks are set per committee on the portal, encrypted.
+# Both platforms allow 20 messages a minute per robot; a run that reaches it waits a minute.
+ROBOT_RATE_LIMIT_PER_MINUTE = int(os.environ.get("ROBOT_RATE_LIMIT_PER_MINUTE", "20"))
+CHANNEL_HTTP_TIMEOUT = int(os.environ.get("CHANNEL_HTTP_TIMEOUT", "10"))
+# SMS through Tencent Cloud SMS (tencentcloud-sdk-python-sms). The credentials live only here.
+SMS_SECRET_ID = os.environ.get("SMS_SECRET_ID", "")
+SMS_SECRET_KEY = os.environ.get("SMS_SECRET_KEY", "")
+SMS_SDK_APP_ID = os.environ.get("SMS_SDK_APP_ID", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+SMS_REGION = os.environ.get("SMS_REGION", "ap-guangzhou")
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "sms.tencentcloudapi.com")
+SMS_SCHEME = os.environ.get("SMS_SCHEME", "https")
+# The approved reminder template: {1} what is due (e.g. "主题团日等3项"), {2} the earliest deadline.
+SMS_TEMPLATE_ID = os.environ.get("SMS_TEMPLATE_ID", "")
+# The approved verification-code template: {1} the code, {2} minutes it stays valid.
+SMS_CODE_TEMPLATE_ID = os.environ.get("SMS_CODE_TEMPLATE_ID", "")
+# Template variables are capped by the provider (12 characters for notification templates).
+SMS_PARAM_MAX_CHARS = int(os.environ.get("SMS_PARAM_MAX_CHARS", "12"))
+SMS_CODE_TTL_SECONDS = 10 * 60
+SMS_CODE_THROTTLE_WINDOW = 60 * 60
+SMS_CODE_LIMIT_PER_NUMBER = 5
+SMS_CODE_LIMIT_PER_CLIENT = 10
+
 # --- Forms and messages ---------------------------------------------------
 
 # Widgets render through the project's template engine (django.forms in INSTALLED_APPS supplies

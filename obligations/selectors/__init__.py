@@ -15,7 +15,7 @@ from .compliance import (
 )
 from .contacts import Contacts, reminder_contacts
 from .due import TERM_NOTICE_DAYS, DueList, TermExpiry, due_list
-from .ledger import ReminderFilters, reminders_for, unread_count
+from .ledger import ReminderFilters, delivery_failures, reminders_for, unread_count
 from .over import ComplianceOver, compliance_over, periods_within
 
 __all__ = [
@@ -40,5 +40,6 @@ __all__ = [
     "periods_within",
     "reminder_contacts",
     "reminders_for",
+    "delivery_failures",
     "unread_count",
 ]

@@ -50,6 +50,7 @@ from core.freshness import mark_changed
 
 from .. import roster, selectors
 from ..models import EmailStatus, Message, Obligation, Reminder, ReminderKind
+from . import deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,9 @@ class ReconcileResult:
     no_recipient: int = 0  # due reminders with nobody to send them to
     lines: list[str] = field(default_factory=list)
     lapse_check_queued: bool = False  # this run queued the retry for its leases' lapse
+    channel_sent: int = 0  # channel deliveries (group robots, SMS) this run sent
+    channel_failed: int = 0  # channel deliveries that failed in this run (kept for a retry)
+    channel_waiting: int = 0  # channel deliveries held back by a robot's per-minute limit
 
     @property
     def summary(self) -> str:
@@ -370,6 +374,9 @@ def _claim(candidates: list[Candidate], *, run_id: uuid.UUID, now: datetime, res
                 )
             )
         Message.objects.bulk_create(messages, batch_size=500)
+        # One delivery row per channel in force (group robots, SMS), planned with the claim.
+        if deliveries.deliveries_plan(reminders=mine, now=now, lease_token=run_id, lease_until=lease_until):
+            _queue_lapse_check(lease_until, result)
         if mine:
             mark_changed()  # bulk_create sends no post_save
         if any(row.leased_until for row in mine):
@@ -552,14 +559,16 @@ def reminders_reconcile(*, now: datetime | None = None, dry_run: bool = False, c
     claimed = _claim(candidates, run_id=run_id, now=now, result=result)
     result.claimed = len(claimed)
     result.already_sent = len(candidates) - len(claimed)
-    # Rows without an address were delivered in full by the claim (inbox only).
-    result.sent += sum(1 for row in claimed if row.email_status == EmailStatus.NO_ADDRESS)
+    # Rows without an address (or whose committee sends no e-mail) were delivered in full by the claim.
+    result.sent += sum(1 for row in claimed if row.email_status in (EmailStatus.NO_ADDRESS, EmailStatus.DISABLED))
     by_key = {c.key: c for c in candidates}
     for row in claimed:
         key = (row.obligation_id, row.organisation_id, row.period_start, row.period_end, row.kind, row.recipient_id)
         result.lines.append(by_key[key].describe())
 
     connection = connection or get_connection()
+    # The robots and SMS before e-mail: a hung mail server must not hold the group messages back.
+    deliveries.deliveries_send(run_id=run_id, started=started, result=result)
     _deliver(run_id=run_id, started=started, connection=connection, result=result)
     logger.info(
         "Reminders at %s: %s (due=%s no_recipient=%s)", now.isoformat(), result.summary, result.due, result.no_recipient
@@ -573,6 +582,7 @@ def reminders_send_lapsed(*, connection=None) -> ReconcileResult:
     lease would lapse; failed e-mails wait for the next daily run as before."""
     started = timezone.now()
     result = ReconcileResult(now=started)
+    deliveries.deliveries_send(run_id=uuid.uuid4(), started=started, result=result, lapsed_only=True)
     _deliver(
         run_id=uuid.uuid4(),
         started=started,
@@ -583,9 +593,11 @@ def reminders_send_lapsed(*, connection=None) -> ReconcileResult:
     live = Reminder.objects.filter(sent_at__isnull=True, leased_until__gte=timezone.now()).aggregate(
         until=Min("leased_until")
     )["until"]
+    live_delivery = deliveries.deliveries_live_lease()
+    live = min((t for t in (live, live_delivery) if t is not None), default=None)
     if live is not None:
         _queue_lapse_check(live, result)
-    if result.sent or result.failed:
+    if result.sent or result.failed or result.channel_sent or result.channel_failed:
         logger.info("Reminders left by a stopped run: %s", result.summary)
     return result
 

@@ -106,3 +106,7 @@ def smtp_server(settings):
     finally:
         tcp.shutdown()
         tcp.server_close()
+
+
+# The channel tests' platforms and branches (tests/obligations/channel_world.py).
+from .channel_world import platforms, three_branches  # noqa: E402, F401

@@ -437,6 +437,9 @@ RULES: dict[str, Rule] = {
     "password_reset_done": public(),
     "password_reset_confirm": public(methods=GET_POST, kwargs=lambda obj: {"uidb64": "MQ", "token": "bad-token"}),
     "password_reset_complete": public(),
+    "password_reset_sms": public(methods=GET_POST),
+    "password_reset_sms_confirm": public(methods=GET_POST),
+    "mobile": own(methods=GET_POST),
     # core
     "dashboards:home": read(),
     "core:healthz": public(ok=(200, 503)),
@@ -614,6 +617,11 @@ RULES: dict[str, Rule] = {
             (f"resources:{slug}_delete", write(obj=slug, methods=GET_POST)),
         )
     },
+    "obligations:channels": staff(),
+    "obligations:channel_edit": staff(obj="organisation", methods=GET_POST),
+    "obligations:channel_test": staff(
+        obj="organisation", methods=POST, kwargs=lambda org: {"pk": org.pk, "channel": "wecom"}
+    ),
     # security
     "security:lockouts": staff(),
     "security:lockout_release": staff(methods=POST),
