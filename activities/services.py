@@ -6,10 +6,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organisation
+from core.dates import format_date
 from core.freshness import mark_changed
 from core.uploads import IMAGE, PDF, validate_upload
 from core.validators import COMMENT_LENGTH
@@ -190,7 +192,46 @@ def activity_return(*, activity: Activity, reviewer, comment: str) -> Activity:
     activity.reviewed_at = timezone.now()
     activity._history_user = reviewer
     activity.save()
+    _tell_returned([activity], reviewer=reviewer, comment=comment)
     return activity
+
+
+def _returned_message_text(activity: Activity, *, reviewer, comment: str) -> tuple[str, str]:
+    who = reviewer.get_full_name() or reviewer.username
+    subject = f"【退回待修改】{activity.title}"
+    body = "\n\n".join(
+        [
+            f"你提交的活动记录「{activity.title}」（{activity.organisation.display_name}，"
+            f"{format_date(activity.start_date)}）已被区团委{who}退回。",
+            f"审核意见：{comment}",
+            "请按意见修改后重新提交审核；修改并提交后，首页的提示会自动消失。",
+        ]
+    )
+    return subject, body
+
+
+def _tell_returned(activities: list[Activity], *, reviewer, comment: str) -> None:
+    """One inbox message per returned record, to whoever submitted it (else its author).
+
+    Written in the review's transaction: a return that rolls back leaves no message behind."""
+    from obligations.models import Message  # obligations reads activities: import late, no cycle
+
+    rows = []
+    for activity in activities:
+        recipient_id = activity.submitted_by_id or activity.created_by_id
+        if not recipient_id or recipient_id == reviewer.pk:
+            continue
+        subject, body = _returned_message_text(activity, reviewer=reviewer, comment=comment)
+        rows.append(
+            Message(
+                recipient_id=recipient_id,
+                organisation_id=activity.organisation_id,
+                subject=subject[:200],
+                body=body,
+                link=reverse("activities:detail", args=[activity.pk]),
+            )
+        )
+    Message.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -204,7 +245,12 @@ def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: st
         raise PermissionDenied("只有区团委工作人员可以审核。")
     if not approve:
         comment = _clean_comment(comment)
-    targets = list(Activity.objects.select_for_update().filter(pk__in=ids, status=Status.SUBMITTED).order_by("pk"))
+    targets = list(
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(pk__in=ids, status=Status.SUBMITTED)
+        .order_by("pk")
+    )
     now = timezone.now()
     for activity in targets:
         activity.status = Status.APPROVED if approve else Status.RETURNED
@@ -220,6 +266,8 @@ def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: st
         default_user=reviewer,
         default_change_reason="批量审核",
     )
+    if not approve:
+        _tell_returned(targets, reviewer=reviewer, comment=comment)
     mark_changed()  # bulk_update sends no post_save
     return len(targets)
 

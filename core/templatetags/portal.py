@@ -10,12 +10,17 @@ that takes none), ``row_url`` reverses once with marker numbers in their place, 
 text around them, and fills in each row's numbers. Any other argument goes through ``reverse`` as before.
 """
 
+from datetime import datetime
+
 from django import template
 from django.conf import settings
 from django.template import engines
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from core.dates import format_date, iso_day, iso_moment
 
 register = template.Library()
 
@@ -89,3 +94,21 @@ def jinja(context, template_name: str, **values) -> str:
         "csrf_input", format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token) if token else ""
     )
     return mark_safe(template.render(values))  # noqa: S308 - Jinja2 escaped it (autoescape, core.jinja)
+
+
+# The one date style (core.dates, docs/dates.md): values ISO, sentences in Chinese prose.
+@register.filter(name="day")
+def day_filter(value) -> str:
+    return iso_day(value)
+
+
+@register.filter(name="moment")
+def moment_filter(value) -> str:
+    return iso_moment(value)
+
+
+@register.filter(name="prose_day")
+def prose_day_filter(value) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return format_date(value)
