@@ -1,9 +1,13 @@
 """Writes to activities, campaigns and indicator values."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePosixPath
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -86,7 +90,7 @@ def _mark_submitted(activity: Activity, user) -> None:
 
 
 @transaction.atomic
-def activity_create(*, user, submit: bool = False, photos=(), attachments=(), **fields) -> Activity:
+def activity_create(*, user, submit: bool = False, photos=(), attachments=(), kept=(), **fields) -> Activity:
     """Log a new activity as a draft (or straight to review with ``submit``), with its files.
 
     The dimension defaults to the kind's when not given. One bad file stores nothing.
@@ -104,12 +108,14 @@ def activity_create(*, user, submit: bool = False, photos=(), attachments=(), **
         _mark_submitted(activity, user)
     activity._history_user = user
     activity.save()
-    _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments, kept=kept)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, user, submit: bool = False, photos=(), attachments=(), **fields) -> Activity:
+def activity_update(
+    *, activity: Activity, user, submit: bool = False, photos=(), attachments=(), kept=(), **fields
+) -> Activity:
     """Change a record the user may edit. A returned record keeps its reviewer's comment until resubmitted."""
     _check_fields(fields, user)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -131,7 +137,7 @@ def activity_update(*, activity: Activity, user, submit: bool = False, photos=()
         _mark_submitted(activity, user)
     activity._history_user = user
     activity.save()
-    _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments, kept=kept)
     return activity
 
 
@@ -295,8 +301,93 @@ def _validated_files(uploads, *, allowed: set[str], max_bytes: int, field: str, 
     return checked
 
 
-def _add_files(*, activity: Activity, user, photos=(), attachments=()) -> list[ActivityFile]:
+# --- Files kept across a form that came back with an error -----------------------------------
+#
+# A browser cannot refill a file input, so the files picked on a form that failed are checked
+# and stored at once as pending files, and the form carries a signed list of them: saving the
+# form later attaches them (moved to their record's place), without picking them again.
+
+KEPT_SALT = "activities.kept-files"
+KEPT_MAX_AGE = 24 * 3600
+
+
+def _pending_prefix(user) -> str:
+    return f"pending/activities/{user.pk}/"
+
+
+def kept_files_token(*, user, files: list[dict]) -> str:
+    return signing.dumps({"u": user.pk, "f": files}, salt=KEPT_SALT, compress=True)
+
+
+def kept_files_from_token(*, user, token: str) -> list[dict]:
+    """The pending files a form carries, if the token is the user's and fresh; else none."""
+    if not token:
+        return []
+    try:
+        data = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    if data.get("u") != user.pk:
+        return []
+    prefix = _pending_prefix(user)
+    return [f for f in data.get("f", []) if str(f.get("name", "")).startswith(prefix)]
+
+
+def activity_files_keep(*, user, photos=(), attachments=(), kept: list[dict] = ()) -> tuple[list[dict], dict]:
+    """Check the uploads and store the acceptable ones as pending files of ``user``.
+
+    Returns (every kept file, earlier ones included; the problems of the refused ones by field).
+    """
+    storage = ActivityFile._meta.get_field("file").storage
+    errors: dict[str, list[str]] = {}
+    checked = [
+        ("photos", *c)
+        for c in _validated_files(photos, allowed={IMAGE}, max_bytes=PHOTO_MAX_BYTES, field="photos", errors=errors)
+    ]
+    checked += [
+        ("attachments", *c)
+        for c in _validated_files(
+            attachments, allowed={IMAGE, PDF}, max_bytes=ATTACHMENT_MAX_BYTES, field="attachments", errors=errors
+        )
+    ]
+    files = list(kept)
+    for field, original_name, clean in checked:
+        if len(files) >= MAX_FILES_PER_ACTIVITY:
+            errors.setdefault(field, []).append(f"每条活动记录最多 {MAX_FILES_PER_ACTIVITY} 个照片和附件。")
+            break
+        suffix = PurePosixPath(clean.name).suffix.lower()[:8]
+        name = storage.save(f"{_pending_prefix(user)}{uuid.uuid4().hex}{suffix}", clean)
+        kind = FileKind.PDF if suffix == ".pdf" else FileKind.IMAGE
+        files.append({"name": name, "original": original_name[:255], "kind": kind, "size": clean.size, "field": field})
+    return files, errors
+
+
+def _attach_kept(*, activity: Activity, user, kept: list[dict]) -> list[ActivityFile]:
+    storage = ActivityFile._meta.get_field("file").storage
+    stored = []
+    for entry in kept:
+        if not storage.exists(entry["name"]):
+            continue  # attached already by a double submit, or cleared away
+        record = ActivityFile(
+            activity=activity, kind=entry["kind"], original_name=entry["original"], size=entry["size"], uploaded_by=user
+        )
+        with storage.open(entry["name"]) as handle:
+            record.file.save(PurePosixPath(entry["name"]).name, File(handle), save=False)
+        record.full_clean()
+        record.save()
+        stored.append(record)
+        transaction.on_commit(lambda name=entry["name"]: storage.delete(name))
+    return stored
+
+
+def _add_files(*, activity: Activity, user, photos=(), attachments=(), kept: list[dict] = ()) -> list[ActivityFile]:
     """Validate every upload first (content sniffed, images re-encoded), then store them all."""
+    if kept:
+        if activity.files.count() + len(kept) + len(photos) + len(attachments) > MAX_FILES_PER_ACTIVITY:
+            raise ValidationError({"attachments": f"每条活动记录最多 {MAX_FILES_PER_ACTIVITY} 个照片和附件。"})
+        return _attach_kept(activity=activity, user=user, kept=kept) + _add_files(
+            activity=activity, user=user, photos=photos, attachments=attachments
+        )
     if not photos and not attachments:
         return []
     errors: dict[str, list[str]] = {}
