@@ -441,3 +441,17 @@ def returned_to(*, user, limit: int = RETURNED_BANNER_LIMIT) -> tuple[list[Activ
     )
     total = len(shown) if len(shown) < limit else qs.count()
     return shown, total
+
+
+def next_in_review(*, user, after: Activity) -> Activity | None:
+    """The record after ``after`` in the review queue's order (oldest submission first),
+    wrapping round to the start: where 通过并审核下一条 leads."""
+    queue = Activity.objects.visible_to(user).filter(status=Status.SUBMITTED).exclude(pk=after.pk)
+    queue = queue.only("pk", "title").order_by("submitted_at", "id")
+    if after.submitted_at is not None:
+        later = queue.filter(
+            Q(submitted_at__gt=after.submitted_at) | Q(submitted_at=after.submitted_at, id__gt=after.pk)
+        ).first()
+        if later is not None:
+            return later
+    return queue.first()
