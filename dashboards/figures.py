@@ -13,11 +13,13 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from activities import prefill
 from activities import selectors as activity_selectors
 from activities.models import Dimension
 from activities.models import Status as ActivityStatus
 from activities.periods import Period, add_months, month_end, month_start
 from branches.models import Organisation
+from core.dates import format_deadline
 from honours import selectors as honour_selectors
 from honours.models import Level
 from honours.models import Status as HonourStatus
@@ -406,6 +408,8 @@ class DueItem:
     progress: str
     days_left: int
     url: str
+    fill_url: str = ""  # 去填报: the logging form preset for this item (none for a figure entered monthly)
+    deadline: str = ""  # 12月31日截止
 
 
 @dataclass
@@ -413,6 +417,18 @@ class DueGroups:
     month: list[DueItem] = field(default_factory=list)
     quarter: list[DueItem] = field(default_factory=list)
     later: list[DueItem] = field(default_factory=list)
+
+
+def fill_url(cell, today: date) -> str:
+    """去填报 for a due cell: the logging form preset with its organisation, kind and a date in
+    its period; for an obligation met by a monthly figure, the figure's entry page."""
+    if cell.obligation.uses_indicator:
+        return reverse("activities:indicator_entry")
+    return prefill.create_url(
+        organisation_id=cell.organisation.pk,
+        kinds=cell.obligation.activity_kinds,
+        on=prefill.due_date(cell.period.start, cell.period.end, today),
+    )
 
 
 def due_figures(*, user, today: date) -> tuple[list[Figure], DueGroups, list[DueItem]]:
@@ -432,6 +448,8 @@ def due_figures(*, user, today: date) -> tuple[list[Figure], DueGroups, list[Due
             cell.days_left,
             reverse("obligations:cell", args=[cell.organisation.pk, cell.obligation.pk])
             + f"?on={cell.period.start.isoformat()}",
+            fill_url=fill_url(cell, today),
+            deadline=f"{format_deadline(cell.period.end, today=today)}截止",
         )
 
     for cell in due.current:
@@ -446,24 +464,32 @@ def due_figures(*, user, today: date) -> tuple[list[Figure], DueGroups, list[Due
     def due_by(day: date) -> str:
         return link("obligations:compliance", status="due", ends_by=iso(day))
 
-    figures = [
-        Figure("due_month", "本月到期待完成", len(groups.month), due_by(month_last), "项", measure="due"),
-        Figure(
-            "due_quarter",
-            "本季度内到期待完成",
-            len(groups.month) + len(groups.quarter),
-            due_by(quarter_last),
-            "项",
-            measure="due",
-        ),
-        Figure(
-            "due_now",
-            "本期待完成（全部）",
-            len(due.current),
-            link("obligations:compliance", status="due"),
-            "项",
-            measure="due",
-        ),
+    # Cards that say different things: a nearer deadline's card only when it holds fewer items
+    # than the next (in a quarter's last month the month's and the quarter's are one set).
+    figures = []
+    if groups.month and (groups.quarter or groups.later):
+        figures.append(
+            Figure("due_month", "本月到期待完成", len(groups.month), due_by(month_last), "项", measure="due")
+        )
+    if groups.quarter and groups.later:
+        figures.append(
+            Figure(
+                "due_quarter",
+                "本季度内到期待完成",
+                len(groups.month) + len(groups.quarter),
+                due_by(quarter_last),
+                "项",
+                measure="due",
+            )
+        )
+    if figures:
+        label = "本期待完成（全部）"
+    elif due.current and not groups.quarter and not groups.later:
+        label = f"本月待办（{format_deadline(month_last, today=today)}前到期）"
+    else:
+        label = "本期待完成"
+    figures += [
+        Figure("due_now", label, len(due.current), link("obligations:compliance", status="due"), "项", measure="due"),
         Figure(
             "overdue_last",
             "上期逾期未完成",

@@ -15,7 +15,7 @@ from core.freshness import cached_figures, query_digest, scoped_key
 from core.params import month_param
 from core.validators import in_range
 
-from .. import rules, selectors, services
+from .. import prefill, rules, selectors, services
 from ..forms import ActivityForm, ReturnForm
 from ..models import Activity, Status
 from ..periods import Period, add_months, month_end
@@ -204,6 +204,10 @@ class ActivityFormMixin:
 
 class ActivityCreateView(AccessMixin, ActivityFormMixin, FormView):
     access = Access.WRITE
+
+    def get_initial(self):
+        # 去填报 from a due item: organisation, kind (its dimension) and date preset.
+        return {**super().get_initial(), **prefill.initial_from(self.request.GET)}
 
     def save(self, form, *, submit, files):
         return services.activity_create(user=self.request.user, submit=submit, **files, **form.service_fields())
