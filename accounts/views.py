@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpResponseRedirect
 
 from security.throttle import client_address, throttle_hit
@@ -30,6 +31,14 @@ class PasswordChangeDoneView(AccessMixin, auth_views.PasswordChangeDoneView):
     access = Access.READ
 
 
+class ResetForm(PasswordResetForm):
+    """Django's form, with the portal's word for the address (电子邮箱, as on every page)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "电子邮箱"
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset, throttled per address asked for and per client.
 
@@ -37,6 +46,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     address no account holds: the page never tells whether an account exists.
     """
 
+    form_class = ResetForm
     email_template_name = "emails/password_reset_email.txt"
     subject_template_name = "emails/password_reset_subject.txt"
 

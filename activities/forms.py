@@ -55,7 +55,7 @@ class DateInput(forms.DateInput):
 
 
 def _campaign_label(name: str, start: date, end: date) -> str:
-    return f"{name}（{start:%Y.%m.%d}—{end:%Y.%m.%d}）"
+    return f"{name}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"
 
 
 class _CampaignChoices(ModelChoiceIterator):

@@ -198,7 +198,7 @@ def activity_return(*, activity: Activity, reviewer, comment: str) -> Activity:
     activity.reviewed_at = timezone.now()
     activity._history_user = reviewer
     activity.save()
-    _tell_returned([activity], reviewer=reviewer, comment=comment)
+    activity_return_notices(activities=[activity], reviewer=reviewer, comment=comment)
     return activity
 
 
@@ -216,7 +216,7 @@ def _returned_message_text(activity: Activity, *, reviewer, comment: str) -> tup
     return subject, body
 
 
-def _tell_returned(activities: list[Activity], *, reviewer, comment: str) -> None:
+def activity_return_notices(*, activities: list[Activity], reviewer, comment: str) -> None:
     """One inbox message per returned record, to whoever submitted it (else its author).
 
     Written in the review's transaction: a return that rolls back leaves no message behind."""
@@ -273,7 +273,7 @@ def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: st
         default_change_reason="批量审核",
     )
     if not approve:
-        _tell_returned(targets, reviewer=reviewer, comment=comment)
+        activity_return_notices(activities=targets, reviewer=reviewer, comment=comment)
     mark_changed()  # bulk_update sends no post_save
     return len(targets)
 

@@ -19,7 +19,7 @@ from activities.models import Dimension
 from activities.models import Status as ActivityStatus
 from activities.periods import Period, add_months, month_end, month_start
 from branches.models import Organisation
-from core.dates import format_deadline
+from core.dates import format_date, format_deadline
 from honours import selectors as honour_selectors
 from honours.models import Level
 from honours.models import Status as HonourStatus
@@ -184,12 +184,17 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
     """Approved activities per month and dimension over the last twelve months, beside the twelve
     before (year on year): two GROUP BY queries."""
     first = add_months(month_start(today), -(TREND_MONTHS - 1))
-    span = Period(first, month_end(today))
-    before = Period(add_months(first, -12), month_end(add_months(first, -1)))
+    # Up to today, and a year earlier up to the same day: the month under way is compared
+    # with the same days of last year's month, not with the whole of it.
+    span = Period(first, today)
+    before = Period(add_months(first, -12), year_earlier(today))
     grouped = activity_selectors.activity_totals_by(["dimension", "month"], user=user, period=span)
     previous = activity_selectors.activity_totals_by("month", user=user, period=before)
     months = span.months()
+    partial = today < month_end(today)
     labels = [f"{m.year}年{m.month}月" for m in months]
+    if partial:
+        labels[-1] += f"（截至{today.day}日）"
     datasets = []
     for value, label in Dimension.choices:
         data = [grouped.get((value, m), activity_selectors.Totals()).count for m in months]
@@ -200,13 +205,13 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
     header = ["月份", *[label for _, label in Dimension.choices], "合计", "去年同月", "同比"]
     rows = []
     for i, m in enumerate(months):
-        month = Period(m, month_end(m))
+        month = Period(m, min(month_end(m), today))
         cells = [
             Figure(f"trend:{value}:{m:%Y-%m}", label, datasets[j]["data"][i], activity_list_url(month, dimension=value))
             for j, (value, label) in enumerate(Dimension.choices)
         ]
         total = sum(cell.value for cell in cells)
-        last = Period(add_months(m, -12), month_end(add_months(m, -12)))
+        last = Period(add_months(m, -12), min(month_end(add_months(m, -12)), before.end))
         total_figure = Figure(
             f"trend:total:{m:%Y-%m}",
             "合计",
@@ -226,16 +231,17 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
             ]
         )
     now_total = sum(sum(d["data"]) for d in datasets[:-1])
+    named = f"{first.year}年{first.month}月至{format_date(today)}"
     summary = Figure(
         "trend_activities",
-        "近12个月开展活动",
+        f"近12个月（{named}）开展活动",
         now_total,
         activity_list_url(span),
         "次",
         previous=sum(last_year),
         previous_url=activity_list_url(before),
     )
-    chart = Chart(chart_id, "近12个月活动趋势（按工作维度）", "bar", labels, datasets, header, rows)
+    chart = Chart(chart_id, f"近12个月活动趋势（{named}，按工作维度）", "bar", labels, datasets, header, rows)
     return chart, summary
 
 

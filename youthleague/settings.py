@@ -244,6 +244,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
+# Thousands grouped, dates as values in ISO form (docs/dates.md).
+FORMAT_MODULE_PATH = ["youthleague.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -282,7 +284,7 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 # --- Forms and messages ---------------------------------------------------
 
 # Selects and plain inputs written in Python, byte for byte as Django's templates write them.
-FORM_RENDERER = "core.renderers.PortalFormRenderer"
+FORM_RENDERER = "core.form_labels.LabelledFormRenderer"
 # Past this many organisations an organisation field is a type-ahead picker, not a select
 # (branches.forms.OrganisationSelect).
 ORGANISATION_PICKER_THRESHOLD = int(os.environ.get("ORGANISATION_PICKER_THRESHOLD", "300"))

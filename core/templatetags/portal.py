@@ -112,3 +112,16 @@ def prose_day_filter(value) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return format_date(value)
+
+
+@register.simple_tag
+def active_filter_count(form) -> int:
+    """How many of a bound filter form's fields are set: the count on a phone's 筛选 button."""
+    data = getattr(form, "data", None) or {}
+    hidden = {"page", "month", "sort"}
+    return sum(
+        1
+        for name in form.fields
+        if name not in hidden
+        and any(str(v).strip() for v in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]) if v)
+    )

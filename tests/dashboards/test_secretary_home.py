@@ -103,3 +103,32 @@ def test_due_page_lists_this_period_before_the_last(secretary_a_client, district
     with time_machine.travel(at("2026-12-07 10:00"), tick=True):
         html = secretary_a_client.get(reverse("obligations:due")).content.decode()
     assert html.index('id="due-current"') < html.index('id="due-overdue"')
+
+
+# --- Charts (issue #28): the month under way against the same days of last year --------------
+
+
+def test_the_month_under_way_is_compared_with_the_same_days_last_year(staff, district):
+    from tests.activities.factories import ActivityFactory
+
+    ActivityFactory(organisation=district.branch_a, start_date=date(2026, 12, 3))
+    ActivityFactory(organisation=district.branch_a, start_date=date(2025, 12, 5))  # within the same days
+    ActivityFactory(organisation=district.branch_a, start_date=date(2025, 12, 20))  # later in the month
+    ActivityFactory(organisation=district.branch_a, start_date=date(2026, 12, 20))  # logged ahead of time
+    with time_machine.travel(at("2026-12-07 10:00"), tick=False):
+        board = board_for(staff)
+    chart = board.trend
+    assert chart.labels[-1] == "2026年12月（截至7日）" and chart.labels[0] == "2026年1月"
+    last_row = chart.rows[-1]
+    total = next(c for c in last_row[1:] if getattr(c, "label", "") == "合计")
+    assert (total.value, total.previous) == (1, 1)  # not against the whole of last December
+    assert "date_to=2025-12-07" in total.previous_url
+    assert board.trend_total.label == "近12个月（2026年1月至2026年12月7日）开展活动"
+    assert chart.title == "近12个月活动趋势（2026年1月至2026年12月7日，按工作维度）"
+
+
+def test_large_figures_are_grouped_by_thousands(staff_client, district):
+    from django.template import Context, Template
+
+    html = Template("{% load humanize %}{{ n|intcomma }}").render(Context({"n": 29965}))
+    assert html == "29,965"

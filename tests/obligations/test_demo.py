@@ -36,7 +36,11 @@ def test_the_demo_secretaries_have_reminders_sent_by_the_real_run_and_reset_clea
         inbox = Message.objects.filter(recipient__username=username)
         assert inbox.exists()
         assert inbox.filter(read_at__isnull=True).exists()
-        assert all(m.reminder_id for m in inbox)
+        # Reminders from the ledger, and the notices of records returned to them.
+        reminders = inbox.filter(reminder__isnull=False)
+        assert reminders.exists() and all(m.reminder_id for m in reminders)
+        assert all(m.subject.startswith("【退回待修改】") for m in inbox.filter(reminder__isnull=True))
+    assert Message.objects.filter(reminder__isnull=True, subject__startswith="【退回待修改】").exists()
     assert Reminder.objects.filter(kind=ReminderKind.OVERDUE).exists()
     # The ledger is complete: running again sends nothing new for the same moment.
     from django.utils import timezone

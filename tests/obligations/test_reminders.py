@@ -521,4 +521,6 @@ def test_an_indicator_obligation_is_reminded_in_terms_of_the_monthly_figure(peop
     reminders_reconcile(now=at("2026-12-02 08:30"))
     assert _keys() == {(ReminderKind.UPCOMING, "甲社区团支部", "secretary_a", date(2026, 1, 1))}
     body = Message.objects.get().body
-    assert "月度数据“完成年度团籍注册的组织”未填报" in body and "已审核通过" not in body
+    # The issue's own example sentence (#28).
+    assert body.startswith("甲社区团支部2026年团籍注册尚未填报，请于12月31日前完成（还有 29 天）。")
+    assert "已审核通过" not in body
