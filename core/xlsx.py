@@ -382,6 +382,7 @@ class TemplateColumn:
 
 
 CHOICES_SHEET = "选项"
+SAMPLE_SHEET = "填写示例"
 SAMPLE_FILL = PatternFill("solid", fgColor="EEEEEE")
 
 
@@ -395,8 +396,8 @@ def write_template(
 ) -> bytes:
     """An import template: headers (required ones shaded), notes as comments, text-formatted
     columns, drop-downs for coded columns (their lists on a hidden sheet, so that a list of
-    56 ethnicities fits), and an optional sample row in grey under the headers, which the
-    importer skips while it is left as written (``is_sample_row``)."""
+    56 ethnicities fits), and an optional sample row in grey on a sheet of its own (填写示例),
+    which the importer skips if it is copied into the data sheet as written (``is_sample_row``)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
@@ -436,10 +437,18 @@ def write_template(
             validation.add(f"{letter}2:{letter}{prepared_rows + 1}")
             sheet.add_data_validation(validation)
     if sample:
+        # On a sheet of its own: a row typed over in the data sheet would keep the sample's
+        # values in the cells left blank. Copied into the data sheet unchanged, it is skipped.
+        example = workbook.create_sheet(SAMPLE_SHEET, 1)
         for i, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=2, column=i, value=sample.get(column.header) or None)
+            example.cell(row=1, column=i, value=column.header).font = header_font
+            cell = example.cell(row=2, column=i, value=sample.get(column.header) or None)
             cell.fill = SAMPLE_FILL
             cell.font = Font(italic=True, color="666666")
+            if column.text:
+                cell.number_format = TEXT_FORMAT
+            example.column_dimensions[get_column_letter(i)].width = column.width
+        example.cell(row=4, column=1, value="以上为填写示例（导入时不读取本表），请在第一张表中逐行填写。")
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)

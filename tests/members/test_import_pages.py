@@ -275,7 +275,10 @@ def test_template_offers_drop_downs_and_a_sample_row_the_import_skips(secretary_
     book = load_workbook(io.BytesIO(content))
     sheet = book.worksheets[0]
     assert [c.value for c in sheet[1]] == HEADERS
-    assert sheet.cell(row=2, column=1).value == "王小明（示例）"
+    assert sheet.cell(row=2, column=1).value is None  # the data sheet starts empty
+    example = book["填写示例"]
+    assert [c.value for c in example[1]] == HEADERS
+    assert example.cell(row=2, column=1).value == "王小明（示例）"
     by_header = {sheet.cell(row=1, column=i).value: sheet.cell(row=1, column=i).column_letter for i in range(1, 14)}
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
     for header in ("性别", "民族", "人员类别", "学历", "职业类别"):
@@ -287,21 +290,16 @@ def test_template_offers_drop_downs_and_a_sample_row_the_import_skips(secretary_
         values = [c.value for row in options[first:last] for c in row]
         assert values and (header != "人员类别" or values == ["团员", "少先队员", "青年"])
         assert header != "民族" or ("汉族" in values and "壮族" in values and len(values) == 56)
-    assert book.worksheets[1].sheet_state == "hidden"
+    assert book["选项"].sheet_state == "hidden"
 
-    # The template uploaded as it is, sample row and all: nothing to import, no problem either.
-    upload(secretary_a_client, district.sub_a, content)
-    record = MemberImport.objects.get()
-    assert (record.created_count, record.problem_count) == (0, 0)
-    # A filled-in copy: the sample skipped, the real row read.
-    sheet.append([None] * len(HEADERS))
+    # The sample copied into the data sheet as written is skipped; the real row is read.
     row = roster_row("陈静", date(2005, 3, 18), 1, gender="F")
     for i, header in enumerate(HEADERS, start=1):
-        sheet.cell(row=3, column=i, value=row.get(header))
+        sheet.cell(row=2, column=i, value=SAMPLE_ROW.get(header) or None)
+        sheet.cell(row=3, column=i, value=row.get(header) or None)
     out = io.BytesIO()
     book.save(out)
-    MemberImport.objects.all().delete()
     upload(secretary_a_client, district.sub_a, out.getvalue())
     record = MemberImport.objects.get()
     assert (record.created_count, record.problem_count) == (1, 0), record.report
-    assert SAMPLE_ROW["姓名"] not in str(record.report.get("planned"))
+    assert "王小明" not in str(record.report.get("planned"))
