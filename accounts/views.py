@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -40,6 +41,14 @@ class PasswordChangeDoneView(AccessMixin, auth_views.PasswordChangeDoneView):
     access = Access.READ
 
 
+class ResetForm(PasswordResetForm):
+    """Django's form, with the portal's word for the address (电子邮箱, as on every page)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "电子邮箱"
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset, throttled per address asked for and per client.
 
@@ -47,6 +56,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     address no account holds: the page never tells whether an account exists.
     """
 
+    form_class = ResetForm
     email_template_name = "emails/password_reset_email.txt"
     subject_template_name = "emails/password_reset_subject.txt"
 

@@ -56,7 +56,7 @@ class DateInput(forms.DateInput):
 
 
 def _campaign_label(name: str, start: date, end: date) -> str:
-    return f"{name}（{start:%Y.%m.%d}—{end:%Y.%m.%d}）"
+    return f"{name}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"
 
 
 class _CampaignChoices(ModelChoiceIterator):
@@ -105,6 +105,8 @@ class ActivityForm(forms.ModelForm):
         help_text="图片或 PDF 文件。",
         widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,.pdf"}),
     )
+    # The signed list of files picked on an earlier try of this form (services.activity_files_keep).
+    kept = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Activity
@@ -193,7 +195,7 @@ class ActivityForm(forms.ModelForm):
             ),
             "hours",
             "summary",
-            Fieldset("照片与附件", "photos", "attachments"),
+            Fieldset("照片与附件", "photos", "attachments", "kept"),
         ]
         if "notable" in self.fields:
             fields.append("notable")
@@ -219,7 +221,7 @@ class ActivityForm(forms.ModelForm):
         data = {
             name: self.cleaned_data[name]
             for name in self.Meta.fields
-            if name in self.fields and name not in ("photos", "attachments")
+            if name in self.fields and name not in ("photos", "attachments", "kept")
         }
         return data
 

@@ -644,3 +644,37 @@ def indicator_issues(*, organisation: Organisation, month: date) -> list[str]:
 
 def pending_review_count(*, user) -> int:
     return Activity.objects.visible_to(user).filter(status=Status.SUBMITTED).count()
+
+
+RETURNED_BANNER_LIMIT = 5
+
+
+def returned_to(*, user, limit: int = RETURNED_BANNER_LIMIT) -> tuple[list[Activity], int]:
+    """The records in the user's scope sent back for changes (newest return first, at most
+    ``limit``) and how many there are in all: the banner at the top of a secretary's home."""
+    qs = Activity.objects.visible_to(user).filter(status=Status.RETURNED)
+    shown = list(
+        qs.select_related("organisation", "reviewed_by")
+        .only(
+            *("title", "start_date", "review_comment", "reviewed_at", "organisation__name"),
+            *("organisation__short_name", "reviewed_by__first_name", "reviewed_by__last_name"),
+            "reviewed_by__username",
+        )
+        .order_by("-reviewed_at", "-id")[:limit]
+    )
+    total = len(shown) if len(shown) < limit else qs.count()
+    return shown, total
+
+
+def next_in_review(*, user, after: Activity) -> Activity | None:
+    """The record after ``after`` in the review queue's order (oldest submission first),
+    wrapping round to the start: where 通过并审核下一条 leads."""
+    queue = Activity.objects.visible_to(user).filter(status=Status.SUBMITTED).exclude(pk=after.pk)
+    queue = queue.only("pk", "title").order_by("submitted_at", "id")
+    if after.submitted_at is not None:
+        later = queue.filter(
+            Q(submitted_at__gt=after.submitted_at) | Q(submitted_at=after.submitted_at, id__gt=after.pk)
+        ).first()
+        if later is not None:
+            return later
+    return queue.first()

@@ -1,15 +1,21 @@
 """Writes to activities, campaigns and indicator values."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
+from pathlib import PurePosixPath
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organisation
+from core.dates import format_date
 from core.freshness import mark_changed
 from core.uploads import IMAGE, PDF, validate_upload
 from core.validators import COMMENT_LENGTH
@@ -87,7 +93,7 @@ def _mark_submitted(activity: Activity, user) -> None:
 
 
 @transaction.atomic
-def activity_create(*, user, submit: bool = False, photos=(), attachments=(), **fields) -> Activity:
+def activity_create(*, user, submit: bool = False, photos=(), attachments=(), kept=(), **fields) -> Activity:
     """Log a new activity as a draft (or straight to review with ``submit``), with its files.
 
     The dimension defaults to the kind's when not given. One bad file stores nothing.
@@ -105,12 +111,14 @@ def activity_create(*, user, submit: bool = False, photos=(), attachments=(), **
         _mark_submitted(activity, user)
     activity._history_user = user
     activity.save()
-    _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments, kept=kept)
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, user, submit: bool = False, photos=(), attachments=(), **fields) -> Activity:
+def activity_update(
+    *, activity: Activity, user, submit: bool = False, photos=(), attachments=(), kept=(), **fields
+) -> Activity:
     """Change a record the user may edit. A returned record keeps its reviewer's comment until resubmitted."""
     _check_fields(fields, user)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -132,7 +140,7 @@ def activity_update(*, activity: Activity, user, submit: bool = False, photos=()
         _mark_submitted(activity, user)
     activity._history_user = user
     activity.save()
-    _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments, kept=kept)
     return activity
 
 
@@ -193,7 +201,46 @@ def activity_return(*, activity: Activity, reviewer, comment: str) -> Activity:
     activity.reviewed_at = timezone.now()
     activity._history_user = reviewer
     activity.save()
+    activity_return_notices(activities=[activity], reviewer=reviewer, comment=comment)
     return activity
+
+
+def _returned_message_text(activity: Activity, *, reviewer, comment: str) -> tuple[str, str]:
+    who = reviewer.get_full_name() or reviewer.username
+    subject = f"【退回待修改】{activity.title}"
+    body = "\n\n".join(
+        [
+            f"你提交的活动记录「{activity.title}」（{activity.organisation.display_name}，"
+            f"{format_date(activity.start_date)}）已被区团委{who}退回。",
+            f"审核意见：{comment}",
+            "请按意见修改后重新提交审核；修改并提交后，首页的提示会自动消失。",
+        ]
+    )
+    return subject, body
+
+
+def activity_return_notices(*, activities: list[Activity], reviewer, comment: str) -> None:
+    """One inbox message per returned record, to whoever submitted it (else its author).
+
+    Written in the review's transaction: a return that rolls back leaves no message behind."""
+    from obligations.models import Message  # obligations reads activities: import late, no cycle
+
+    rows = []
+    for activity in activities:
+        recipient_id = activity.submitted_by_id or activity.created_by_id
+        if not recipient_id or recipient_id == reviewer.pk:
+            continue
+        subject, body = _returned_message_text(activity, reviewer=reviewer, comment=comment)
+        rows.append(
+            Message(
+                recipient_id=recipient_id,
+                organisation_id=activity.organisation_id,
+                subject=subject[:200],
+                body=body,
+                link=reverse("activities:detail", args=[activity.pk]),
+            )
+        )
+    Message.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -207,7 +254,12 @@ def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: st
         raise PermissionDenied("只有区团委工作人员可以审核。")
     if not approve:
         comment = _clean_comment(comment)
-    targets = list(Activity.objects.select_for_update().filter(pk__in=ids, status=Status.SUBMITTED).order_by("pk"))
+    targets = list(
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(pk__in=ids, status=Status.SUBMITTED)
+        .order_by("pk")
+    )
     now = timezone.now()
     for activity in targets:
         activity.status = Status.APPROVED if approve else Status.RETURNED
@@ -223,6 +275,8 @@ def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: st
         default_user=reviewer,
         default_change_reason="批量审核",
     )
+    if not approve:
+        activity_return_notices(activities=targets, reviewer=reviewer, comment=comment)
     mark_changed()  # bulk_update sends no post_save
     return len(targets)
 
@@ -250,8 +304,93 @@ def _validated_files(uploads, *, allowed: set[str], max_bytes: int, field: str, 
     return checked
 
 
-def _add_files(*, activity: Activity, user, photos=(), attachments=()) -> list[ActivityFile]:
+# --- Files kept across a form that came back with an error -----------------------------------
+#
+# A browser cannot refill a file input, so the files picked on a form that failed are checked
+# and stored at once as pending files, and the form carries a signed list of them: saving the
+# form later attaches them (moved to their record's place), without picking them again.
+
+KEPT_SALT = "activities.kept-files"
+KEPT_MAX_AGE = 24 * 3600
+
+
+def _pending_prefix(user) -> str:
+    return f"pending/activities/{user.pk}/"
+
+
+def kept_files_token(*, user, files: list[dict]) -> str:
+    return signing.dumps({"u": user.pk, "f": files}, salt=KEPT_SALT, compress=True)
+
+
+def kept_files_from_token(*, user, token: str) -> list[dict]:
+    """The pending files a form carries, if the token is the user's and fresh; else none."""
+    if not token:
+        return []
+    try:
+        data = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_MAX_AGE)
+    except signing.BadSignature:
+        return []
+    if data.get("u") != user.pk:
+        return []
+    prefix = _pending_prefix(user)
+    return [f for f in data.get("f", []) if str(f.get("name", "")).startswith(prefix)]
+
+
+def activity_files_keep(*, user, photos=(), attachments=(), kept: list[dict] = ()) -> tuple[list[dict], dict]:
+    """Check the uploads and store the acceptable ones as pending files of ``user``.
+
+    Returns (every kept file, earlier ones included; the problems of the refused ones by field).
+    """
+    storage = ActivityFile._meta.get_field("file").storage
+    errors: dict[str, list[str]] = {}
+    checked = [
+        ("photos", *c)
+        for c in _validated_files(photos, allowed={IMAGE}, max_bytes=PHOTO_MAX_BYTES, field="photos", errors=errors)
+    ]
+    checked += [
+        ("attachments", *c)
+        for c in _validated_files(
+            attachments, allowed={IMAGE, PDF}, max_bytes=ATTACHMENT_MAX_BYTES, field="attachments", errors=errors
+        )
+    ]
+    files = list(kept)
+    for field, original_name, clean in checked:
+        if len(files) >= MAX_FILES_PER_ACTIVITY:
+            errors.setdefault(field, []).append(f"每条活动记录最多 {MAX_FILES_PER_ACTIVITY} 个照片和附件。")
+            break
+        suffix = PurePosixPath(clean.name).suffix.lower()[:8]
+        name = storage.save(f"{_pending_prefix(user)}{uuid.uuid4().hex}{suffix}", clean)
+        kind = FileKind.PDF if suffix == ".pdf" else FileKind.IMAGE
+        files.append({"name": name, "original": original_name[:255], "kind": kind, "size": clean.size, "field": field})
+    return files, errors
+
+
+def _attach_kept(*, activity: Activity, user, kept: list[dict]) -> list[ActivityFile]:
+    storage = ActivityFile._meta.get_field("file").storage
+    stored = []
+    for entry in kept:
+        if not storage.exists(entry["name"]):
+            continue  # attached already by a double submit, or cleared away
+        record = ActivityFile(
+            activity=activity, kind=entry["kind"], original_name=entry["original"], size=entry["size"], uploaded_by=user
+        )
+        with storage.open(entry["name"]) as handle:
+            record.file.save(PurePosixPath(entry["name"]).name, File(handle), save=False)
+        record.full_clean()
+        record.save()
+        stored.append(record)
+        transaction.on_commit(lambda name=entry["name"]: storage.delete(name))
+    return stored
+
+
+def _add_files(*, activity: Activity, user, photos=(), attachments=(), kept: list[dict] = ()) -> list[ActivityFile]:
     """Validate every upload first (content sniffed, images re-encoded), then store them all."""
+    if kept:
+        if activity.files.count() + len(kept) + len(photos) + len(attachments) > MAX_FILES_PER_ACTIVITY:
+            raise ValidationError({"attachments": f"每条活动记录最多 {MAX_FILES_PER_ACTIVITY} 个照片和附件。"})
+        return _attach_kept(activity=activity, user=user, kept=kept) + _add_files(
+            activity=activity, user=user, photos=photos, attachments=attachments
+        )
     if not photos and not attachments:
         return []
     errors: dict[str, list[str]] = {}

@@ -50,6 +50,15 @@ PICKER_SOURCES = {
     "league": lambda user: organisation_choices(user).exclude(kind__in=PIONEER_UNIT_KINDS),
     "counsellor": lambda user: organisation_choices(user).filter(kind__in=COUNSELLOR_KINDS),
     "committees": lambda user: organisation_choices(user).filter(kind__in=COMMITTEE_KINDS),
+    # A transfer's receiving organisation may be anywhere in the district (a secretary sends
+    # members out of their own subtree): names only, as the transfer form has always offered.
+    "destinations": lambda user: Organisation.objects.filter(active=True).order_by("path"),
+    "destinations_league": lambda user: (
+        Organisation.objects.filter(active=True).exclude(kind__in=PIONEER_UNIT_KINDS).order_by("path")
+    ),
+    "destinations_pioneer": lambda user: Organisation.objects.filter(active=True, kind__in=PIONEER_UNIT_KINDS).order_by(
+        "path"
+    ),
 }
 
 
@@ -72,7 +81,10 @@ class OrganisationSelect(forms.Select):
         # first threshold + 1 organisations (a count first, then the options, was two queries).
         self._picking, self._rows = False, None
         if self._picker_source() is not None:
-            threshold = settings.ORGANISATION_PICKER_THRESHOLD
+            field = getattr(self.choices, "field", None)
+            threshold = getattr(field, "pick_above", None)
+            if threshold is None:
+                threshold = settings.ORGANISATION_PICKER_THRESHOLD
             rows = list(self.choices.queryset.values_list("pk", "name", "depth")[: threshold + 1])
             self._picking = len(rows) > threshold
             self._rows = None if self._picking else rows
@@ -115,12 +127,15 @@ class OrganisationChoiceField(forms.ModelChoiceField):
     iterator = _OrganisationChoices
     widget = OrganisationSelect
 
-    def __init__(self, *args, picker: str | None = None, **kwargs):
+    def __init__(self, *args, picker: str | None = None, pick_above: int | None = None, **kwargs):
         widget = kwargs.get("widget")
         if widget is forms.Select or type(widget) is forms.Select:  # a plain select, given for its attrs
             kwargs["widget"] = OrganisationSelect(attrs=getattr(widget, "attrs", None))
         super().__init__(*args, **kwargs)
         self.picker = picker
+        # Past how many choices the picker replaces the select (ORGANISATION_PICKER_THRESHOLD
+        # unless told): 0 for a field that always searches, as a phone needs for a district.
+        self.pick_above = pick_above
 
     def limit_to(self, user, source: str = "active") -> None:
         """Offer the named set of PICKER_SOURCES (the user's active organisations unless told)."""

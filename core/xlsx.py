@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 MAX_ROWS = 50_000
@@ -377,13 +378,33 @@ class TemplateColumn:
     text: bool = False  # formatted as text so IDs, phones and dates stay as typed
     required: bool = False
     note: str = ""  # shown as the header's comment: the format and an example
+    choices: tuple[str, ...] = ()  # a coded column: offered as a drop-down (a list validation)
 
 
-def write_template(columns: list[TemplateColumn], *, title: str, prepared_rows: int = 2000) -> bytes:
-    """An import template: headers (required ones shaded), notes as comments, text-formatted columns."""
+CHOICES_SHEET = "选项"
+SAMPLE_SHEET = "填写示例"
+SAMPLE_FILL = PatternFill("solid", fgColor="EEEEEE")
+
+
+def is_sample_row(row: "SheetRow", sample: Mapping[str, str]) -> bool:
+    """Whether ``row`` is the template's sample row, left as the template wrote it."""
+    return all((row.values.get(column) or "").strip() == value for column, value in sample.items() if value)
+
+
+def write_template(
+    columns: list[TemplateColumn], *, title: str, prepared_rows: int = 2000, sample: Mapping[str, str] | None = None
+) -> bytes:
+    """An import template: headers (required ones shaded), notes as comments, text-formatted
+    columns, drop-downs for coded columns (their lists on a hidden sheet, so that a list of
+    56 ethnicities fits), and an optional sample row in grey on a sheet of its own (填写示例),
+    which the importer skips if it is copied into the data sheet as written (``is_sample_row``)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
+    coded = [c for c in columns if c.choices]
+    lists = workbook.create_sheet(CHOICES_SHEET) if coded else None
+    if lists is not None:
+        lists.sheet_state = "hidden"
     header_font = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FDE2E1")
     for i, column in enumerate(columns, start=1):
@@ -399,6 +420,35 @@ def write_template(columns: list[TemplateColumn], *, title: str, prepared_rows: 
         if column.text:
             for row in range(2, prepared_rows + 2):
                 sheet.cell(row=row, column=i).number_format = TEXT_FORMAT
+        if column.choices and lists is not None:
+            list_column = get_column_letter(coded.index(column) + 1)
+            lists.cell(row=1, column=coded.index(column) + 1, value=column.header)
+            for n, choice in enumerate(column.choices, start=2):
+                lists.cell(row=n, column=coded.index(column) + 1, value=choice)
+            last = len(column.choices) + 1
+            validation = DataValidation(
+                type="list",
+                formula1=f"'{CHOICES_SHEET}'!${list_column}$2:${list_column}${last}",
+                allow_blank=not column.required,
+                showErrorMessage=True,
+                errorTitle="请从下拉列表中选择",
+                error=f"“{column.header}”请从下拉列表中选择。",
+            )
+            validation.add(f"{letter}2:{letter}{prepared_rows + 1}")
+            sheet.add_data_validation(validation)
+    if sample:
+        # On a sheet of its own: a row typed over in the data sheet would keep the sample's
+        # values in the cells left blank. Copied into the data sheet unchanged, it is skipped.
+        example = workbook.create_sheet(SAMPLE_SHEET, 1)
+        for i, column in enumerate(columns, start=1):
+            example.cell(row=1, column=i, value=column.header).font = header_font
+            cell = example.cell(row=2, column=i, value=sample.get(column.header) or None)
+            cell.fill = SAMPLE_FILL
+            cell.font = Font(italic=True, color="666666")
+            if column.text:
+                cell.number_format = TEXT_FORMAT
+            example.column_dimensions[get_column_letter(i)].width = column.width
+        example.cell(row=4, column=1, value="以上为填写示例（导入时不读取本表），请在第一张表中逐行填写。")
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)

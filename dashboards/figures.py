@@ -13,11 +13,13 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from activities import prefill
 from activities import selectors as activity_selectors
 from activities.models import Dimension
 from activities.models import Status as ActivityStatus
 from activities.periods import Period, add_months, month_end, month_start
 from branches.models import Organisation
+from core.dates import format_date, format_deadline
 from honours import selectors as honour_selectors
 from honours.models import Level
 from honours.models import Status as HonourStatus
@@ -194,12 +196,17 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
     """Approved activities per month and dimension over the last twelve months, beside the twelve
     before (year on year): two GROUP BY queries."""
     first = add_months(month_start(today), -(TREND_MONTHS - 1))
-    span = Period(first, month_end(today))
-    before = Period(add_months(first, -12), month_end(add_months(first, -1)))
+    # Up to today, and a year earlier up to the same day: the month under way is compared
+    # with the same days of last year's month, not with the whole of it.
+    span = Period(first, today)
+    before = Period(add_months(first, -12), year_earlier(today))
     grouped = activity_selectors.activity_totals_by(["dimension", "month"], user=user, period=span)
     previous = activity_selectors.activity_totals_by("month", user=user, period=before)
     months = span.months()
+    partial = today < month_end(today)
     labels = [f"{m.year}年{m.month}月" for m in months]
+    if partial:
+        labels[-1] += f"（截至{today.day}日）"
     datasets = []
     for value, label in Dimension.choices:
         data = [grouped.get((value, m), activity_selectors.Totals()).count for m in months]
@@ -210,7 +217,7 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
     header = ["月份", *[label for _, label in Dimension.choices], "合计", "去年同月", "同比"]
     rows = []
     for i, m in enumerate(months):
-        month = Period(m, month_end(m))
+        month = Period(m, min(month_end(m), today))
         cells = [
             Figure(
                 f"trend:{value}:{m:%Y-%m}",
@@ -222,7 +229,7 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
             for j, (value, label) in enumerate(Dimension.choices)
         ]
         total = sum(cell.value for cell in cells)
-        last = Period(add_months(m, -12), month_end(add_months(m, -12)))
+        last = Period(add_months(m, -12), min(month_end(add_months(m, -12)), before.end))
         total_figure = Figure(
             f"trend:total:{m:%Y-%m}",
             "合计",
@@ -243,9 +250,10 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
             ]
         )
     now_total = sum(sum(d["data"]) for d in datasets[:-1])
+    named = f"{first.year}年{first.month}月至{format_date(today)}"
     summary = Figure(
         "trend_activities",
-        "近12个月开展活动",
+        f"近12个月（{named}）开展活动",
         now_total,
         activity_list_url(span),
         "次",
@@ -253,7 +261,7 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
         previous_url=activity_list_url(before),
         measure="activities",
     )
-    chart = Chart(chart_id, "近12个月活动趋势（按工作维度）", "bar", labels, datasets, header, rows)
+    chart = Chart(chart_id, f"近12个月活动趋势（{named}，按工作维度）", "bar", labels, datasets, header, rows)
     return chart, summary
 
 
@@ -434,6 +442,8 @@ class DueItem:
     progress: str
     days_left: int
     url: str
+    fill_url: str = ""  # 去填报: the logging form preset for this item (none for a figure entered monthly)
+    deadline: str = ""  # 12月31日截止
 
 
 @dataclass
@@ -441,6 +451,18 @@ class DueGroups:
     month: list[DueItem] = field(default_factory=list)
     quarter: list[DueItem] = field(default_factory=list)
     later: list[DueItem] = field(default_factory=list)
+
+
+def fill_url(cell, today: date) -> str:
+    """去填报 for a due cell: the logging form preset with its organisation, kind and a date in
+    its period; for an obligation met by a monthly figure, the figure's entry page."""
+    if cell.obligation.uses_indicator:
+        return reverse("activities:indicator_entry")
+    return prefill.create_url(
+        organisation_id=cell.organisation.pk,
+        kinds=cell.obligation.activity_kinds,
+        on=prefill.due_date(cell.period.start, cell.period.end, today),
+    )
 
 
 def due_figures(*, user, today: date) -> tuple[list[Figure], DueGroups, list[DueItem]]:
@@ -460,6 +482,8 @@ def due_figures(*, user, today: date) -> tuple[list[Figure], DueGroups, list[Due
             cell.days_left,
             reverse("obligations:cell", args=[cell.organisation.pk, cell.obligation.pk])
             + f"?on={cell.period.start.isoformat()}",
+            fill_url=fill_url(cell, today),
+            deadline=f"{format_deadline(cell.period.end, today=today)}截止",
         )
 
     for cell in due.current:
@@ -474,24 +498,32 @@ def due_figures(*, user, today: date) -> tuple[list[Figure], DueGroups, list[Due
     def due_by(day: date) -> str:
         return link("obligations:compliance", status="due", ends_by=iso(day))
 
-    figures = [
-        Figure("due_month", "本月到期待完成", len(groups.month), due_by(month_last), "项", measure="due"),
-        Figure(
-            "due_quarter",
-            "本季度内到期待完成",
-            len(groups.month) + len(groups.quarter),
-            due_by(quarter_last),
-            "项",
-            measure="due",
-        ),
-        Figure(
-            "due_now",
-            "本期待完成（全部）",
-            len(due.current),
-            link("obligations:compliance", status="due"),
-            "项",
-            measure="due",
-        ),
+    # Cards that say different things: a nearer deadline's card only when it holds fewer items
+    # than the next (in a quarter's last month the month's and the quarter's are one set).
+    figures = []
+    if groups.month and (groups.quarter or groups.later):
+        figures.append(
+            Figure("due_month", "本月到期待完成", len(groups.month), due_by(month_last), "项", measure="due")
+        )
+    if groups.quarter and groups.later:
+        figures.append(
+            Figure(
+                "due_quarter",
+                "本季度内到期待完成",
+                len(groups.month) + len(groups.quarter),
+                due_by(quarter_last),
+                "项",
+                measure="due",
+            )
+        )
+    if figures:
+        label = "本期待完成（全部）"
+    elif due.current and not groups.quarter and not groups.later:
+        label = f"本月待办（{format_deadline(month_last, today=today)}前到期）"
+    else:
+        label = "本期待完成"
+    figures += [
+        Figure("due_now", label, len(due.current), link("obligations:compliance", status="due"), "项", measure="due"),
         Figure(
             "overdue_last",
             "上期逾期未完成",

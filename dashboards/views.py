@@ -2,6 +2,7 @@ from django.conf import settings
 from django.views.generic import TemplateView
 
 from accounts.access import Access, AccessMixin
+from activities import selectors as activity_selectors
 from branches import selectors as branch_selectors
 from obligations.models import Message
 from reports.models import Report, ReportStatus
@@ -30,6 +31,8 @@ class DashboardView(AccessMixin, TemplateView):
         ctx["roots"] = branch_selectors.scope_roots(user)
         role = role_of(user)
         if role == "secretary":
+            # Returned work first of all, and never cached: it goes the moment it is resubmitted.
+            ctx["returned"], ctx["returned_total"] = activity_selectors.returned_to(user=user)
             # Per person, and read/unread changes with every click: never cached.
             ctx["messages_preview"] = list(
                 Message.objects.visible_to(user).select_related("organisation").order_by("-created_at")[:INBOX_PREVIEW]

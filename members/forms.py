@@ -195,11 +195,15 @@ class TransferForm(forms.Form):
         # The receiving organisation may be anywhere in the district: a secretary sends
         # members out of their own subtree. Only names of organisations are offered.
         qs = Organisation.objects.filter(active=True).exclude(pk=member.organisation_id)
+        source = "destinations"
         if member.category == Category.YOUNG_PIONEER:
-            qs = qs.filter(kind__in=PIONEER_KINDS)
+            qs, source = qs.filter(kind__in=PIONEER_KINDS), "destinations_pioneer"
         elif member.category == Category.LEAGUE_MEMBER:
-            qs = qs.exclude(kind__in=PIONEER_KINDS)
-        self.fields["to_organisation"].queryset = qs.order_by("path")
+            qs, source = qs.exclude(kind__in=PIONEER_KINDS), "destinations_league"
+        field = self.fields["to_organisation"]
+        field.queryset = qs.order_by("path")
+        # A district's organisations are typed for, not scrolled through on a phone.
+        field.picker, field.pick_above = source, 0
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "提交转接申请"))
 

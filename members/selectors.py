@@ -4,10 +4,10 @@ the dashboard). Each figure is computed here and nowhere else."""
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField
 
 from branches.models import Organisation
 from branches.scoping import Scope
@@ -55,31 +55,33 @@ def age_band_q(band: str, *, on: date) -> Q:
     return q
 
 
-@lru_cache(maxsize=8)
-def _orders_by_code_point(alias: str) -> bool:
-    """Whether the database sorts text by code point (SQLite's BINARY, PostgreSQL's C collation)."""
-    connection = connections[alias]
-    if connection.vendor == "sqlite":
-        return True
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
-        collation = cursor.fetchone()[0]
-    return collation.split(".")[0] in {"C", "POSIX"}
+def _name_grams(text: str) -> list[str]:
+    """What member_name_grams (migration 0006) holds for a name that contains ``text``: its
+    one character, or its pairs of characters."""
+    text = text.lower()
+    if len(text) == 1:
+        return [text]
+    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
 
 
-def name_prefix_q(prefix: str, alias: str = "default") -> Q:
-    """Names starting with ``prefix`` (a surname, or the whole name), as an index range.
+def name_search(qs: QuerySet, text: str) -> QuerySet:
+    """Members whose name contains ``text`` anywhere ("佳怡" finds 吴佳怡), in one query.
 
-    "Contains" would read every row of a 500,000-member district, and even LIKE 'x%'
-    alone lets PostgreSQL walk the (name, id) index from the start. The lower bound holds
-    under any collation; the upper bound only where text sorts by code point.
+    On PostgreSQL the pairs of characters typed are looked up in the GIN index of every
+    name's characters and pairs (members migration 0006): a two-character given name is one
+    index probe whatever the roster's size; a longer text adds the LIKE that keeps the pairs
+    in order. Elsewhere (SQLite, the embedded default) a plain LIKE.
     """
-    q = Q(name__startswith=prefix, name__gte=prefix)
-    if prefix and _orders_by_code_point(alias):
-        q &= Q(name__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
-    return q
+    text = " ".join(text.split())
+    if not text:
+        return qs
+    if connections[qs.db].vendor != "postgresql":
+        return qs.filter(name__icontains=text)
+    grams = Func(F("name"), function="member_name_grams", output_field=ArrayField(TextField()))
+    qs = qs.alias(name_grams=grams).filter(name_grams__contains=_name_grams(text))
+    if len(text) > 2:
+        qs = qs.filter(name__icontains=text)
+    return qs
 
 
 @dataclass
@@ -108,7 +110,7 @@ def member_list(*, user, filters: MemberFilters, on: date | None = None) -> Quer
     if filters.joined_to:
         qs = qs.filter(joined_league_on__lte=filters.joined_to)
     if filters.name:
-        qs = qs.filter(name_prefix_q(filters.name.strip(), qs.db))
+        qs = name_search(qs, filters.name)
     if filters.id_number:
         qs = qs.with_id_number(filters.id_number)
     return qs

@@ -40,6 +40,7 @@ urlpatterns = [
     path("import/template.xlsx", imports.ImportTemplateView.as_view(), name="import_template"),
     path("import/<int:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),
     path("import/<int:pk>/status/", imports.ImportStatusView.as_view(), name="import_status"),
+    path("import/<int:pk>/problems.xlsx", imports.ImportProblemsView.as_view(), name="import_problems"),
     path("import/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
     path("import/<int:pk>/retry/", imports.ImportRetryView.as_view(), name="import_retry"),
     path("import/<int:pk>/discard/", imports.ImportDiscardView.as_view(), name="import_discard"),

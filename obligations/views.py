@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from activities import prefill
 from branches.models import Organisation
 from core.freshness import cached_figures, scoped_key
 from core.params import date_param
@@ -101,6 +102,12 @@ class ComplianceCellView(AccessMixin, ScopedObjectMixin, TemplateView):
             previous_on=_within(obligation.period_offset(on, -1).start),
             next_on=_within(obligation.period_offset(on, 1).start),
             today=today,
+        )
+        period = ctx["period"]
+        ctx["fill_url"] = prefill.create_url(
+            organisation_id=organisation.pk,
+            kinds=obligation.activity_kinds,
+            on=prefill.due_date(period.start, period.end, today),
         )
         if self.request.user.is_committee_staff:
             ctx["reminders"] = list(

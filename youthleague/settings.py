@@ -241,6 +241,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
+# Thousands grouped, dates as values in ISO form (docs/dates.md).
+FORMAT_MODULE_PATH = ["youthleague.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -303,8 +305,9 @@ SMS_CODE_LIMIT_PER_CLIENT = 10
 # --- Forms and messages ---------------------------------------------------
 
 # Widgets render through the project's template engine (django.forms in INSTALLED_APPS supplies
-# Django's own widget templates), so a widget may name a template under templates/.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Django's own widget templates), so a widget may name a template under templates/; the
+# renderer names a select's empty choice 请选择 (core.form_labels).
+FORM_RENDERER = "core.form_labels.LabelledFormRenderer"
 # Past this many organisations an organisation field is a type-ahead picker, not a select
 # (branches.forms.OrganisationSelect).
 ORGANISATION_PICKER_THRESHOLD = int(os.environ.get("ORGANISATION_PICKER_THRESHOLD", "300"))

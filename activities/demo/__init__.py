@@ -16,7 +16,8 @@ from simple_history.utils import bulk_create_with_history
 
 from branches.demo import DemoTree
 
-from ..models import Activity, ActivityFile, Campaign, IndicatorValue
+from ..models import Activity, ActivityFile, Campaign, IndicatorValue, Status
+from ..services import activity_return_notices
 from .base import Builder, DemoActivities, make_campaigns
 from .figures import indicator_values
 from .routine import later_years, leave_a_handful_unapproved, organisational_life
@@ -44,6 +45,10 @@ def load(rng: random.Random, tree: DemoTree, *, today: date | None = None) -> De
     recent = [a for a in b.rows if (today - a.start_date).days <= HISTORY_DAYS]
     Activity.objects.bulk_create([a for a in b.rows if (today - a.start_date).days > HISTORY_DAYS], batch_size=1000)
     bulk_create_with_history(recent, Activity, batch_size=1000)
+    # What a return writes for the secretary (services.activity_return): the returned records'
+    # messages, so that the inbox and the home's banner show them from the start.
+    for activity in (a for a in recent if a.status == Status.RETURNED and a.reviewed_by_id):
+        activity_return_notices(activities=[activity], reviewer=activity.reviewed_by, comment=activity.review_comment)
     values = indicator_values(rng, tree, today)
     return DemoActivities(activities=len(b.rows), values=values, campaigns=campaigns)
 

@@ -15,7 +15,7 @@ from core.freshness import cached_figures, query_digest, scoped_key
 from core.params import month_param
 from core.validators import in_range
 
-from .. import rules, selectors, services
+from .. import prefill, rules, selectors, services
 from ..forms import ActivityForm, ReturnForm
 from ..models import Activity, Status
 from ..periods import Period, add_months, month_end
@@ -166,15 +166,34 @@ class ActivityFormMixin:
     def save(self, form, *, submit: bool, files: dict) -> Activity:
         raise NotImplementedError
 
+    def _kept(self, form) -> list[dict]:
+        return services.kept_files_from_token(user=self.request.user, token=form.data.get("kept", ""))
+
+    def form_invalid(self, form):
+        """Keep what was picked: the good files are stored as pending ones the form carries."""
+        # add_error() drops a field from cleaned_data: form_valid notes the files first.
+        picked = getattr(form, "picked_files", None) or getattr(form, "cleaned_data", {})
+        kept, errors = services.activity_files_keep(
+            user=self.request.user,
+            photos=picked.get("photos") or [],
+            attachments=picked.get("attachments") or [],
+            kept=self._kept(form),
+        )
+        for field, problems in errors.items():
+            if not form.has_error(field):
+                form.add_error(field, problems)
+        form.data = form.data.copy()
+        form.data["kept"] = services.kept_files_token(user=self.request.user, files=kept) if kept else ""
+        return self.render_to_response(self.get_context_data(form=form, kept_files=kept))
+
     def form_valid(self, form):
         submit = "submit" in self.request.POST
         files = {"photos": form.cleaned_data.get("photos", []), "attachments": form.cleaned_data.get("attachments", [])}
+        form.picked_files = files
         try:
-            activity = self.save(form, submit=submit, files=files)
+            activity = self.save(form, submit=submit, files={**files, "kept": self._kept(form)})
         except ValidationError as exc:
             add_errors(form, exc)
-            if any(files.values()):
-                form.add_error(None, "记录尚未保存，请修正后重新选择照片和附件。")
             return self.form_invalid(form)
         if submit:
             messages.success(self.request, f"已保存并提交审核：「{activity.title}」。")
@@ -185,6 +204,10 @@ class ActivityFormMixin:
 
 class ActivityCreateView(AccessMixin, ActivityFormMixin, FormView):
     access = Access.WRITE
+
+    def get_initial(self):
+        # 去填报 from a due item: organisation, kind (its dimension) and date preset.
+        return {**super().get_initial(), **prefill.initial_from(self.request.GET)}
 
     def save(self, form, *, submit, files):
         return services.activity_create(user=self.request.user, submit=submit, **files, **form.service_fields())

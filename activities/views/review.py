@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 
-from .. import services
+from .. import selectors, services
 from ..forms import BulkReviewForm, ReturnForm
 from ..models import Activity, Status
 from .common import ScopedActionView, filtered_activities, query_without
@@ -103,6 +103,7 @@ class ActivityReturnView(AccessMixin, ScopedObjectMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         ctx.setdefault("form", ReturnForm())
         ctx["next"] = self.request.GET.get("next", "")
+        ctx["then"] = self.request.GET.get("then", "")
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -120,6 +121,14 @@ class ActivityReturnView(AccessMixin, ScopedObjectMixin, DetailView):
 
 
 def _next(request, activity: Activity) -> str:
+    """Where a review leads: the next record of the queue (通过并审核下一条 / 退回并审核下一条),
+    back to the queue it came from, or the record itself."""
+    if request.POST.get("then") == "next":
+        following = selectors.next_in_review(user=request.user, after=activity)
+        if following is not None:
+            return reverse("activities:detail", args=[following.pk])
+        messages.info(request, "审核队列已处理完毕。")
+        return reverse("activities:review")
     target = request.POST.get("next", "")
     # Only our own review queue, never an outside address.
     if target.startswith(reverse("activities:review")):

@@ -194,6 +194,9 @@ class _BatchEditMixin:
         return batch
 
 
+RUNNING_LIMIT = 30
+
+
 class BatchPickView(AccessMixin, ScopedObjectMixin, _BatchEditMixin, FormView):
     """Search members and organisations of the list's subtree, tick them, add them with one title."""
 
@@ -227,7 +230,16 @@ class BatchPickView(AccessMixin, ScopedObjectMixin, _BatchEditMixin, FormView):
                 .filter(name__icontains=q)
                 .order_by("path")[:SEARCH_LIMIT]
             )
-        ctx.update(batch=batch, search_form=search, found_members=found_members, found_orgs=found_orgs)
+        # The running list: what is on the list already, newest first.
+        on_list = batch.honours.order_by("-id")
+        ctx.update(
+            batch=batch,
+            search_form=search,
+            found_members=found_members,
+            found_orgs=found_orgs,
+            on_list=list(on_list.only("recipient_name", "recipient_count", "recipient_kind", "title")[:RUNNING_LIMIT]),
+            on_list_count=on_list.count(),
+        )
         return ctx
 
     def form_valid(self, form):
@@ -248,8 +260,10 @@ class BatchPickView(AccessMixin, ScopedObjectMixin, _BatchEditMixin, FormView):
         except ValidationError as exc:
             add_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"已添加 {len(added)} 个获奖对象。")
-        return HttpResponseRedirect(reverse("honours:batch_detail", args=[batch.pk]))
+        names = "、".join(h.recipient_display for h in added[:10]) + ("等" if len(added) > 10 else "")
+        messages.success(self.request, f"已添加 {len(added)} 个获奖对象：{names}。可以继续查找添加。")
+        # Stay on the page, with the search as it was: the next name is picked at once.
+        return HttpResponseRedirect(self.request.get_full_path())
 
 
 class BatchCountView(AccessMixin, ScopedObjectMixin, _BatchEditMixin, FormView):

@@ -13,6 +13,7 @@ from datetime import date
 from core.xlsx import TemplateColumn, normalise_header
 
 from ..choices import Category, Education, Ethnicity, Gender, Occupation
+from ..idcard import check_character
 
 
 class Col:
@@ -31,6 +32,10 @@ class Col:
     OCCUPATION = "职业类别"
 
 
+def _labels(choices) -> tuple[str, ...]:
+    return tuple(label for _value, label in choices)
+
+
 def choice_labels(choices) -> str:
     return "、".join(label for _value, label in choices)
 
@@ -44,14 +49,20 @@ COLUMNS = [
         required=True,
         note="必填。18位居民身份证号码。本列为文本格式，请勿改成数字格式，否则号码会变成科学计数法并丢失末几位。",
     ),
-    TemplateColumn(Col.GENDER, width=6, note="男 或 女；留空则按身份证号码。"),
+    TemplateColumn(Col.GENDER, width=6, note="男 或 女；留空则按身份证号码。", choices=_labels(Gender.choices)),
     TemplateColumn(Col.BIRTH_DATE, width=12, text=True, note="如 2006-03-18；留空则按身份证号码，须与身份证号码一致。"),
-    TemplateColumn(Col.ETHNICITY, width=10, note="如 汉族、壮族；留空为汉族。"),
+    TemplateColumn(Col.ETHNICITY, width=10, note="如 汉族、壮族；留空为汉族。", choices=_labels(Ethnicity.choices)),
     TemplateColumn(Col.PHONE, width=14, text=True, note="11位大陆手机号码，可留空。"),
     TemplateColumn(
         Col.ORGANISATION, width=30, note="组织全称或简称，须为导入时所选组织或其下级组织；留空则为所选组织。"
     ),
-    TemplateColumn(Col.CATEGORY, width=10, required=True, note=f"必填：{choice_labels(Category.choices)}。"),
+    TemplateColumn(
+        Col.CATEGORY,
+        width=10,
+        required=True,
+        note=f"必填：{choice_labels(Category.choices)}。",
+        choices=_labels(Category.choices),
+    ),
     TemplateColumn(
         Col.JOINED,
         width=12,
@@ -62,9 +73,32 @@ COLUMNS = [
     TemplateColumn(
         Col.DEVELOPMENT_NUMBER, width=18, text=True, note="入团时编定的发展团员编号，前四位为入团年份；可留空。"
     ),
-    TemplateColumn(Col.EDUCATION, width=14, note=f"可留空：{choice_labels(Education.choices)}。"),
-    TemplateColumn(Col.OCCUPATION, width=16, note=f"可留空：{choice_labels(Occupation.choices)}。"),
+    TemplateColumn(
+        Col.EDUCATION,
+        width=14,
+        note=f"可留空：{choice_labels(Education.choices)}。",
+        choices=_labels(Education.choices),
+    ),
+    TemplateColumn(
+        Col.OCCUPATION,
+        width=16,
+        note=f"可留空：{choice_labels(Occupation.choices)}。",
+        choices=_labels(Occupation.choices),
+    ),
 ]
+
+# The template's grey sample row (row 2): how a row is filled in. Skipped on import while it is
+# left as written; its ID number is well formed but made up (the checksum holds, the person
+# does not exist).
+SAMPLE_ROW = {
+    Col.NAME: "王小明（示例）",
+    Col.ID_NUMBER: "11010120060318001" + check_character("11010120060318001"),
+    Col.GENDER: "男",
+    Col.BIRTH_DATE: "2006-03-18",
+    Col.ETHNICITY: "汉族",
+    Col.CATEGORY: "团员",
+    Col.JOINED: "2021-05-04",
+}
 
 # Other names of the template's columns: the national system's export (智慧团建: 证件号码,
 # 入团时间, 所在团组织 …) and rosters kept by hand. Only names that mean the same thing: 出生年月

@@ -6,6 +6,7 @@ cell is read as text (so an ID never turns into 4.5E+17), and problems are repor
 row and column without ever echoing an ID number.
 """
 
+import io
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
+from openpyxl import Workbook
 from openpyxl.utils import column_index_from_string
 from simple_history.utils import bulk_update_with_history
 
@@ -23,7 +25,17 @@ from core.bulk import insert_rows
 from core.freshness import mark_changed
 from core.models import AuditAction
 from core.uploads import XLSX, validate_upload
-from core.xlsx import MAX_ROWS, SheetData, SheetRow, normalise_header, read_sheet, template_width, write_template
+from core.xlsx import (
+    MAX_ROWS,
+    SheetData,
+    SheetRow,
+    is_sample_row,
+    normalise_header,
+    read_sheet,
+    template_width,
+    write_template,
+)
+from core.xlsx_stream import FORMULA_PREFIXES
 
 from .. import crypto, idcard
 from ..ages import today
@@ -39,6 +51,7 @@ from .import_columns import (
     GENDERS,
     OCCUPATIONS,
     REQUIRED_HEADERS,
+    SAMPLE_ROW,
     SYNONYMS,
     UNREMARKABLE,
     Col,
@@ -72,7 +85,35 @@ NUMBER_COLUMNS = {
 
 
 def template_bytes() -> bytes:
-    return write_template(COLUMNS, title="成员花名册")
+    return write_template(COLUMNS, title="成员花名册", sample=SAMPLE_ROW)
+
+
+def _no_formula(text: str) -> str:
+    # A problem quotes the sheet's own cells: never let one become a formula (CSV injection).
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def problems_workbook(problems: list[dict]) -> bytes:
+    """A checked roster's problems (as the report keeps them) as a small .xlsx: 行, 列, 问题."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "问题清单"
+    sheet.append(["行", "列", "列名", "问题"])
+    for problem in problems:
+        sheet.append(
+            [
+                problem.get("row"),
+                problem.get("letter", ""),
+                _no_formula(str(problem.get("column", ""))),
+                _no_formula(str(problem.get("message", ""))),
+            ]
+        )
+    for letter, width in zip("ABCD", (8, 6, 16, 70), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 # Fields clean_fields need not check again: the organisation and ID number are checked in the
@@ -464,7 +505,7 @@ def read_roster(upload, *, progress=None) -> SheetData:
     validate_upload(upload, allowed={XLSX}, max_bytes=MAX_UPLOAD_BYTES)
     # A national export's columns beyond the template's are noted and left unread, within the
     # same margin as any sheet: wider than that, it is refused before any row is read.
-    return read_sheet(
+    sheet = read_sheet(
         upload,
         required=REQUIRED_HEADERS,
         synonyms=SYNONYMS,
@@ -472,6 +513,9 @@ def read_roster(upload, *, progress=None) -> SheetData:
         max_columns=template_width(COLUMNS),
         progress=progress,
     )
+    # The template's sample row, left as it was, is not a member.
+    sheet.rows = [row for row in sheet.rows if not is_sample_row(row, SAMPLE_ROW)]
+    return sheet
 
 
 def member_import(*, upload, organisation: Organisation, by=None, dry_run: bool, request=None) -> ImportReport:

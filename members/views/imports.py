@@ -23,7 +23,7 @@ from ..services.import_jobs import (
     member_import_retry,
     member_import_upload,
 )
-from ..services.imports import MAX_UPLOAD_BYTES, template_bytes
+from ..services.imports import MAX_UPLOAD_BYTES, problems_workbook, template_bytes
 
 
 class ImportTemplateView(AccessMixin, View):
@@ -45,6 +45,11 @@ class ImportUploadView(AccessMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        # 重新上传 from an import's page keeps its organisation (the field still limits the choice).
+        organisation = self.request.GET.get("organisation", "")
+        return {"organisation": int(organisation)} if organisation.isdigit() else {}
 
     def get_context_data(self, **kwargs):
         recent = MemberImport.objects.visible_to(self.request.user).select_related("organisation", "uploaded_by")
@@ -80,6 +85,21 @@ class ImportDetailView(BaseImportDetailView):
             column_notes=report.get("notes", []),
             **kwargs,
         )
+
+
+class ImportProblemsView(AccessMixin, ScopedObjectMixin, DetailView):
+    """The problems of a checked roster as .xlsx: 行, 列, 问题, to work through beside the file."""
+
+    access = Access.READ
+    model = MemberImport
+
+    def render_to_response(self, context):
+        record = self.object
+        problems = (record.report or {}).get("problems", [])
+        content = problems_workbook(problems)
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, f"花名册问题清单-{record.pk}.xlsx")
+        return response
 
 
 class ImportStatusView(BaseImportStatusView):

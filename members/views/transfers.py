@@ -8,6 +8,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 
 from .. import selectors, services
+from ..choices import Category
 from ..forms import DecisionForm, TransferForm
 from ..models import Member, Transfer
 from .common import add_errors, error_text
@@ -43,7 +44,10 @@ class TransferCreateView(AccessMixin, ScopedObjectMixin, FormView):
         return {**super().get_form_kwargs(), "member": self.get_object()}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(member=self.get_object(), **kwargs)
+        member = self.get_object()
+        # A league member past 28 leaves the league (超龄离团) rather than moving branch.
+        over_age = member.category == Category.LEAGUE_MEMBER and member.has_reached_age_limit()
+        return super().get_context_data(member=member, over_age=over_age, age=member.age, **kwargs)
 
     def form_valid(self, form):
         member = self.get_object()

@@ -46,6 +46,7 @@ from django.utils import timezone
 from accounts.models import User
 from activities.periods import Period, period_containing
 from branches.models import Organisation
+from core.dates import format_deadline
 from core.freshness import mark_changed
 
 from .. import roster, selectors
@@ -139,35 +140,45 @@ def _cell_link(cell: selectors.Cell) -> str:
     return f"{url}?on={cell.period.start.isoformat()}"
 
 
+def _requirement(ob: Obligation) -> str:
+    """What the obligation asks, as a secretary says it: 每月开展支委会不少于 1 次."""
+    every = ob.get_frequency_display()
+    if ob.uses_indicator:
+        return f"{every}在“月度数据填报”中填报{ob.indicator.name}（{ob.minimum_display}）"
+    return f"{every}开展{ob.kinds_display}{ob.minimum_display}"
+
+
 def _obligation_text(cell: selectors.Cell, kind: str, today: date) -> tuple[str, str]:
+    """Plain sentences (issue #28): what is not done, by when, what to do and where."""
     ob, org, period = cell.obligation, cell.organisation, cell.period
-    rule = (
-        f"“{ob.name}”（{ob.applies_display}，{ob.get_frequency_display()}{ob.minimum_display}，"
-        f"计入：{ob.kinds_display}）"
-    )
-    pending = f"另有{cell.pending_display}，审核通过后计入。" if cell.pending_count else ""
+    what = f"{org.name}{period.label}{ob.name}"
+    not_done = "尚未填报" if ob.uses_indicator else "尚未完成"
+    done_so_far = f"目前{cell.progress_display}。" if not (ob.uses_indicator and cell.indicator_value is None) else ""
+    pending = f"另有{cell.pending_display}，审核通过后即计入。" if cell.pending_count else ""
     cadres = f"本组织现有相关团干部 {cell.cadres} 名，要求按人数计。" if cell.cadres else ""
+    how = (
+        "请在平台“月度数据填报”中填报。"
+        if ob.uses_indicator
+        else "开展后请在平台填报活动记录并提交审核，审核通过即计入。"
+    )
     if kind == ReminderKind.UPCOMING:
         subject = f"【履职提醒】{org.name}：{period.label}{ob.name}尚未完成"
         days = cell.days_left
-        when = "今天是本周期最后一天" if days == 0 else f"本周期将于{_date(period.end)}结束，还有 {days} 天"
+        left = "今天是最后一天" if days == 0 else f"还有 {days} 天"
         lines = [
-            f"{org.name}：",
-            f"按照{rule}的要求，{period.label}（{_date(period.start)}至{_date(period.end)}）须按时完成。",
-            f"截至{_date(today)}，{cell.progress_display}。{pending}{cadres}",
-            f"{when}。请及时开展，并在平台填报活动记录、提交审核。",
+            f"{what}{not_done}，请于{format_deadline(period.end, today=today)}前完成（{left}）。",
+            f"{done_so_far}{pending}{cadres}".strip(),
+            f"要求：{_requirement(ob)}。{how}",
         ]
     else:
         subject = f"【逾期通知】{org.name}：{period.label}{ob.name}未完成"
         lines = [
-            f"{org.name}：",
-            f"按照{rule}的要求，{period.label}（{_date(period.start)}至{_date(period.end)}）已经结束，"
-            f"该项要求未按时完成（{cell.progress_display}）。{pending}{cadres}",
-            "请尽快补充填报或向上级团组织说明情况。本通知同时发送给上级团组织。",
+            f"{what}已经结束，该项未按时完成。{done_so_far}{pending}{cadres}".strip(),
+            f"要求：{_requirement(ob)}。请尽快补充填报，或向上级团组织说明情况。本通知同时发送给上级团组织。",
         ]
     if ob.description:
         lines.append(f"依据：{ob.description}")
-    return subject, "\n\n".join(lines)
+    return subject, "\n\n".join(line for line in lines if line)
 
 
 def _obligation_candidates(today: date, contacts: selectors.Contacts, result: ReconcileResult) -> list[Candidate]:

@@ -70,8 +70,8 @@ def test_the_campaign_filter_names_each_campaign_with_its_dates(staff_client, di
     this_year = CampaignFactory(name="五四青年文化节", start_date=date(2025, 4, 1), end_date=date(2025, 5, 31))
     CampaignFactory(name="五四青年文化节", start_date=date(2024, 4, 1), end_date=date(2024, 5, 31))
     html = staff_client.get(reverse("activities:list"), {"campaign": this_year.pk}).content.decode()
-    assert f'<option value="{this_year.pk}" selected>五四青年文化节（2025.04.01—2025.05.31）</option>' in html
-    assert ">五四青年文化节（2024.04.01—2024.05.31）</option>" in html
+    assert f'<option value="{this_year.pk}" selected>五四青年文化节（2025-04-01 至 2025-05-31）</option>' in html
+    assert ">五四青年文化节（2024-04-01 至 2024-05-31）</option>" in html
 
 
 def _bulk(district, n):

@@ -158,3 +158,63 @@ def test_form_input_accepts_camera_capture(secretary_a_client, district):
     html = secretary_a_client.get(reverse("activities:create")).content.decode()
     assert 'capture="environment"' in html and 'accept="image/*"' in html
     assert 'enctype="multipart/form-data"' in html
+
+
+# --- Files picked on a form that comes back with an error are kept (issue #28) ----------------
+
+
+def _kept_token(html: str) -> str:
+    import re
+
+    match = re.search(r'name="kept" value="([^"]+)"', html)
+    assert match, "the form carries no kept files"
+    return match.group(1)
+
+
+def test_photos_are_kept_when_the_form_comes_back_with_an_error(
+    secretary_a_client, district, media, django_capture_on_commit_callbacks
+):
+    url = reverse("activities:create")
+    response = secretary_a_client.post(
+        url, form_data(district.branch_a, title="", photos=[jpeg("现场1.jpg"), jpeg("现场2.jpg")], attachments=[pdf()])
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "已保留 3 个已选文件，保存时一并上传，无需重新选择" in html
+    assert "现场1.jpg" in html and "现场2.jpg" in html and "通知.pdf" in html
+    assert not Activity.objects.exists()
+    # Corrected and saved without picking the files again: all three are attached.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretary_a_client.post(url, form_data(district.branch_a, kept=_kept_token(html)))
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert sorted(activity.files.values_list("original_name", flat=True)) == sorted(
+        ["通知.pdf", "现场1.jpg", "现场2.jpg"]
+    )
+    for stored in activity.files.all():
+        assert stored.file.name.startswith("activities/")
+        with stored.file.open("rb") as handle:
+            assert handle.read(4) in (b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1", b"\xff\xd8\xff\xdb", b"%PDF")
+    # The pending copies are gone once attached.
+    assert not list((media / "pending").rglob("*.*"))
+
+
+def test_a_bad_file_is_refused_and_the_good_ones_kept(secretary_a_client, district, media):
+    bad = SimpleUploadedFile("notes.jpg", b"not an image at all", content_type="image/jpeg")
+    response = secretary_a_client.post(
+        reverse("activities:create"), form_data(district.branch_a, photos=[jpeg("好.jpg"), bad])
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "「notes.jpg」" in html
+    assert "已保留 1 个已选文件" in html and "好.jpg" in html
+
+
+def test_kept_files_of_another_user_are_ignored(secretary_a_client, secretary_b, district, media):
+    token = services.kept_files_token(
+        user=secretary_b,
+        files=[{"name": f"pending/activities/{secretary_b.pk}/x.jpg", "original": "x.jpg", "kind": "image", "size": 1}],
+    )
+    response = secretary_a_client.post(reverse("activities:create"), form_data(district.branch_a, kept=token))
+    assert response.status_code == 302
+    assert not Activity.objects.get().files.exists()

@@ -88,14 +88,15 @@ def test_journey_1_logging_review_and_the_dashboard(journey, open_page, screensh
     staff.get_by_role("link", name="退回").click()
     staff.get_by_label("审核意见").fill(comment)
     staff.get_by_role("button", name="退回").click()
-    staff.locator("h1").get_by_text("已退回").wait_for()
+    # 退回并审核下一条: on to the next record, or the emptied queue.
+    staff.get_by_text("填报人会看到审核意见").wait_for()
     activity.refresh_from_db()
     assert activity.status == Status.RETURNED
 
     # The secretary sees the comment, corrects the record and resubmits.
     secretary.goto(f"{journey.url}/activities/{activity.pk}/")
     assert comment in secretary.locator("#review-comment").inner_text()
-    secretary.get_by_role("link", name="修改").click()
+    secretary.get_by_role("link", name="编辑").click()
     assert comment in secretary.locator(".activity-form-wrap .alert-danger").inner_text()
     secretary.fill("#id_participants", "24")
     secretary.fill("#id_person_times", "24")
@@ -107,7 +108,7 @@ def test_journey_1_logging_review_and_the_dashboard(journey, open_page, screensh
     # Staff approve it, and this month's figure on the dashboard counts it.
     before = dashboard_figure(staff, journey, "month_activities")
     staff.goto(f"{journey.url}/activities/{activity.pk}/")
-    staff.get_by_role("button", name="审核通过").click()
+    staff.get_by_role("button", name="仅通过").click()
     staff.locator("h1").get_by_text("已通过").wait_for()
     activity.refresh_from_db()
     assert activity.status == Status.APPROVED

@@ -221,6 +221,22 @@ def test_pick_adds_members_organisations_and_names_with_one_title(secretary_a_cl
     assert names == [("陆一", "甲社区团支部"), ("陆二", "甲社区团支部"), ("韦小红", "甲社区团支部")]
 
 
+def test_pick_stays_on_the_page_with_the_running_list(secretary_a_client, district, setting):
+    batch = setting["batch"]
+    url = reverse("honours:batch_pick", args=[batch.pk]) + "?q=%E9%9F%A6"  # ?q=韦
+    response = secretary_a_client.post(
+        url,
+        {"title": "优秀共青团员", "recipient_kind": RecipientKind.LEAGUE_MEMBER, "members": [setting["member_a"].pk]},
+        follow=True,
+    )
+    # Back on the pick page, the search kept, the added name in the running list.
+    assert response.redirect_chain == [(url, 302)]
+    html = response.content.decode()
+    assert "已添加 1 个获奖对象：韦小红。可以继续查找添加。" in html
+    assert "名单中已有 1 项" in html
+    assert [m.name for m in response.context["found_members"]] == ["韦小红"]
+
+
 def test_pick_refuses_a_member_outside_the_list_and_writes_nothing(secretary_a_client, staff_client, setting):
     batch = setting["batch"]
     # secretary_a's form cannot even offer secretary_b's member: the choice is invalid.

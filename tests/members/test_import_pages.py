@@ -228,3 +228,78 @@ def make_full_b() -> str:
     from ..factories import make_id_number
 
     return make_id_number(date(2006, 11, 2), 2)
+
+
+# --- Issue #28: re-upload keeps the organisation, the problems download, the template helps ---
+
+
+def test_reupload_keeps_the_organisation_and_the_problems_download(secretary_a_client, secretary_b_client, district):
+    import io
+
+    from openpyxl import load_workbook
+
+    bad = rows() + [
+        roster_row("错号", date(2005, 3, 18), 3, 手机号码="110"),
+        roster_row("=1+1", date(2005, 3, 18), 4, 手机号码="12"),
+    ]
+    upload(secretary_a_client, district.branch_a, roster_xlsx(bad))
+    record = MemberImport.objects.get()
+    page = secretary_a_client.get(reverse("members:import_detail", args=[record.pk])).content.decode()
+    again = f"{reverse('members:import')}?organisation={district.branch_a.pk}"
+    assert f'href="{again}">重新上传' in page
+    form = secretary_a_client.get(again).context["form"]
+    assert form["organisation"].value() == district.branch_a.pk
+
+    url = reverse("members:import_problems", args=[record.pk])
+    assert url in page
+    response = secretary_a_client.get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0] == ["行", "列", "列名", "问题"]
+    assert [4, "F", "手机号码", "手机号码无效（应为11位大陆手机号码）。"] in cells
+    assert len(cells) == 1 + record.problem_count
+    assert all(not str(c).startswith("=") for row in cells for c in row if c is not None)
+    # Another subtree's secretary never reads them.
+    assert secretary_b_client.get(url).status_code == 404
+
+
+def test_template_offers_drop_downs_and_a_sample_row_the_import_skips(secretary_a_client, district):
+    import io
+
+    from openpyxl import load_workbook
+
+    from members.services.import_columns import SAMPLE_ROW
+
+    content = secretary_a_client.get(reverse("members:import_template")).content
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == HEADERS
+    assert sheet.cell(row=2, column=1).value is None  # the data sheet starts empty
+    example = book["填写示例"]
+    assert [c.value for c in example[1]] == HEADERS
+    assert example.cell(row=2, column=1).value == "王小明（示例）"
+    by_header = {sheet.cell(row=1, column=i).value: sheet.cell(row=1, column=i).column_letter for i in range(1, 14)}
+    validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    for header in ("性别", "民族", "人员类别", "学历", "职业类别"):
+        validation = validations[f"{by_header[header]}2"]
+        assert validation.type == "list", header
+        sheet_name, cells = validation.formula1.split("!")
+        options = book[sheet_name.strip("'")]
+        first, last = cells.replace("$", "").split(":")
+        values = [c.value for row in options[first:last] for c in row]
+        assert values and (header != "人员类别" or values == ["团员", "少先队员", "青年"])
+        assert header != "民族" or ("汉族" in values and "壮族" in values and len(values) == 56)
+    assert book["选项"].sheet_state == "hidden"
+
+    # The sample copied into the data sheet as written is skipped; the real row is read.
+    row = roster_row("陈静", date(2005, 3, 18), 1, gender="F")
+    for i, header in enumerate(HEADERS, start=1):
+        sheet.cell(row=2, column=i, value=SAMPLE_ROW.get(header) or None)
+        sheet.cell(row=3, column=i, value=row.get(header) or None)
+    out = io.BytesIO()
+    book.save(out)
+    upload(secretary_a_client, district.sub_a, out.getvalue())
+    record = MemberImport.objects.get()
+    assert (record.created_count, record.problem_count) == (1, 0), record.report
+    assert "王小明" not in str(record.report.get("planned"))

@@ -298,11 +298,36 @@ def test_reveal_refusals(staff_client, secretary_a_client, secretary_b_client, l
     assert not AuditEvent.objects.exists()
 
 
-def test_name_search_matches_the_beginning_of_the_name(staff_client, district):
-    for name in ("张伟", "张伟明", "张", "张三", "弡伟", "李张伟"):  # 弡 is the character after 张
+def test_name_search_matches_anywhere_in_the_name(staff_client, district):
+    for name in ("张伟", "张伟明", "张", "张三", "弡伟", "李张伟", "吴佳怡", "佳", "怡佳", "阿依古丽·买买提"):
         MemberFactory(name=name, organisation=district.branch_a)
-    assert names(staff_client.get(reverse("members:list"), {"q": "张伟"})) == {"张伟", "张伟明"}
-    assert names(staff_client.get(reverse("members:list"), {"q": "张"})) == {"张伟", "张伟明", "张", "张三"}
+
+    def found(text):
+        return names(staff_client.get(reverse("members:list"), {"q": text}))
+
+    assert found("张伟") == {"张伟", "张伟明", "李张伟"}
+    assert found("张") == {"张伟", "张伟明", "张", "张三", "李张伟"}
+    assert found("佳怡") == {"吴佳怡"}  # the given name alone (issue #28)
+    assert found("吴佳怡") == {"吴佳怡"}
+    assert found("佳") == {"吴佳怡", "佳", "怡佳"}
+    assert found("张伟明") == {"张伟明"}
+    assert found("伟张") == set()  # the pairs in order, not just present
+    assert found("买买提") == {"阿依古丽·买买提"}
+
+
+def test_name_search_is_one_index_probe_on_postgresql(district):
+    from members.selectors import name_search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the name index is PostgreSQL's")
+    MemberFactory(name="吴佳怡", organisation=district.branch_a)
+    qs = name_search(Member.objects.all(), "佳怡")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = qs.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "member_name_grams" in plan and "Index" in plan, plan
 
 
 def test_error_reports_would_hide_posted_id_numbers(staff_client, roster, district):

@@ -185,3 +185,40 @@ def test_the_history_table_shows_each_decided_transfer(secretary_a_client, roste
         assert f"<td>{text}</td>" in history
     assert f"<small>{timezone.localtime(decided.decided_at):%Y-%m-%d} {by}</small>" in history
     assert "没有记录" not in history
+
+
+# --- Issue #28: the destination is typed for, and a member past 28 is warned of --------------
+
+
+def test_the_destination_is_a_type_ahead_over_the_whole_district(secretary_a_client, roster, district):
+    import re
+
+    html = secretary_a_client.get(reverse("members:transfer_create", args=[roster.a1.pk])).content.decode()
+    select = re.search(r'<select name="to_organisation"[^>]*>', html).group(0)
+    assert 'data-org-picker="' + reverse("branches:pick", args=["destinations_league"]) + '"' in select
+    assert f'<option value="{district.branch_b.pk}"' not in html  # searched for, not listed
+    # The search reaches outside the secretary's subtree, as the transfer may.
+    found = secretary_a_client.get(reverse("branches:pick", args=["destinations_league"]), {"q": "乙社区"}).json()
+    assert [r["name"] for r in found["results"]] == [district.branch_b.name]
+    # ...and the choice is still the server's to accept.
+    response = request_transfer(secretary_a_client, roster.a1, district.branch_b)
+    assert response.status_code == 302
+
+
+def test_a_member_past_28_is_warned_of_ageing_out(secretary_a_client, roster, district):
+    from datetime import date
+
+    from tests.factories import MemberFactory, make_id_number
+
+    page = secretary_a_client.get(reverse("members:transfer_create", args=[roster.a1.pk])).content.decode()
+    assert 'id="over-age"' not in page
+    old = MemberFactory(
+        name="赵老成",
+        organisation=district.branch_a,
+        birth_date=date(1990, 1, 2),
+        id_number=make_id_number(date(1990, 1, 2), 77),
+    )
+    page = secretary_a_client.get(reverse("members:transfer_create", args=[old.pk])).content.decode()
+    assert 'id="over-age"' in page
+    assert f"赵老成已满28周岁（现年 {old.age} 岁）。按照团章规定" in page
+    assert reverse("members:ageing") in page

@@ -36,9 +36,14 @@ def test_the_demo_secretaries_have_reminders_sent_by_the_real_run_and_reset_clea
         inbox = Message.objects.filter(recipient__username=username)
         assert inbox.exists()
         assert inbox.filter(read_at__isnull=True).exists()
-        # Every reminder comes from the ledger; the summary flow's notices (a request, a
-        # return) are messages of their own, written once with the request or the return.
-        assert all(m.reminder_id for m in inbox.exclude(subject__startswith="【工作总结"))
+        # Reminders from the ledger; the other messages are notices written once with their
+        # event: records returned to them, and the summary flow's requests and returns.
+        reminders = inbox.filter(reminder__isnull=False)
+        assert reminders.exists() and all(m.reminder_id for m in reminders)
+        assert all(
+            m.subject.startswith(("【退回待修改】", "【工作总结")) for m in inbox.filter(reminder__isnull=True)
+        )
+    assert Message.objects.filter(reminder__isnull=True, subject__startswith="【退回待修改】").exists()
     assert Reminder.objects.filter(kind=ReminderKind.OVERDUE).exists()
     # The ledger is complete: running again sends nothing new for the same moment.
     from django.utils import timezone

@@ -66,6 +66,11 @@ def test_the_first_reminder_waits_for_the_lead_time(people):
     email = sent["secretary_a@league.example.cn"]
     assert email.subject == "【履职提醒】甲社区团支部：2026年11月支委会尚未完成"
     assert "陈" not in email.body and "还有 7 天" in email.body and "http://" in email.body
+    # Plain sentences a secretary understands (issue #28), not the rule's machine wording.
+    body = Message.objects.get(recipient__username="secretary_a").body
+    assert body.startswith("甲社区团支部2026年11月支委会尚未完成，请于11月30日前完成（还有 7 天）。")
+    assert "要求：每月开展支委会不少于 1 次。开展后请在平台填报活动记录并提交审核，审核通过即计入。" in body
+    assert "按照" not in body and "计入：" not in body
     html = email.alternatives[0]
     assert html[1] == "text/html" and "甲社区团支部" in html[0] and "<a href=" in html[0]
     assert Reminder.objects.filter(email_status=EmailStatus.SENT, sent_at__isnull=False).count() == 2
@@ -516,4 +521,6 @@ def test_an_indicator_obligation_is_reminded_in_terms_of_the_monthly_figure(peop
     reminders_reconcile(now=at("2026-12-02 08:30"))
     assert _keys() == {(ReminderKind.UPCOMING, "甲社区团支部", "secretary_a", date(2026, 1, 1))}
     body = Message.objects.get().body
-    assert "月度数据“完成年度团籍注册的组织”未填报" in body and "已审核通过" not in body
+    # The issue's own example sentence (#28).
+    assert body.startswith("甲社区团支部2026年团籍注册尚未填报，请于12月31日前完成（还有 29 天）。")
+    assert "已审核通过" not in body

@@ -276,6 +276,27 @@ def test_mark_read_one_and_all(secretary_a_client, messages):
     assert 'id="inbox-unread"' not in secretary_a_client.get(reverse("obligations:inbox")).content.decode()
 
 
+def test_unread_messages_are_open_and_read_ones_folded(secretary_a_client, messages):
+    first, second = messages["a"]
+    secretary_a_client.post(reverse("obligations:message_read", args=[first.pk]))
+    html = secretary_a_client.get(reverse("obligations:inbox")).content.decode()
+    folded = re.search(rf'<details class="list-group-item inbox-read" data-message="{first.pk}"', html)
+    assert folded, "a read message is folded to its title"
+    assert re.search(
+        rf'<div class="list-group-item list-group-item-warning inbox-unread" data-message="{second.pk}"', html
+    )
+    assert (
+        f'data-message="{second.pk}"' not in html[folded.start() :]
+        or html.index(f'data-message="{second.pk}"') < folded.start()
+    )
+
+
+def test_the_inbox_is_paged(secretary_a_client, secretary_a, messages):
+    Message.objects.bulk_create(Message(recipient=secretary_a, subject=f"消息{i}", body="内容") for i in range(35))
+    response = secretary_a_client.get(reverse("obligations:inbox"))
+    assert len(response.context["inbox"]) == 30 and response.context["page_obj"].paginator.num_pages == 2
+
+
 def test_open_marks_read_and_follows_the_link(secretary_a_client, messages):
     message = messages["a"][0]
     response = secretary_a_client.post(reverse("obligations:message_open", args=[message.pk]))

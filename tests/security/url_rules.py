@@ -550,6 +550,7 @@ RULES: dict[str, Rule] = {
     "members:import_template": write(),
     "members:import_detail": read(obj="member_import"),
     "members:import_status": read(obj="member_import"),
+    "members:import_problems": read(obj="member_import"),
     "members:import_confirm": write(obj="member_import", methods=POST),
     "members:import_retry": write(obj="member_import", methods=POST),
     "members:import_discard": write(obj="member_import", methods=POST),
