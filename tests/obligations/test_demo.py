@@ -40,9 +40,7 @@ def test_the_demo_secretaries_have_reminders_sent_by_the_real_run_and_reset_clea
         # event: records returned to them, and the summary flow's requests and returns.
         reminders = inbox.filter(reminder__isnull=False)
         assert reminders.exists() and all(m.reminder_id for m in reminders)
-        assert all(
-            m.subject.startswith(("【退回待修改】", "【工作总结")) for m in inbox.filter(reminder__isnull=True)
-        )
+        assert all(m.subject.startswith(("【退回待修改】", "【工作总结")) for m in inbox.filter(reminder__isnull=True))
     assert Message.objects.filter(reminder__isnull=True, subject__startswith="【退回待修改】").exists()
     assert Reminder.objects.filter(kind=ReminderKind.OVERDUE).exists()
     # The ledger is complete: running again sends nothing new for the same moment.
