@@ -14,6 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches.models import Organisation
+from core.forms import add_errors
 from core.freshness import cached_figures, scoped_key
 from core.params import date_param
 from core.validators import in_range
@@ -31,14 +32,6 @@ def _query_without(request, *keys: str) -> str:
     for key in keys:
         query.pop(key, None)
     return query.urlencode()
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Compliance ---------------------------------------------------------------------------
@@ -214,7 +207,7 @@ class ObligationCreateView(AccessMixin, FormView):
         try:
             obligation = services.obligation_create(user=self.request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"已添加履职要求「{obligation.name}」。")
         return HttpResponseRedirect(reverse("obligations:list"))
@@ -244,7 +237,7 @@ class ObligationUpdateView(AccessMixin, FormView):
                 obligation=self.get_object(), user=self.request.user, **form.service_fields()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"已保存履职要求「{obligation.name}」。")
         return HttpResponseRedirect(reverse("obligations:list"))
