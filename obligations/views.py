@@ -288,8 +288,8 @@ class ReminderListView(AccessMixin, ListView):
     context_object_name = "reminders"
     paginate_by = 50
     # What templates/jinja2/obligations/reminder_rows.html shows, and no more: the related rows'
-    # other columns (an obligation's JSON lists, a user's password hash) cost ~0.8 ms a page to
-    # read and build. A column used and not named here is a query per row, which the list's
+    # other columns (an obligation's JSON lists, a user's password hash) would be read and built
+    # for nothing. A column used and not named here is a query per row, which the list's
     # query-count test catches.
     row_fields = (
         *("created_at", "kind", "period_start", "period_end", "organisation_id", "obligation_id", "recipient_id"),
