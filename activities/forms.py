@@ -13,6 +13,7 @@ from core.validators import MAX_INDICATOR_VALUE
 
 from .models import (
     DEFAULT_DIMENSION,
+    INDICATOR_FIELDS,
     Activity,
     Campaign,
     Dimension,
@@ -268,27 +269,7 @@ class CampaignForm(forms.ModelForm):
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name",
-            "unit",
-            "category",
-            "platform",
-            "period_kind",
-            "over_time",
-            "over_tree",
-            "decimals",
-            "numerator",
-            "denominator",
-            "description",
-            "position",
-            "active",
-            "in_report",
-            "report_pattern",
-            "report_unit",
-            "report_dimension",
-            "report_order",
-        ]
+        fields = INDICATOR_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

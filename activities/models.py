@@ -624,6 +624,30 @@ class Indicator(models.Model):
             raise ValidationError("分子和分母须是直接填报的指标。")
 
 
+# What staff set on an indicator: the form's fields and what indicator_save accepts.
+INDICATOR_FIELDS = (
+    "code",
+    "name",
+    "unit",
+    "category",
+    "platform",
+    "period_kind",
+    "over_time",
+    "over_tree",
+    "decimals",
+    "numerator",
+    "denominator",
+    "description",
+    "position",
+    "active",
+    "in_report",
+    "report_pattern",
+    "report_unit",
+    "report_dimension",
+    "report_order",
+)
+
+
 class IndicatorValue(models.Model):
     """An indicator's value for one organisation and month (and issue, for 按期 indicators)."""
 

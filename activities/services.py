@@ -23,6 +23,7 @@ from core.validators import COMMENT_LENGTH
 from . import catalogue, rules
 from .models import (
     DEFAULT_DIMENSION,
+    INDICATOR_FIELDS,
     Activity,
     ActivityFile,
     Campaign,
@@ -482,28 +483,6 @@ def campaign_update(*, campaign: Campaign, user, **fields) -> Campaign:
 
 
 # --- Indicators -------------------------------------------------------------------
-
-INDICATOR_FIELDS = (
-    "code",
-    "name",
-    "unit",
-    "category",
-    "platform",
-    "period_kind",
-    "over_time",
-    "over_tree",
-    "decimals",
-    "numerator",
-    "denominator",
-    "description",
-    "position",
-    "active",
-    "in_report",
-    "report_pattern",
-    "report_unit",
-    "report_dimension",
-    "report_order",
-)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView, View
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.forms import add_errors
 from core.freshness import fragment_key, query_digest
 from members.choices import CadreKind
 from members.snapshot import committee_snapshot
@@ -123,7 +124,7 @@ class OrganisationCreateView(AccessMixin, FormView):
         try:
             org = services.organisation_create(parent=parent, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"已新建组织「{org.name}」。")
         return HttpResponseRedirect(reverse("branches:detail", args=[org.pk]))
@@ -146,7 +147,7 @@ class OrganisationUpdateView(AccessMixin, ScopedObjectMixin, UpdateView):
         try:
             services.organisation_update(organisation=org, **fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "已保存。")
         return HttpResponseRedirect(reverse("branches:detail", args=[org.pk]))
@@ -172,7 +173,7 @@ class OrganisationMoveView(AccessMixin, ScopedObjectMixin, FormView):
         try:
             services.organisation_move(organisation=org, new_parent=form.cleaned_data["new_parent"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"已将「{org.name}」移至「{form.cleaned_data['new_parent'].name}」之下。")
         return HttpResponseRedirect(reverse("branches:detail", args=[org.pk]))
@@ -203,14 +204,6 @@ class OrganisationActiveView(AccessMixin, ScopedObjectMixin, DetailView):
             verb = "恢复" if self.activate else "停用"
             messages.success(request, f"已{verb} {changed} 个组织。")
         return HttpResponseRedirect(reverse("branches:detail", args=[org.pk]))
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Staffing (编制) and term renewals (换届): staff anywhere, secretaries in their subtree ---
@@ -262,7 +255,7 @@ class StaffingCreateView(AccessMixin, ScopedObjectMixin, FormView):
                 posts=form.posts(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"已保存{data['recorded_on']:%Y-%m-%d}的编制记录。")
         return HttpResponseRedirect(_detail_url(org.pk, "#staffing"))
@@ -303,7 +296,7 @@ class StaffingUpdateView(AccessMixin, ScopedObjectMixin, FormView):
                 posts=form.posts(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "已保存编制记录。")
         return HttpResponseRedirect(_detail_url(record.organisation_id, "#staffing"))
@@ -359,7 +352,7 @@ class RenewalCreateView(AccessMixin, ScopedObjectMixin, FormView):
         try:
             renewal = services.term_renewal_record(user=self.request.user, organisation=org, **fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         org.refresh_from_db()
         ends = f"，本届任期至{org.term_ends_on:%Y-%m-%d}" if org.term_ends_on else ""
@@ -389,7 +382,7 @@ class RenewalUpdateView(AccessMixin, ScopedObjectMixin, FormView):
         try:
             services.term_renewal_update(user=self.request.user, renewal=renewal, **fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "已保存换届记录。")
         return HttpResponseRedirect(_detail_url(renewal.organisation_id, "#renewals"))

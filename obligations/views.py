@@ -15,6 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from activities import prefill
 from branches.models import Organisation
+from core.forms import add_errors
 from core.freshness import cached_figures, scoped_key
 from core.params import date_param
 from core.validators import in_range
@@ -35,14 +36,6 @@ def _query_without(request, *keys: str) -> str:
     for key in keys:
         query.pop(key, None)
     return query.urlencode()
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Compliance ---------------------------------------------------------------------------
@@ -224,7 +217,7 @@ class ObligationCreateView(AccessMixin, FormView):
         try:
             obligation = services.obligation_create(user=self.request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"已添加履职要求「{obligation.name}」。")
         return HttpResponseRedirect(reverse("obligations:list"))
@@ -254,7 +247,7 @@ class ObligationUpdateView(AccessMixin, FormView):
                 obligation=self.get_object(), user=self.request.user, **form.service_fields()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"已保存履职要求「{obligation.name}」。")
         return HttpResponseRedirect(reverse("obligations:list"))
@@ -305,8 +298,8 @@ class ReminderListView(AccessMixin, ListView):
     context_object_name = "reminders"
     paginate_by = 50
     # What templates/obligations/_reminder_rows.html shows, and no more: the related rows'
-    # other columns (an obligation's JSON lists, a user's password hash) cost ~0.8 ms a page to
-    # read and build. A column used and not named here is a query per row, which the list's
+    # other columns (an obligation's JSON lists, a user's password hash) would be read and built
+    # for nothing. A column used and not named here is a query per row, which the list's
     # query-count test catches.
     row_fields = (
         *("created_at", "kind", "period_start", "period_end", "organisation_id", "obligation_id", "recipient_id"),
@@ -455,7 +448,7 @@ class ChannelEditView(AccessMixin, ScopedObjectMixin, FormView):
                 **form.secrets(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "提醒渠道已保存。")
         return HttpResponseRedirect(reverse("obligations:channel_edit", args=[self.get_object().pk]))

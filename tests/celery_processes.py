@@ -13,7 +13,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_database_url() -> str:
+def database_url_of_tests() -> str:
     """A DATABASE_URL that points a subprocess at the database the tests are using."""
     conf = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -36,7 +36,7 @@ def celery_processes(
     can kill the child and watch the worker redeliver; ``env`` adds to the environment;
     ``include`` names a module the worker imports at start-up (before forking its child).
     """
-    env = {**os.environ, **(env or {}), "DATABASE_URL": test_database_url(), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, **(env or {}), "DATABASE_URL": database_url_of_tests(), "PYTHONUNBUFFERED": "1"}
     celery = [sys.executable, "-m", "celery", "-A", "youthleague"]
     commands = {
         "worker": [

@@ -152,8 +152,8 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # No JIT: a page's query whose estimate passes jit_above_cost (a correlated count per
-        # row, say) spent ~13 ms compiling for ~10 ms of work, and the half-year report's
-        # aggregates ran a quarter faster without it (commit a17615d, round four of the benchmarks).
+        # row, say) spent longer compiling than working, and the half-year report's aggregates
+        # ran faster without it (docs/benchmarks.md).
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"-c jit=off {options.get('options', '')}".strip()
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

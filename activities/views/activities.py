@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
 from core.params import month_param
 from core.validators import in_range
@@ -19,7 +20,7 @@ from .. import prefill, rules, selectors, services
 from ..forms import ActivityForm, ReturnForm
 from ..models import Activity, Status
 from ..periods import Period, add_months, month_end
-from .common import ScopedActionView, add_errors, filtered_activities, query_without
+from .common import ScopedActionView, filtered_activities, query_without
 
 LIST_PAGE_SIZE = 50
 CALENDAR_CELL_LIMIT = 4

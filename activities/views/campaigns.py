@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.views.generic import FormView, ListView
 
 from accounts.access import Access, AccessMixin
+from core.forms import add_errors
 
 from .. import services
 from ..forms import CampaignForm
 from ..models import Campaign, Status
-from .common import add_errors
 
 
 class CampaignListView(AccessMixin, ListView):

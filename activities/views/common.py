@@ -1,19 +1,9 @@
-from django.core.exceptions import ValidationError
 from django.views import View
 
 from accounts.access import AccessMixin, ScopedObjectMixin
 
 from ..filters import ActivityFilter
 from ..models import Activity
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form's fields (or the form itself)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def filtered_activities(request):

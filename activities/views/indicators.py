@@ -9,11 +9,11 @@ from django.views.generic import FormView, TemplateView
 
 from accounts.access import Access, AccessMixin
 from branches.selectors import scope_roots
+from core.forms import add_errors
 
 from .. import rules, selectors, services
 from ..forms import EntryTargetForm, IndicatorEntryForm, IndicatorForm, SummaryForm
 from ..models import Indicator, IndicatorCategory, PeriodKind
-from .common import add_errors
 
 
 class IndicatorListView(AccessMixin, TemplateView):
@@ -134,8 +134,8 @@ class IndicatorEntryView(AccessMixin, TemplateView):
                     **form.issue_details(),
                 )
             except ValidationError as exc:
-                for code, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                    form.add_error(f"v_{code}" if code and f"v_{code}" in form.fields else None, errors)
+                # The service names an indicator by its code; the form's field for it is v_<code>.
+                add_errors(form, exc, aliases={name[2:]: name for name in form.fields if name.startswith("v_")})
             else:
                 messages.success(request, f"已保存 {saved} 项，清除 {removed} 项。")
                 return HttpResponseRedirect(request.get_full_path())

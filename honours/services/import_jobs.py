@@ -21,7 +21,7 @@ from core.xlsx import SheetData
 from .. import rules
 from ..models import BatchImport, CommendationBatch
 from .batches import _locked, _require_edit
-from .imports import MAX_UPLOAD_BYTES, ImportReport, batch_import_sheet, plan_import, read_list
+from .imports import MAX_UPLOAD_BYTES, ImportReport, batch_import_plan, batch_import_sheet, read_list
 
 # The list changed between the check and the write so that rows no longer fit.
 CHANGED = "名单已变化，请重新检查：以下各行不再符合要求，未写入任何数据。"
@@ -96,7 +96,7 @@ def _check(record: BatchImport, sheet: SheetData) -> bool:
     batch, user = record.batch, record.uploaded_by
     if not rules.batch_can_edit(user, batch):
         raise PermissionDenied("该表彰名单已提交或已通过审核，不能再修改。")
-    report, _honours = plan_import(sheet, batch=batch, user=user)
+    report, _honours = batch_import_plan(sheet, batch=batch, user=user)
     _record_report(record, report, status=ImportStatus.PREVIEWED if report.ok else ImportStatus.FAILED)
     return report.ok
 

@@ -97,7 +97,7 @@ KINDS = {
 COLLECTIVE_ALIAS = "集体"
 
 
-def template_bytes() -> bytes:
+def batch_import_template() -> bytes:
     return write_template(COLUMNS, title="表彰名单")
 
 
@@ -174,7 +174,7 @@ def _members_by_hash(hashes: list[str]) -> dict[str, Member]:
     return found
 
 
-def plan_import(sheet: SheetData, *, batch: CommendationBatch, user) -> tuple[ImportReport, list]:
+def batch_import_plan(sheet: SheetData, *, batch: CommendationBatch, user) -> tuple[ImportReport, list]:
     """Check every row against the roster, the tree and the list; return the report and the rows to write."""
     report = ImportReport(rows=len(sheet.rows))
     letters = sheet.letters
@@ -390,7 +390,7 @@ def batch_import_sheet(
     with transaction.atomic():
         batch = _locked(batch)
         _require_edit(user, batch)
-        report, honours = plan_import(sheet, batch=batch, user=user)
+        report, honours = batch_import_plan(sheet, batch=batch, user=user)
         if dry_run or not report.ok:
             return report
         write_recipients(batch, honours, user=user, reason=CHANGE_REASON)

@@ -10,13 +10,14 @@ from django.views.generic import DetailView, FormView, TemplateView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches.models import Organisation
 from core.exporters import XLSX_CONTENT_TYPE
+from core.forms import add_errors
 from members import selectors as member_selectors
 
 from .. import rules, selectors, services
 from ..forms import BatchForm, CountForm, PickForm, RecipientSearchForm, ReturnForm
 from ..models import CommendationBatch, Direction, Level, Status
-from ..services.imports import template_bytes
-from .common import add_errors, stored_file_response
+from ..services.imports import batch_import_template
+from .common import stored_file_response
 
 SEARCH_LIMIT = 50
 
@@ -310,7 +311,7 @@ class BatchTemplateView(AccessMixin, View):
     http_method_names = ["get"]
 
     def get(self, request):
-        response = HttpResponse(template_bytes(), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(batch_import_template(), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(True, "表彰名单导入模板.xlsx")
         return response
 

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from accounts.access import Access, AccessMixin
+from core.forms import add_errors
 
 from .. import selectors, services
 from ..forms import BodyForm
 from ..models import ConferringBody
-from .common import add_errors
 
 
 class BodyListView(AccessMixin, TemplateView):

@@ -1,21 +1,9 @@
 import mimetypes
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 
 from core.audit import audit_record
 from core.models import AuditAction
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, or at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            # Errors of hidden fields would never be seen: they go to the top of the form.
-            shown = field in form.fields and not form.fields[field].widget.is_hidden
-            form.add_error(field if shown else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def stored_file_response(request, field_file, *, original_name: str, target: str) -> FileResponse:

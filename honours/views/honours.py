@@ -9,6 +9,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches import selectors as branch_selectors
 from branches.models import Organisation
+from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
 from members import selectors as member_selectors
 from members.models import Member
@@ -16,7 +17,7 @@ from members.models import Member
 from .. import rules, selectors, services
 from ..forms import CertificateForm, HonourFilterForm, HonourForm, RecipientSearchForm, ReturnForm
 from ..models import Direction, Honour
-from .common import add_errors, stored_file_response
+from .common import stored_file_response
 
 SEARCH_LIMIT = 30
 

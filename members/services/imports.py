@@ -84,7 +84,7 @@ NUMBER_COLUMNS = {
 }
 
 
-def template_bytes() -> bytes:
+def member_import_template() -> bytes:
     return write_template(COLUMNS, title="成员花名册", sample=SAMPLE_ROW)
 
 
@@ -256,7 +256,9 @@ def _numbers_in_use(field_name: str, numbers: list[str]) -> dict[str, int]:
 
 
 @sensitive_variables("id_text", "parsed_id", "parsed_rows", "first_row_of_id", "values", "data")
-def plan_import(sheet: SheetData, *, organisation: Organisation) -> tuple[ImportReport, list[Member], list[Member]]:
+def member_import_plan(
+    sheet: SheetData, *, organisation: Organisation
+) -> tuple[ImportReport, list[Member], list[Member]]:
     """Check every row; return the report and the members to create and to update."""
     report = ImportReport(rows=len(sheet.rows))
     _column_notes(sheet, report)
@@ -534,11 +536,11 @@ def member_import_sheet(
 ) -> ImportReport:
     """``member_import`` for rows already read (by ``read_roster``)."""
     if dry_run:
-        report, _create, _update = plan_import(sheet, organisation=organisation)
+        report, _create, _update = member_import_plan(sheet, organisation=organisation)
         return report
     try:
         with transaction.atomic():
-            report, to_create, to_update = plan_import(sheet, organisation=organisation)
+            report, to_create, to_update = member_import_plan(sheet, organisation=organisation)
             if not report.ok:
                 return report
             _write(to_create, to_update, by=by)

@@ -20,7 +20,7 @@ class AgeingListView(AccessMixin, TemplateView):
     access = Access.READ
     template_name = "members/ageing_list.html"
     # The oldest first, a batch a person can check before confirming; the next batch shows once
-    # these are confirmed. (1,000 rows took over 100 ms to render at a city's scale.)
+    # these are confirmed. (A city's thousand rows on one page were slow to render.)
     limit = 200
 
     def get_context_data(self, **kwargs):

@@ -5,13 +5,13 @@ from django.urls import reverse
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.forms import add_errors
 from core.params import year_param
 
 from .. import selectors, services
 from ..forms import CohortForm
 from ..models import SchoolCohort
 from ..models.cohorts import JUNIOR_CEILING
-from .common import add_errors
 
 
 class CohortListView(AccessMixin, TemplateView):

@@ -23,7 +23,7 @@ from ..services.import_jobs import (
     member_import_retry,
     member_import_upload,
 )
-from ..services.imports import MAX_UPLOAD_BYTES, problems_workbook, template_bytes
+from ..services.imports import MAX_UPLOAD_BYTES, member_import_template, problems_workbook
 
 
 class ImportTemplateView(AccessMixin, View):
@@ -31,7 +31,7 @@ class ImportTemplateView(AccessMixin, View):
     http_method_names = ["get"]
 
     def get(self, request):
-        response = HttpResponse(template_bytes(), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(member_import_template(), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(True, "成员花名册导入模板.xlsx")
         return response
 

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 from accounts.access import Access, AccessMixin
 from branches.models import Organisation
 from core.exporters import Sheet, write_workbook
+from core.forms import add_errors
 
 from ..ages import today
 from ..choices import CadreKind
@@ -17,7 +18,6 @@ from ..forms import OverviewForm, RecordedCountForm
 from ..models import RecordedCount
 from ..services.counts import recorded_count_create
 from ..snapshot import committee_snapshot
-from .common import add_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

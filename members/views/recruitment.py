@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
 
 from .. import selectors, services
@@ -15,7 +16,7 @@ from ..ages import today
 from ..choices import OPEN_STAGES, Stage
 from ..forms import RecruitmentAdvanceForm, RecruitmentFilterForm, RecruitmentStartForm, RecruitmentStopForm
 from ..models import Member, RecruitmentCase
-from .common import add_errors, error_text
+from .common import error_text
 
 
 class RecruitmentListView(AccessMixin, TemplateView):

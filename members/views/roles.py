@@ -5,11 +5,12 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.forms import add_errors
 
 from .. import services
 from ..forms import CadreForm, CounsellorForm, EndAppointmentForm
 from ..models import CadreAppointment, CounsellorAppointment, Member
-from .common import add_errors, error_text
+from .common import error_text
 
 
 class AppointmentCreateView(AccessMixin, ScopedObjectMixin, FormView):

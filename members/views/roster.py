@@ -10,6 +10,7 @@ from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from core.audit import audit_record
+from core.forms import add_errors
 from core.models import AuditAction
 
 from .. import selectors, services
@@ -18,7 +19,7 @@ from ..forms import FindByIdForm, MemberFilterForm, MemberForm
 from ..models import Member
 from ..pagination import capped_count, keyset_page
 from ..rules import can_act_for
-from .common import add_errors
+from .common import ID_NUMBER_FIELDS
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -161,7 +162,7 @@ class MemberCreateView(AccessMixin, FormView):
         try:
             member = services.member_create(**data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_errors(form, exc, aliases=ID_NUMBER_FIELDS)
             return self.form_invalid(form)
         messages.success(self.request, f"已登记「{member.name}」。")
         return HttpResponseRedirect(reverse("members:detail", args=[member.pk]))
@@ -186,7 +187,7 @@ class MemberUpdateView(AccessMixin, ScopedObjectMixin, UpdateView):
         try:
             services.member_update(member=self.object, id_number=id_number, **data)
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_errors(form, exc, aliases=ID_NUMBER_FIELDS)
             return self.form_invalid(form)
         messages.success(self.request, "已保存。")
         return HttpResponseRedirect(reverse("members:detail", args=[self.object.pk]))

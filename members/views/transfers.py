@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.forms import add_errors
 
 from .. import selectors, services
 from ..choices import Category
 from ..forms import DecisionForm, TransferForm
 from ..models import Member, Transfer
-from .common import add_errors, error_text
+from .common import error_text
 
 
 class TransferListView(AccessMixin, TemplateView):

@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db import connections
 from django.db.models import Count, DecimalField, Max, Q, Sum
 from django.utils import timezone
 
@@ -68,16 +68,28 @@ def _status(met: bool, period: Period, today: date) -> str:
     return MET if met else OVERDUE if period.end < today else DUE
 
 
-def status_only(org, ob, period, today, approved_count, approved_hours, pending_count, pending_hours, value, cadres):
+def status_only(
+    *,
+    organisation: Organisation,
+    obligation: Obligation,
+    period: Period,
+    today: date,
+    approved_count: int = 0,
+    approved_hours: Decimal = _ZERO,
+    pending_count: int = 0,
+    pending_hours: Decimal = _ZERO,
+    indicator_value: Decimal | None = None,
+    cadres: int | None = None,
+) -> str:
     """A cell's status without the cell, for whoever only tallies (:func:`.over.compliance_over`):
-    the same rule, none of the object."""
-    met = _meets(ob, cadres if cadres is not None else 1, approved_count, approved_hours, value)
+    the same rule and the same arguments as :class:`Cell`, none of the object."""
+    met = _meets(obligation, cadres if cadres is not None else 1, approved_count, approved_hours, indicator_value)
     return _status(met, period, today)
 
 
 @dataclass(slots=True)
 class Cell:
-    """One organisation × obligation × period, judged when it is made (:func:`status_only`): the
+    """One organisation × obligation × period, judged when it is made (as :func:`status_only`): the
     counts are final by then (:func:`_evaluate` sums them first), so ``status`` is a plain field."""
 
     organisation: Organisation
@@ -94,18 +106,8 @@ class Cell:
     status: str = field(init=False)
 
     def __post_init__(self):
-        self.status = status_only(
-            self.organisation,
-            self.obligation,
-            self.period,
-            self.today,
-            self.approved_count,
-            self.approved_hours,
-            self.pending_count,
-            self.pending_hours,
-            self.indicator_value,
-            self.cadres,
-        )
+        met = _meets(self.obligation, self.multiplier, self.approved_count, self.approved_hours, self.indicator_value)
+        self.status = _status(met, self.period, self.today)
 
     @property
     def met(self) -> bool:
@@ -276,15 +278,12 @@ def _activity_totals(
     user,
     organisation: Organisation | None,
     subtree: bool,
-) -> tuple[dict[tuple[int, str, str], tuple], list[int], list[int | None]]:
-    """One GROUP BY: (organisation id, kind, status) → its row, and where in a row each period's
-    count and hours are (None: hours not summed for that period). Rows are kept as the
-    database returns them; a cell reads only its own period's columns.
-
-    Hours are summed only for the periods of obligations that set a minimum of hours.
-    """
+) -> dict[tuple[int, str, str], dict]:
+    """One GROUP BY: (organisation id, kind, status) → its row, holding ``n{i}`` (how many
+    activities started in ``periods[i]``) and, for the periods in ``hour_periods`` only (those
+    of obligations that set a minimum of hours), ``h{i}`` (their hours summed)."""
     if not periods or not kinds:
-        return {}, [], []
+        return {}
     qs = Activity.objects.filter(
         kind__in=sorted(kinds),
         status__in=[ActivityStatus.APPROVED, ActivityStatus.SUBMITTED],
@@ -303,23 +302,8 @@ def _activity_totals(
             aggregates[f"h{i}"] = Sum(
                 "hours", filter=within, output_field=DecimalField(max_digits=12, decimal_places=1)
             )
-    columns, rows = _plain_rows(qs.order_by().values("organisation_id", "kind", "status").annotate(**aggregates))
-    at = {name: position for position, name in enumerate(columns)}
-    org_at, kind_at, status_at = at["organisation_id"], at["kind"], at["status"]
-    by_key = {(row[org_at], row[kind_at], row[status_at]): row for row in rows}
-    return by_key, [at[f"n{i}"] for i in range(len(periods))], [at.get(f"h{i}") for i in range(len(periods))]
-
-
-def _plain_rows(qs) -> tuple[list[str], list[tuple]]:
-    """A ``values()`` query's column names and rows as the database returns them, without the
-    ORM's per-value converters. A half year's activity table is 15,000 rows of some forty
-    counts and sums, and the converters (``int()`` and ``Decimal()`` of what PostgreSQL already
-    returns as int and Decimal) cost half as much again as the query. Counts come back as
-    ints on every backend; sums go through :func:`_decimal`."""
-    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [column[0] for column in cursor.description], cursor.fetchall()
+    rows = qs.order_by().values("organisation_id", "kind", "status").annotate(**aggregates)
+    return {(row["organisation_id"], row["kind"], row["status"]): row for row in rows}
 
 
 def _decimal(value) -> Decimal:
@@ -371,6 +355,36 @@ def _cadre_counts(schedule: list[tuple[Obligation, Period]], today: date):
     }
 
 
+class _Slot(NamedTuple):
+    """One period of an obligation and where its figures are in the grouped rows."""
+
+    period: Period
+    index: int  # position among the distinct periods: indicator values are listed by it
+    count_key: str  # the activity row's count for this period
+    hours_key: str | None  # the activity row's hours for this period (None: not summed)
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What an obligation needs, worked out once rather than once per organisation."""
+
+    obligation: Obligation
+    uses_indicator: bool
+    for_cadres: bool
+    kinds: tuple[str, ...]
+    slots: list[_Slot] = field(default_factory=list)
+
+
+def _summed(rows: list[dict], slot: _Slot) -> tuple[int, Decimal]:
+    """Activities counted and hours summed for ``slot``'s period over ``rows`` (one per kind)."""
+    count, hours = 0, _ZERO
+    for row in rows:
+        count += row[slot.count_key]
+        if slot.hours_key is not None and row[slot.hours_key]:
+            hours += _decimal(row[slot.hours_key])
+    return count, hours
+
+
 def _evaluate(
     orgs: list[Organisation],
     schedule: list[tuple[Obligation, Period]],
@@ -382,16 +396,16 @@ def _evaluate(
     make: Callable = Cell,
 ) -> dict[tuple[int, int, Period], Cell]:
     """Every (organisation, obligation, period) of ``schedule`` that applies: the engine behind
-    :func:`compliance` and :func:`compliance_over`. Each is ``make(organisation, obligation,
-    period, today, approved count, approved hours, pending count, pending hours, indicator value,
-    cadres)``: a :class:`Cell`, or only its status (:func:`status_only`)."""
+    :func:`compliance` and :func:`compliance_over`. Each is ``make(**fields)`` with the
+    keyword arguments of :class:`Cell`: the cell, or only its status (:func:`status_only`)."""
     distinct = sorted({period for _, period in schedule}, key=lambda p: (p.start, p.end))
     index = {period: i for i, period in enumerate(distinct)}
     activity_plan = [(ob, period) for ob, period in schedule if not ob.uses_indicator]
     indicator_plan = [(ob, period) for ob, period in schedule if ob.uses_indicator]
-    totals, count_at, hours_at = _activity_totals(
+    hour_periods = {index[period] for ob, period in activity_plan if ob.min_hours}
+    totals = _activity_totals(
         distinct if activity_plan else [],
-        {index[period] for ob, period in activity_plan if ob.min_hours},
+        hour_periods,
         {kind for ob, _ in activity_plan for kind in ob.activity_kinds},
         user=user,
         organisation=organisation,
@@ -406,54 +420,60 @@ def _evaluate(
     )
     cadres = _cadre_counts(schedule, today)
 
-    # Where each period's count and hours are in an activity row (none read when no obligation counts activities).
-    columns = list(zip(count_at, hours_at, strict=True)) or [(None, None)] * len(distinct)
-    # What each obligation needs, and its periods, worked out once rather than once per
-    # organisation; whether it applies is asked once per organisation, not once per period.
-    by_obligation: dict[int, list] = {}
+    # Whether an obligation applies is asked once per organisation, not once per period.
+    plans: dict[int, _Plan] = {}
     for ob, period in schedule:
-        if ob.pk not in by_obligation:
-            by_obligation[ob.pk] = [ob, ob.pk, ob.uses_indicator, ob.for_cadres, tuple(ob.activity_kinds), []]
+        if ob.pk not in plans:
+            plans[ob.pk] = _Plan(ob, ob.uses_indicator, ob.for_cadres, tuple(ob.activity_kinds))
         i = index[period]
-        by_obligation[ob.pk][5].append((period, i, *columns[i]))
-    plans = list(by_obligation.values())
+        plans[ob.pk].slots.append(_Slot(period, i, f"n{i}", f"h{i}" if i in hour_periods else None))
     approved_status, pending_status = ActivityStatus.APPROVED.value, ActivityStatus.SUBMITTED.value
     cells: dict[tuple[int, int, Period], Cell] = {}
     for org in orgs:
         org_id, established = org.id, org.established_on
-        for ob, ob_id, uses_indicator, for_cadres, kinds, ob_periods in plans:
+        for plan in plans.values():
+            ob = plan.obligation
             if not ob.applies_to(org):
                 continue
-            if uses_indicator:
+            if plan.uses_indicator:
                 entered = values.get((org_id, ob.indicator_id))
             else:
-                approved_rows = [row for kind in kinds if (row := totals.get((org_id, kind, approved_status)))]
-                pending_rows = [row for kind in kinds if (row := totals.get((org_id, kind, pending_status)))]
-            for period, i, count_column, hours_column in ob_periods:
+                approved_rows = [row for kind in plan.kinds if (row := totals.get((org_id, kind, approved_status)))]
+                pending_rows = [row for kind in plan.kinds if (row := totals.get((org_id, kind, pending_status)))]
+            for slot in plan.slots:
+                period = slot.period
                 if established and established > period.end:
                     continue
                 on_roll = None
-                if for_cadres:
-                    counts = cadres.get((ob_id, period))
+                if plan.for_cadres:
+                    counts = cadres.get((ob.pk, period))
                     on_roll = counts.get(org_id) if counts else None
                     if not on_roll:
                         continue
-                if uses_indicator:
-                    value = entered[i] if entered else None
-                    cell = make(org, ob, period, today, 0, _ZERO, 0, _ZERO, value, on_roll)
+                if plan.uses_indicator:
+                    cell = make(
+                        organisation=org,
+                        obligation=ob,
+                        period=period,
+                        today=today,
+                        indicator_value=entered[slot.index] if entered else None,
+                        cadres=on_roll,
+                    )
                 else:
-                    approved_n = pending_n = 0
-                    approved_h = pending_h = _ZERO
-                    for row in approved_rows:
-                        approved_n += row[count_column]
-                        if hours_column is not None and row[hours_column]:
-                            approved_h += _decimal(row[hours_column])
-                    for row in pending_rows:
-                        pending_n += row[count_column]
-                        if hours_column is not None and row[hours_column]:
-                            pending_h += _decimal(row[hours_column])
-                    cell = make(org, ob, period, today, approved_n, approved_h, pending_n, pending_h, None, on_roll)
-                cells[(org_id, ob_id, period)] = cell
+                    approved_count, approved_hours = _summed(approved_rows, slot)
+                    pending_count, pending_hours = _summed(pending_rows, slot)
+                    cell = make(
+                        organisation=org,
+                        obligation=ob,
+                        period=period,
+                        today=today,
+                        approved_count=approved_count,
+                        approved_hours=approved_hours,
+                        pending_count=pending_count,
+                        pending_hours=pending_hours,
+                        cadres=on_roll,
+                    )
+                cells[(org_id, ob.pk, period)] = cell
     return cells
 
 

@@ -305,7 +305,7 @@ def _send_reminders(now: datetime) -> int:
     result = subprocess.run(
         [sys.executable, "manage.py", "send_reminders", "--now", now.isoformat()],
         cwd=workers.ROOT,
-        env={**os.environ, "DATABASE_URL": workers.test_database_url()},
+        env={**os.environ, "DATABASE_URL": workers.database_url_of_tests()},
         capture_output=True,
         text=True,
         timeout=300,

@@ -308,7 +308,7 @@ def test_an_import_that_lost_the_race_to_another_writes_nothing_and_says_so(secr
 
     batch = setting["batch"]
     record = checked(secretary_a_client, batch, xlsx(good_rows(setting)))
-    planned = service.plan_import
+    planned = service.batch_import_plan
 
     def other_writer_first(*args, **kwargs):
         result = planned(*args, **kwargs)
@@ -323,7 +323,7 @@ def test_an_import_that_lost_the_race_to_another_writes_nothing_and_says_so(secr
         winner.save()
         return result
 
-    monkeypatch.setattr(service, "plan_import", other_writer_first)
+    monkeypatch.setattr(service, "batch_import_plan", other_writer_first)
     record = confirmed(secretary_a_client, record)
     assert record.status == ImportStatus.PREVIEWED and record.file
     assert record.error.startswith("名单已变化，请重新检查")

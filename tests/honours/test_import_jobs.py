@@ -95,7 +95,7 @@ def test_a_step_that_breaks_leaves_a_failed_job_with_a_reason_not_an_error_page(
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(service, "plan_import", broken)
+    monkeypatch.setattr(service, "batch_import_plan", broken)
     record = checked(secretary_a_client, setting["batch"], xlsx(_rows(3)))
     assert (record.status, record.job_status) == (ImportStatus.FAILED, ImportJobStatus.DONE)
     assert record.error == "后台处理失败（RuntimeError），未写入任何数据，请重新上传。" and not record.file

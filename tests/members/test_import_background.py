@@ -127,7 +127,7 @@ def test_a_large_import_that_lost_the_race_keeps_its_preview_and_says_so(
     import_jobs.member_import_run(import_id=record.pk)
     with django_capture_on_commit_callbacks(execute=True):
         secretary_a_client.post(reverse("members:import_confirm", args=[record.pk]))
-    planned = service.plan_import
+    planned = service.member_import_plan
 
     def winner_commits_first(*args, **kwargs):
         result = planned(*args, **kwargs)
@@ -136,7 +136,7 @@ def test_a_large_import_that_lost_the_race_keeps_its_preview_and_says_so(
         )
         return result
 
-    monkeypatch.setattr(service, "plan_import", winner_commits_first)
+    monkeypatch.setattr(service, "member_import_plan", winner_commits_first)
     import_jobs.member_import_run(import_id=record.pk)
     record.refresh_from_db()
     assert record.status == ImportStatus.PREVIEWED and record.file and "名单已变化，请重新检查" in record.error

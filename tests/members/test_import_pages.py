@@ -203,7 +203,7 @@ def test_a_confirmation_that_lost_the_race_writes_nothing_and_says_so(secretary_
 
     upload(secretary_a_client, district.sub_a, roster_xlsx(rows()))
     record = MemberImport.objects.get()
-    planned = service.plan_import
+    planned = service.member_import_plan
 
     def winner_commits_first(*args, **kwargs):
         result = planned(*args, **kwargs)
@@ -212,7 +212,7 @@ def test_a_confirmation_that_lost_the_race_writes_nothing_and_says_so(secretary_
         )
         return result
 
-    monkeypatch.setattr(service, "plan_import", winner_commits_first)
+    monkeypatch.setattr(service, "member_import_plan", winner_commits_first)
     response = secretary_a_client.post(reverse("members:import_confirm", args=[record.pk]), follow=True)
     assert response.status_code == 200
     assert "名单已变化，请重新检查" in response.content.decode()

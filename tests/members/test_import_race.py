@@ -21,14 +21,14 @@ def test_the_loser_of_two_simultaneous_confirmations_is_told_and_writes_nothing(
     # Both check the roster (nobody is registered yet), then write together: on PostgreSQL the
     # second write waits on the first's rows, then finds their ID numbers taken.
     barrier = threading.Barrier(2, timeout=30)
-    planned = service.plan_import
+    planned = service.member_import_plan
 
     def plan_together(*args, **kwargs):
         result = planned(*args, **kwargs)
         barrier.wait()
         return result
 
-    monkeypatch.setattr(service, "plan_import", plan_together)
+    monkeypatch.setattr(service, "member_import_plan", plan_together)
     results, refusals, errors = [], [], []
 
     def confirm():

@@ -5,7 +5,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from members.services.imports import COLUMNS, template_bytes
+from members.services.imports import COLUMNS, member_import_template
 
 from ..factories import make_id_number
 
@@ -26,7 +26,7 @@ def roster_row(name: str, birth: date, n: int, *, gender: str = "M", **cells) ->
 
 def roster_xlsx(rows: list[dict], *, headers: list[str] | None = None) -> bytes:
     """The template with ``rows`` filled in (values as given: str for text, numbers as numbers)."""
-    workbook = load_workbook(io.BytesIO(template_bytes()))
+    workbook = load_workbook(io.BytesIO(member_import_template()))
     sheet = workbook.active
     headers = headers or HEADERS
     if headers != HEADERS:

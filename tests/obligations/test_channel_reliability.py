@@ -77,7 +77,7 @@ def test_a_run_killed_mid_post_is_finished_by_the_retry_it_queued_once_per_chann
     env = {
         **os.environ,
         **platforms.env(),
-        "DATABASE_URL": celery_processes.test_database_url(),
+        "DATABASE_URL": celery_processes.database_url_of_tests(),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(outbox),
         "REMINDER_LEASE_SECONDS": "5",

@@ -99,7 +99,7 @@ def test_a_run_killed_while_e_mailing_leaves_no_half_sent_reminder(five_secretar
     outbox.mkdir()
     env = {
         **os.environ,
-        "DATABASE_URL": celery_processes.test_database_url(),
+        "DATABASE_URL": celery_processes.database_url_of_tests(),
         "EMAIL_BACKEND": "tests.obligations.kill_email_backend.EmailBackend",
         "EMAIL_FILE_PATH": str(outbox),
         "KILL_AT": "3",  # dies while sending the third e-mail
@@ -129,7 +129,7 @@ def test_a_run_killed_while_e_mailing_leaves_no_half_sent_reminder(five_secretar
 def _killed_run(outbox: Path, *, kill_when: str, lease_seconds: int) -> None:
     env = {
         **os.environ,
-        "DATABASE_URL": celery_processes.test_database_url(),
+        "DATABASE_URL": celery_processes.database_url_of_tests(),
         "EMAIL_BACKEND": "tests.obligations.kill_email_backend.EmailBackend",
         "EMAIL_FILE_PATH": str(outbox),
         "KILL_AT": "3",

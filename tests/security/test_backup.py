@@ -22,7 +22,7 @@ from core.audit import audit_record
 from core.models import AuditAction, AuditEvent
 from security.backup import row_counts
 
-from ..celery_processes import test_database_url as database_url_of_the_tests
+from ..celery_processes import database_url_of_tests
 from ..factories import OrganisationFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,7 +174,7 @@ def test_the_commands_move_a_portal_into_a_fresh_sqlite_database(media, tmp_path
         assert result.returncode == 0, result.stdout + result.stderr
         return result
 
-    manage("backup", str(archive), database_url=database_url_of_the_tests(), media_root=media)
+    manage("backup", str(archive), database_url=database_url_of_tests(), media_root=media)
     fresh_db = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     fresh_media = tmp_path / "fresh-media"
     manage("migrate", "--noinput", database_url=fresh_db, media_root=fresh_media)

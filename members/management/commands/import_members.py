@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from branches.models import Organisation
-from members.services.imports import member_import, template_bytes
+from members.services.imports import member_import, member_import_template
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, org, dry_run, template, **options):
         if template:
-            Path(template).write_bytes(template_bytes())
+            Path(template).write_bytes(member_import_template())
             self.stdout.write(f"template written to {template}")
             return
         if not path or org is None:
