@@ -72,7 +72,6 @@ class OrganisationSelect(forms.Select):
     field still validates against its whole queryset, so the server decides what may be chosen.
     """
 
-    template_name = "branches/widgets/organisation_select.html"
     # Set by get_context; until then (optgroups called directly) the plain select's options.
     _picking, _rows = False, None
 

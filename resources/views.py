@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
-from honours.views.common import add_errors
+from core.forms import add_errors
 
 from . import selectors, services
 from .forms import BaseForm, CoverageForm, DonationForm, ListFilterForm, PartnerForm

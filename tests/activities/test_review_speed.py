@@ -64,3 +64,24 @@ def test_secretary_cannot_approve(secretary_a_client, queue):
     assert response.status_code == 403
     queue[0].refresh_from_db()
     assert queue[0].status == Status.SUBMITTED
+
+
+def test_each_queue_row_approves_its_record_and_returns_to_the_queue(staff_client, queue):
+    """The queue's per-row 通过: a form of its own (outside the bulk form, so Enter in the bulk
+    comment never approves a row) that posts this record and comes back to the filtered queue."""
+    import re
+
+    queue_url = reverse("activities:review") + "?kind="
+    html = staff_client.get(queue_url).content.decode()
+    second = queue[1]
+    form = re.search(rf'<form id="approve-{second.pk}" method="post" action="([^"]+)"[^>]*>(.*?)</form>', html)
+    assert form and form.group(1) == reverse("activities:approve", args=[second.pk])
+    assert f'form="approve-{second.pk}"' in html
+    bulk_form = html[html.index('id="bulk-review"') : html.index("</form>", html.index('id="bulk-review"'))]
+    assert f'id="approve-{second.pk}"' not in bulk_form
+    next_value = re.search(r'name="next" value="([^"]+)"', form.group(2)).group(1)
+    response = staff_client.post(form.group(1), {"next": next_value.replace("&amp;", "&")})
+    assert response["Location"] == queue_url
+    second.refresh_from_db()
+    assert second.status == Status.APPROVED
+    assert [a.status for a in (queue[0], queue[2]) if not a.refresh_from_db()] == [Status.SUBMITTED] * 2
