@@ -19,6 +19,9 @@ def test_secretary_on_a_phone(journey, open_page, screenshot):
     secretary = User.objects.get(username="secretary_a")
     staff = User.objects.get(username="staff")
     activity = Activity.objects.visible_to(secretary).filter(status=Status.SUBMITTED).order_by("submitted_at").first()
+    # The demo's records carry no submitter; this one is hers, so the return notice is hers.
+    activity.submitted_by = secretary
+    activity.save(update_fields=["submitted_by"])
     services.activity_return(activity=activity, reviewer=staff, comment="请补充签到表照片。")
 
     page = open_page("phone")
@@ -42,7 +45,8 @@ def test_secretary_on_a_phone(journey, open_page, screenshot):
     table = page.locator("#activity-table")
     assert table.bounding_box()["y"] < PHONE_HEIGHT  # results in the first screen
     toggle.click()
-    page.locator("#activity-filters").wait_for(state="visible")
+    # Opened once Bootstrap's transition ends (a click while it runs is ignored, by design).
+    page.locator("#activity-filters.collapse.show").wait_for(state="visible")
     toggle.click()
     page.locator("#activity-filters").wait_for(state="hidden")
 
