@@ -45,7 +45,7 @@ def test_secretary_logs_a_series_on_a_phone_and_the_report_writes_it(
     desk = context.new_page()
     login(desk, live_server, "staff")
     desk.goto(f"{live_server.url}/activities/{activity.pk}/")
-    desk.get_by_role("button", name="审核通过").click()
+    desk.get_by_role("button", name="仅通过").click()
     desk.wait_for_selector("text=已通过")
     context.close()
     activity.refresh_from_db()
