@@ -20,6 +20,7 @@ from activities.models import Status as ActivityStatus
 from activities.periods import Period, add_months, month_end, month_start
 from branches.models import Organisation
 from core.dates import format_date, format_deadline
+from dashboards import selectors as dashboard_selectors
 from honours import selectors as honour_selectors
 from honours.models import Level
 from honours.models import Status as HonourStatus
@@ -298,8 +299,7 @@ def organisation_chart(*, user, organisation: Organisation, period: Period) -> C
 
 def records_in_status(*, user, status: str, keys: tuple[str, str], labels: tuple[str, str]) -> list[Figure]:
     """Activity and honour records in ``status`` (submitted: to review; returned: to correct)."""
-    activities = activity_selectors.activity_counts_by_status(user=user).get(status, 0)
-    honours = honour_selectors.honour_list(user=user, filters=honour_selectors.HonourFilters(status=status)).count()
+    activities, honours = dashboard_selectors.records_in_status(user=user, status=status)
     return [
         Figure(keys[0], labels[0], activities, link("activities:list", status=status), "条"),
         Figure(keys[1], labels[1], honours, link("honours:list", status=status), "条"),

@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
                 "obligations.context_processors.inbox",
+                "dashboards.context_processors.returned",
             ],
         },
     },
