@@ -52,9 +52,12 @@
     list.id = listId;
     list.setAttribute("role", "listbox");
     if (select.id) {
+      // The labels name the box the user types in: a label left on the hidden select names a
+      // control nobody can reach (and fails HTML validation of the page as it stands).
       input.id = select.id + "_search";
-      var label = document.querySelector('label[for="' + select.id + '"]');
-      if (label) { label.htmlFor = input.id; }
+      Array.prototype.slice.call(select.labels || []).forEach(function (label) {
+        if (label.htmlFor === select.id) { label.htmlFor = input.id; }
+      });
     }
     if (select.getAttribute("aria-describedby")) {
       input.setAttribute("aria-describedby", select.getAttribute("aria-describedby"));
