@@ -9,6 +9,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from activities import services
+from activities.models import Activity, Status
+from dashboards.selectors import records_in_status
 
 from .conftest import VIEWPORTS, login
 
@@ -24,6 +30,7 @@ STAFF_PAGES = [
     "/activities/new/",  # the organisation picker (threshold lowered below)
     "/members/",
 ]
+SECRETARY_PAGES = ["/", "/activities/"]
 
 
 class _Labels(HTMLParser):
@@ -87,8 +94,26 @@ def axe_page(browser):
         context.close()
 
 
+def page_problems(page, url: str) -> list[str]:
+    page.goto(url)
+    found = serious_violations(page) + labels_on_hidden_controls(page, url)
+    # Every scrolling table wrapper is a focusable region named after its table.
+    regions = page.eval_on_selector_all(
+        ".table-responsive",
+        "els => els.map(el => [el.tabIndex, el.getAttribute('role'), el.getAttribute('aria-label') || ''])",
+    )
+    found += [f"table region {r}" for r in regions if r[0] != 0 or r[1] != "region" or not r[2].strip()]
+    # A label names a control a person can reach: the picker's labels its visible box.
+    found += page.eval_on_selector_all(
+        "label[for]",
+        """els => els.filter(l => l.checkVisibility() && !(l.control && l.control.checkVisibility()))
+                    .map(l => `label for=${l.htmlFor} names a hidden or missing control`)""",
+    )
+    return found
+
+
 @pytest.mark.parametrize("kind", WIDTHS)
-def test_pages_have_no_serious_axe_violations(journey, axe_page, settings, kind):
+def test_pages_have_no_serious_axe_violations(journey, axe_page, settings, screenshot, kind):
     # Past 3 organisations every organisation field is the type-ahead picker, as in a city.
     settings.ORGANISATION_PICKER_THRESHOLD = 3
     page = axe_page(kind)
@@ -96,15 +121,26 @@ def test_pages_have_no_serious_axe_violations(journey, axe_page, settings, kind)
     problems = {"/accounts/login/": serious_violations(page)}
     login(page, journey, "staff")
     for path in STAFF_PAGES:
-        page.goto(f"{journey.url}{path}")
-        problems[path] = serious_violations(page) + labels_on_hidden_controls(page, f"{journey.url}{path}")
-        # Every scrolling table wrapper is a focusable region named after its table.
-        regions = page.eval_on_selector_all(
-            ".table-responsive",
-            "els => els.map(el => [el.tabIndex, el.getAttribute('role'), el.getAttribute('aria-label') || ''])",
-        )
-        problems[path] += [f"table region {r}" for r in regions if r[0] != 0 or r[1] != "region" or not r[2].strip()]
+        problems[path] = page_problems(page, f"{journey.url}{path}")
         if path == "/activities/":
-            assert regions, "the activity list has a scrolling table"
+            assert page.locator(".table-responsive").count(), "the activity list has a scrolling table"
+        if path == "/activities/new/":
+            assert page.locator("input[role=combobox]").count(), "the organisation picker is on the form"
+    page.goto(f"{journey.url}/")
+    screenshot(page, f"a11y-staff-home-{kind}")
+
+    # A secretary's home and list, with the menu's badge of returned records: one more returned.
+    user = User.objects.get(username="secretary_a")
+    before = records_in_status(user=user, status=Status.RETURNED).activities
+    activity = Activity.objects.visible_to(user).filter(status=Status.SUBMITTED).order_by("pk").first()
+    services.activity_return(activity=activity, reviewer=User.objects.get(username="staff"), comment="请补充照片。")
+    secretary = axe_page(kind)
+    login(secretary, journey, "secretary_a")
+    expect(secretary.locator("#nav-returned-activities")).to_contain_text(str(before + 1))
+    for path in SECRETARY_PAGES:
+        problems[f"secretary {path}"] = page_problems(secretary, f"{journey.url}{path}")
+    secretary.goto(f"{journey.url}/")
+    screenshot(secretary, f"a11y-secretary-home-{kind}")
+
     report = "\n".join(f"{path}: {line}" for path, found in problems.items() for line in found)
     assert not report, report
