@@ -83,3 +83,31 @@ def test_secretary_picks_attendees_on_a_phone_and_keeps_them_through_an_error(
     activity = Activity.objects.get()
     assert activity.participants == 3
     assert sorted(activity.attendees.values_list("name", flat=True)) == sorted(["王小明", "陈静", "孙强"])
+
+
+def test_changing_the_organisation_brings_its_roster(live_server, branch, phone):
+    """A sub-district secretary logs for one of its branches: the list follows the choice."""
+    sub = branch.get_parent()
+    UserFactory(username="sub_secretary", role=Role.SECRETARY, organisation=sub)
+    other = sub.get_children().exclude(pk=branch.pk).get()
+    page = phone
+    login(page, live_server, "sub_secretary", PASSWORD)
+    page.goto(f"{live_server.url}/activities/new/")
+    # The sub-district's roster spans its branches: each name says which.
+    expect(page.locator(".roster-item")).to_have_count(len(ROSTER) + 1)
+    _pick(page, "外支部成员")
+    _pick(page, "王小明")
+    expect(page.locator("[data-roster-count]")).to_have_text("2")
+    page.select_option("#id_organisation", str(other.pk))
+    expect(page.locator(".roster-item")).to_have_count(1)
+    expect(page.locator(".roster-item")).to_contain_text("外支部成员")
+    # The pick still on the new roster stays; the other is gone, and the figure follows.
+    expect(page.locator(".roster-list input[type=checkbox]:checked")).to_have_count(1)
+    expect(page.locator("[data-roster-count]")).to_have_text("1")
+    assert page.locator("#id_participants").input_value() == "1"
+    # The fresh list works as the first did.
+    page.locator(".roster-select-all").click()
+    expect(page.locator("[data-roster-count]")).to_have_text("1")
+    page.locator(".roster-clear").click()
+    expect(page.locator("[data-roster-count]")).to_have_text("0")
+    assert page.locator("#id_participants").input_value() == ""
