@@ -340,6 +340,21 @@ def test_a_sign_in_sheet_and_the_picks_are_kept_on_an_error(
     assert activity.attendees.count() == 2 and activity.participants == 2
 
 
+def test_the_export_counts_the_attendees(secretary_a_client, district, roster_a):
+    import io
+
+    import openpyxl
+
+    recorded = ActivityFactory(organisation=district.branch_a, title="有名单", participants=30)
+    recorded.attendees.set(roster_a[:3])
+    ActivityFactory(organisation=district.branch_a, title="无名单")
+    response = secretary_a_client.post(reverse("core:export_start"), {"exporter": "activities", "query": ""})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    by_title = {row["活动名称"]: row for row in (dict(zip(rows[0], r, strict=True)) for r in rows[1:])}
+    assert by_title["有名单"]["名册登记出席人数"] == 3 and by_title["有名单"]["参与人数（人）"] == 30
+    assert by_title["无名单"]["名册登记出席人数"] is None
+
+
 # --- Query counts stay bounded by the roster's size -----------------------------------------
 
 
