@@ -193,7 +193,7 @@ def activity_update(
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if not rules.can_edit(user, activity):
         raise PermissionDenied("该记录已提交或已通过审核，不能再修改。")
-    previous_campaign = activity.campaign_id
+    previous_campaign, previous_organisation = activity.campaign_id, activity.organisation_id
     if "organisation" in fields and fields["organisation"].pk != activity.organisation_id:
         if not rules.can_create_for(user, fields["organisation"]):
             raise PermissionDenied("不能把记录改到该组织名下。")
@@ -206,7 +206,10 @@ def activity_update(
         attendee_ids = None
         _follow_attendance(activity, len(previous))
     else:
-        attendee_ids = _attendee_rows(activity, attendees, user=user, previous=previous)
+        # Those recorded before stay (they were there), unless the record moves to another
+        # organisation: then everyone must be on the new one's roster.
+        stay = previous if activity.organisation_id == previous_organisation else set()
+        attendee_ids = _attendee_rows(activity, attendees, user=user, previous=stay)
         _follow_attendance(activity, len(attendee_ids))
     activity.full_clean()
     _validate_campaign_choice(activity, previous_campaign)

@@ -206,6 +206,24 @@ def test_editing_keeps_the_attendees_even_one_who_left_since(secretary_a, secret
     assert set(activity.attendees.all()) == set(roster_a[:2])
 
 
+def test_moving_a_record_to_another_branch_checks_its_attendees_again(staff, district, roster_a):
+    activity = services.activity_create(
+        user=staff,
+        attendees=roster_a[:2],
+        title="支部大会",
+        organisation=district.branch_a,
+        kind=ActivityKind.GENERAL_MEETING,
+        start_date=date(2024, 6, 1),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.activity_update(
+            activity=activity, user=staff, organisation=district.branch_b, attendees=list(activity.attendees.all())
+        )
+    assert "不是「乙社区团支部」的在册成员" in exc.value.message_dict["attendees"][0]
+    activity.refresh_from_db()
+    assert activity.organisation == district.branch_a and activity.attendees.count() == 2
+
+
 def test_an_update_without_attendees_leaves_them(secretary_a, district, roster_a):
     activity = services.activity_create(
         user=secretary_a,
