@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from activities.models import Activity
-from branches.models import Kind
+from branches.models import Kind, Organisation
 
 from ..factories import PASSWORD, MemberFactory, OrganisationFactory, UserFactory
 from .conftest import login
@@ -87,9 +87,9 @@ def test_secretary_picks_attendees_on_a_phone_and_keeps_them_through_an_error(
 
 def test_changing_the_organisation_brings_its_roster(live_server, branch, phone):
     """A sub-district secretary logs for one of its branches: the list follows the choice."""
-    sub = branch.get_parent()
+    sub = Organisation.objects.get(name="甲街道团工委")
     UserFactory(username="sub_secretary", role=Role.SECRETARY, organisation=sub)
-    other = sub.get_children().exclude(pk=branch.pk).get()
+    other = Organisation.objects.get(name="乙社区团支部")
     page = phone
     login(page, live_server, "sub_secretary", PASSWORD)
     page.goto(f"{live_server.url}/activities/new/")
