@@ -27,7 +27,8 @@ class ActivityAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     list_select_related = ("organisation",)
     autocomplete_fields = ("organisation",)
-    raw_id_fields = ("campaign", "created_by", "submitted_by", "reviewed_by")
+    # attendees as ids: a select of every member in the district would be a page of its own.
+    raw_id_fields = ("campaign", "created_by", "submitted_by", "reviewed_by", "attendees")
     inlines = [ActivityFileInline]
 
 

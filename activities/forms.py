@@ -6,11 +6,14 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
+from django.urls import reverse
 
 from branches.forms import OrganisationChoiceField
 from core.params import BoundedDateField
 from core.validators import MAX_INDICATOR_VALUE
+from members.models import Member
 
+from . import selectors
 from .models import (
     DEFAULT_DIMENSION,
     INDICATOR_FIELDS,
@@ -47,6 +50,31 @@ class MultipleFileField(forms.FileField):
         if len(files) > MAX_FILES_PER_UPLOAD:
             raise forms.ValidationError(f"一次最多上传 {MAX_FILES_PER_UPLOAD} 个文件。")
         return files
+
+
+class RosterWidget(forms.CheckboxSelectMultiple):
+    """The roster as a list of checkboxes, with a filter box, select-all and the count picked
+    (static/js/activity-form.js makes them work; without it the list still posts)."""
+
+    template_name = "activities/widgets/roster.html"
+
+    def __init__(self, *args, roster: "selectors.Roster | None" = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roster = roster
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["roster"] = self.roster
+        widget["picked"] = sum(1 for _, options, _ in widget["optgroups"] for option in options if option["selected"])
+        widget["roster_url"] = reverse("activities:roster")
+        return context
+
+
+def roster_widget(roster: "selectors.Roster", **kwargs) -> RosterWidget:
+    widget = RosterWidget(roster=roster, **kwargs)
+    widget.choices = roster.choices
+    return widget
 
 
 class DateInput(forms.DateInput):
@@ -106,6 +134,22 @@ class ActivityForm(forms.ModelForm):
         help_text="图片或 PDF 文件。",
         widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,.pdf"}),
     )
+    attendees = forms.ModelMultipleChoiceField(
+        label="出席人员",
+        queryset=Member.objects.none(),
+        required=False,
+        help_text="从举办组织的名册中勾选实际出席（参加）的人员；参与人数随勾选人数自动填写。",
+        error_messages={
+            "invalid_choice": "所选人员中有不在名册中的人员，请重新勾选。",
+            "invalid_pk_value": "所选人员无法识别，请重新勾选。",
+        },
+    )
+    sign_in = MultipleFileField(
+        label="签到表",
+        required=False,
+        help_text="签到表的照片或扫描件（图片或 PDF）。",
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,.pdf"}),
+    )
     # The signed list of files picked on an earlier try of this form (services.activity_files_keep).
     kept = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -159,6 +203,7 @@ class ActivityForm(forms.ModelForm):
         )
         if not self.instance.pk:
             self.fields["start_date"].initial = date.today()
+        self._setup_attendees(user)
         # Left empty, a record is one session: nothing to type for the usual case.
         self.fields["sessions"].required = False
         self.fields["session_unit"].required = False
@@ -181,6 +226,7 @@ class ActivityForm(forms.ModelForm):
                 Div(Div("sessions", css_class="col-7"), Div("session_unit", css_class="col-5"), css_class="row g-2"),
                 "reach",
             ),
+            Fieldset("出席人员与签到表", Field("attendees", template="activities/_roster_field.html"), "sign_in"),
             Fieldset(
                 "参与人数与人次",
                 Div(
@@ -201,6 +247,39 @@ class ActivityForm(forms.ModelForm):
         if "notable" in self.fields:
             fields.append("notable")
         self.helper.layout = Layout(*fields)
+
+    def _roster_organisation(self):
+        """The organisation whose roster the picker lists: the one posted (if the user may pick
+        it), else the record's, else the preset one."""
+        field = self.fields["organisation"]
+        if self.is_bound:
+            value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix("organisation"))
+        elif self.instance.pk:
+            return self.instance.organisation
+        else:
+            value = self.get_initial_for_field(field, "organisation")
+        try:
+            return field.clean(value)
+        except forms.ValidationError:
+            return None
+
+    def _setup_attendees(self, user) -> None:
+        kept = list(self.instance.attendees.values_list("pk", flat=True)) if self.instance.pk else []
+        field = self.fields["attendees"]
+        # Any member the user reaches passes the field; the service decides whether they belong
+        # to this record's organisation (and says who does not). Attendees recorded before stay
+        # pickable even if they have left since.
+        visible = Member.objects.visible_to(user)
+        field.queryset = visible | Member.objects.filter(pk__in=kept) if kept else visible
+        if not self.is_bound:
+            field.initial = kept
+        organisation = self._roster_organisation()
+        roster = (
+            selectors.attendance_roster(organisation=organisation, keep_ids=kept)
+            if organisation is not None
+            else selectors.Roster(choices=[], total=0, truncated=False)
+        )
+        field.widget = roster_widget(roster)
 
     def clean_dimension(self):
         return self.cleaned_data.get("dimension") or ""
@@ -224,6 +303,7 @@ class ActivityForm(forms.ModelForm):
             for name in self.Meta.fields
             if name in self.fields and name not in ("photos", "attachments", "kept")
         }
+        data["attendees"] = list(self.cleaned_data.get("attendees") or [])
         return data
 
 

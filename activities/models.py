@@ -255,6 +255,11 @@ class Activity(models.Model):
         validators=[MinValueValidator(Decimal("0.5")), at_most(MAX_HOURS, "学习时长", "小时")],
     )
     notable = models.BooleanField("重点活动", default=False, help_text="由区团委标记，写入半年总结的重点活动。")
+    # Who attended, picked from the organisation's roster. Not in the history tables: a snapshot
+    # of every name on every save (review steps included) would repeat the list dozens of times.
+    attendees = models.ManyToManyField(
+        "members.Member", verbose_name="出席人员", blank=True, related_name="attended_activities"
+    )
 
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     review_comment = models.TextField(
@@ -349,6 +354,11 @@ class Activity(models.Model):
         return qualified_text(self.person_times, self.person_times_qualifier)
 
     @property
+    def is_meeting(self) -> bool:
+        """三会两制一课 and the regular meeting: their records say who was there (出席)."""
+        return self.kind in ORGANISATIONAL_LIFE_KINDS
+
+    @property
     def is_locked(self) -> bool:
         """Approved or awaiting review: the secretary no longer changes it."""
         return self.status in (Status.SUBMITTED, Status.APPROVED)
@@ -416,6 +426,8 @@ class ActivityFileQuerySet(ScopedQuerySet):
 class FileKind(models.TextChoices):
     IMAGE = "image", "照片"
     PDF = "pdf", "PDF 文件"
+    # The signed attendance sheet of a meeting: a photo or a scan (PDF), kept apart from photos.
+    SIGN_IN = "sign_in", "签到表"
 
 
 class ActivityFile(models.Model):
@@ -445,6 +457,10 @@ class ActivityFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.kind == FileKind.PDF or self.file.name.lower().endswith(".pdf")
 
 
 # --- Indicators: figures entered per organisation and month ------------------

@@ -30,6 +30,8 @@ from django.db.models import Case, CharField, Count, DecimalField, F, Max, Min, 
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 
 from branches.models import Organisation
+from members.choices import Status as MemberStatus
+from members.models import Member
 
 from .models import EVENT_UNITS, Activity, Campaign, Indicator, IndicatorValue, OverTime, OverTree, SessionUnit, Status
 from .periods import Period, month_start
@@ -678,3 +680,40 @@ def next_in_review(*, user, after: Activity) -> Activity | None:
         if later is not None:
             return later
     return queue.first()
+
+
+# --- Attendance: the roster an activity's attendees are picked from -----------------------
+
+# Past this many members a list of checkboxes is no longer something to scroll on a phone; a
+# subtree that large (a sub-district, the district) records attendance at its branches instead.
+ROSTER_LIMIT = 400
+
+
+@dataclass
+class Roster:
+    choices: list[tuple[int, str]]
+    total: int  # members on the subtree's roster now
+    truncated: bool
+    organisation_name: str = ""  # "" when no organisation is chosen yet
+
+
+def attendance_roster(*, organisation: Organisation, keep_ids: Iterable[int] = ()) -> Roster:
+    """The members an activity of ``organisation`` may record as attending: those on the roster
+    (在册) of its subtree now, by organisation and name, plus ``keep_ids`` (attendees already
+    recorded, who may have left since). Each label names the member's organisation when the
+    subtree holds several."""
+    keep_ids = set(keep_ids)
+    columns = ("pk", "name", "organisation_id", "organisation__name", "organisation__short_name")
+    active = Member.objects.filter(organisation__path__startswith=organisation.path, status=MemberStatus.ACTIVE)
+    listed = active | Member.objects.filter(pk__in=keep_ids) if keep_ids else active
+    rows = list(listed.order_by("organisation__path", "name", "pk").values_list(*columns)[: ROSTER_LIMIT + 1])
+    truncated = len(rows) > ROSTER_LIMIT
+    rows = rows[:ROSTER_LIMIT]
+    if truncated and (missing := keep_ids - {row[0] for row in rows}):
+        rows += list(Member.objects.filter(pk__in=missing).order_by("name", "pk").values_list(*columns))
+    total = active.count() if truncated else len(rows)
+    several = len({row[2] for row in rows}) > 1
+    choices = [
+        (pk, f"{name}（{short or org_name}）" if several else name) for pk, name, org_id, org_name, short in rows
+    ]
+    return Roster(choices=choices, total=total, truncated=truncated, organisation_name=organisation.name)

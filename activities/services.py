@@ -15,10 +15,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organisation
+from branches.scoping import Scope
 from core.dates import format_date
 from core.freshness import mark_changed
 from core.uploads import IMAGE, PDF, validate_upload
 from core.validators import COMMENT_LENGTH
+from members.choices import Status as MemberStatus
+from members.models import Member
 
 from . import catalogue, rules
 from .models import (
@@ -84,6 +87,53 @@ def submission_problems(activity: Activity) -> dict[str, str]:
     return problems
 
 
+def _attendee_rows(activity: Activity, attendees, *, user, previous: set[int]) -> list[int]:
+    """The ids of ``attendees`` once checked against the record's organisation.
+
+    A member newly picked must be on the roster of the organisation's subtree now (在册); one
+    already recorded stays even if they have since transferred out or aged out: they were there.
+    An id the user may not see is refused without its name.
+    """
+    ids = {member.pk for member in attendees}
+    rows = Member.objects.filter(pk__in=ids).values_list("pk", "name", "status", "organisation__path")
+    found = {pk: (name, status, path) for pk, name, status, path in rows}
+    scope = Scope.of(user)
+    organisation = activity.organisation
+    hidden, outside = len(ids - set(found)), []
+    for pk, (name, status, path) in sorted(found.items(), key=lambda item: item[1][0]):
+        if pk in previous:
+            continue
+        if not (scope.everything or (scope.path is not None and path.startswith(scope.path))):
+            hidden += 1
+        elif not path.startswith(organisation.path) or status != MemberStatus.ACTIVE:
+            outside.append(name)
+    problems = []
+    if outside:
+        names = "、".join(f"「{name}」" for name in outside[:5]) + (f"等 {len(outside)} 人" if len(outside) > 5 else "")
+        problems.append(f"{names}不是「{organisation.name}」的在册成员，不能登记为出席人员。")
+    if hidden:
+        problems.append(f"有 {hidden} 名所选人员不在「{organisation.name}」的名册中，不能登记为出席人员。")
+    if problems:
+        raise ValidationError({"attendees": problems})
+    return sorted(ids)
+
+
+def _follow_attendance(activity: Activity, count: int) -> None:
+    """The participants figure covers everyone recorded as attending: filled in when left empty,
+    refused when smaller (a record of 12 present cannot say 10 took part)."""
+    if not count:
+        return
+    if activity.participants is None:
+        activity.participants = count
+    elif activity.participants < count:
+        raise ValidationError(
+            {
+                "participants": f"参与人数（{activity.participants}人）少于登记的出席人员（{count}人）："
+                "请改正参与人数，或留空由出席人数自动填入。"
+            }
+        )
+
+
 def _mark_submitted(activity: Activity, user) -> None:
     problems = submission_problems(activity)
     if problems:
@@ -94,10 +144,14 @@ def _mark_submitted(activity: Activity, user) -> None:
 
 
 @transaction.atomic
-def activity_create(*, user, submit: bool = False, photos=(), attachments=(), kept=(), **fields) -> Activity:
+def activity_create(
+    *, user, submit: bool = False, attendees=(), photos=(), attachments=(), sign_in=(), kept=(), **fields
+) -> Activity:
     """Log a new activity as a draft (or straight to review with ``submit``), with its files.
 
-    The dimension defaults to the kind's when not given. One bad file stores nothing.
+    The dimension defaults to the kind's when not given. ``attendees`` are members of the
+    organisation's subtree; the participants figure follows their number when left empty.
+    One bad file stores nothing.
     """
     _check_fields(fields, user)
     organisation: Organisation = fields["organisation"]
@@ -106,26 +160,40 @@ def activity_create(*, user, submit: bool = False, photos=(), attachments=(), ke
     if not fields.get("dimension") and fields.get("kind"):
         fields["dimension"] = DEFAULT_DIMENSION.get(fields["kind"], "")
     activity = Activity(**fields, created_by=user, status=Status.DRAFT)
+    attendee_ids = _attendee_rows(activity, attendees, user=user, previous=set())
+    _follow_attendance(activity, len(attendee_ids))
     activity.full_clean()
     _validate_campaign_choice(activity, None)
     if submit:
         _mark_submitted(activity, user)
     activity._history_user = user
     activity.save()
-    _add_files(activity=activity, user=user, photos=photos, attachments=attachments, kept=kept)
+    activity.attendees.set(attendee_ids)
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments, sign_in=sign_in, kept=kept)
     return activity
 
 
 @transaction.atomic
 def activity_update(
-    *, activity: Activity, user, submit: bool = False, photos=(), attachments=(), kept=(), **fields
+    *,
+    activity: Activity,
+    user,
+    submit: bool = False,
+    attendees=None,
+    photos=(),
+    attachments=(),
+    sign_in=(),
+    kept=(),
+    **fields,
 ) -> Activity:
-    """Change a record the user may edit. A returned record keeps its reviewer's comment until resubmitted."""
+    """Change a record the user may edit. A returned record keeps its reviewer's comment until resubmitted.
+
+    ``attendees`` replaces who attended; None leaves them as they are."""
     _check_fields(fields, user)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if not rules.can_edit(user, activity):
         raise PermissionDenied("该记录已提交或已通过审核，不能再修改。")
-    previous_campaign = activity.campaign_id
+    previous_campaign, previous_organisation = activity.campaign_id, activity.organisation_id
     if "organisation" in fields and fields["organisation"].pk != activity.organisation_id:
         if not rules.can_create_for(user, fields["organisation"]):
             raise PermissionDenied("不能把记录改到该组织名下。")
@@ -133,6 +201,16 @@ def activity_update(
         fields["dimension"] = DEFAULT_DIMENSION.get(fields["kind"], activity.dimension)
     for name, value in fields.items():
         setattr(activity, name, value)
+    previous = set(activity.attendees.values_list("pk", flat=True))
+    if attendees is None:
+        attendee_ids = None
+        _follow_attendance(activity, len(previous))
+    else:
+        # Those recorded before stay (they were there), unless the record moves to another
+        # organisation: then everyone must be on the new one's roster.
+        stay = previous if activity.organisation_id == previous_organisation else set()
+        attendee_ids = _attendee_rows(activity, attendees, user=user, previous=stay)
+        _follow_attendance(activity, len(attendee_ids))
     activity.full_clean()
     _validate_campaign_choice(activity, previous_campaign)
     if submit:
@@ -141,7 +219,9 @@ def activity_update(
         _mark_submitted(activity, user)
     activity._history_user = user
     activity.save()
-    _add_files(activity=activity, user=user, photos=photos, attachments=attachments, kept=kept)
+    if attendee_ids is not None and set(attendee_ids) != previous:
+        activity.attendees.set(attendee_ids)
+    _add_files(activity=activity, user=user, photos=photos, attachments=attachments, sign_in=sign_in, kept=kept)
     return activity
 
 
@@ -337,7 +417,9 @@ def kept_files_from_token(*, user, token: str) -> list[dict]:
     return [f for f in data.get("f", []) if str(f.get("name", "")).startswith(prefix)]
 
 
-def activity_files_keep(*, user, photos=(), attachments=(), kept: list[dict] = ()) -> tuple[list[dict], dict]:
+def activity_files_keep(
+    *, user, photos=(), attachments=(), sign_in=(), kept: list[dict] = ()
+) -> tuple[list[dict], dict]:
     """Check the uploads and store the acceptable ones as pending files of ``user``.
 
     Returns (every kept file, earlier ones included; the problems of the refused ones by field).
@@ -354,6 +436,12 @@ def activity_files_keep(*, user, photos=(), attachments=(), kept: list[dict] = (
             attachments, allowed={IMAGE, PDF}, max_bytes=ATTACHMENT_MAX_BYTES, field="attachments", errors=errors
         )
     ]
+    checked += [
+        ("sign_in", *c)
+        for c in _validated_files(
+            sign_in, allowed={IMAGE, PDF}, max_bytes=ATTACHMENT_MAX_BYTES, field="sign_in", errors=errors
+        )
+    ]
     files = list(kept)
     for field, original_name, clean in checked:
         if len(files) >= MAX_FILES_PER_ACTIVITY:
@@ -361,7 +449,7 @@ def activity_files_keep(*, user, photos=(), attachments=(), kept: list[dict] = (
             break
         suffix = PurePosixPath(clean.name).suffix.lower()[:8]
         name = storage.save(f"{_pending_prefix(user)}{uuid.uuid4().hex}{suffix}", clean)
-        kind = FileKind.PDF if suffix == ".pdf" else FileKind.IMAGE
+        kind = _file_kind(field, clean.name)
         files.append({"name": name, "original": original_name[:255], "kind": kind, "size": clean.size, "field": field})
     return files, errors
 
@@ -384,28 +472,43 @@ def _attach_kept(*, activity: Activity, user, kept: list[dict]) -> list[Activity
     return stored
 
 
-def _add_files(*, activity: Activity, user, photos=(), attachments=(), kept: list[dict] = ()) -> list[ActivityFile]:
+def _file_kind(field: str, name: str) -> str:
+    if field == "sign_in":
+        return FileKind.SIGN_IN
+    return FileKind.PDF if name.lower().endswith(".pdf") else FileKind.IMAGE
+
+
+def _add_files(
+    *, activity: Activity, user, photos=(), attachments=(), sign_in=(), kept: list[dict] = ()
+) -> list[ActivityFile]:
     """Validate every upload first (content sniffed, images re-encoded), then store them all."""
     if kept:
-        if activity.files.count() + len(kept) + len(photos) + len(attachments) > MAX_FILES_PER_ACTIVITY:
+        if activity.files.count() + len(kept) + len(photos) + len(attachments) + len(sign_in) > MAX_FILES_PER_ACTIVITY:
             raise ValidationError({"attachments": f"每条活动记录最多 {MAX_FILES_PER_ACTIVITY} 个照片和附件。"})
         return _attach_kept(activity=activity, user=user, kept=kept) + _add_files(
-            activity=activity, user=user, photos=photos, attachments=attachments
+            activity=activity, user=user, photos=photos, attachments=attachments, sign_in=sign_in
         )
-    if not photos and not attachments:
+    if not photos and not attachments and not sign_in:
         return []
     errors: dict[str, list[str]] = {}
-    checked = _validated_files(photos, allowed={IMAGE}, max_bytes=PHOTO_MAX_BYTES, field="photos", errors=errors)
-    checked += _validated_files(
-        attachments, allowed={IMAGE, PDF}, max_bytes=ATTACHMENT_MAX_BYTES, field="attachments", errors=errors
-    )
+    checked = [
+        ("photos", *c)
+        for c in _validated_files(photos, allowed={IMAGE}, max_bytes=PHOTO_MAX_BYTES, field="photos", errors=errors)
+    ]
+    for field, uploads in (("attachments", attachments), ("sign_in", sign_in)):
+        checked += [
+            (field, *c)
+            for c in _validated_files(
+                uploads, allowed={IMAGE, PDF}, max_bytes=ATTACHMENT_MAX_BYTES, field=field, errors=errors
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     if activity.files.count() + len(checked) > MAX_FILES_PER_ACTIVITY:
         raise ValidationError({"attachments": f"每条活动记录最多 {MAX_FILES_PER_ACTIVITY} 个照片和附件。"})
     stored = []
-    for original_name, clean in checked:
-        kind = FileKind.PDF if clean.name.lower().endswith(".pdf") else FileKind.IMAGE
+    for field, original_name, clean in checked:
+        kind = _file_kind(field, clean.name)
         record = ActivityFile(
             activity=activity,
             kind=kind,
@@ -425,11 +528,11 @@ def _add_files(*, activity: Activity, user, photos=(), attachments=(), kept: lis
 
 
 @transaction.atomic
-def activity_files_add(*, activity: Activity, user, photos=(), attachments=()) -> list[ActivityFile]:
+def activity_files_add(*, activity: Activity, user, photos=(), attachments=(), sign_in=()) -> list[ActivityFile]:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if not rules.can_manage_files(user, activity):
         raise PermissionDenied("该记录已提交或已通过审核，不能再修改附件。")
-    return _add_files(activity=activity, user=user, photos=photos, attachments=attachments)
+    return _add_files(activity=activity, user=user, photos=photos, attachments=attachments, sign_in=sign_in)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.ActivityListView.as_view(), name="list"),
     path("calendar/", views.ActivityCalendarView.as_view(), name="calendar"),
     path("new/", views.ActivityCreateView.as_view(), name="create"),
+    path("roster/", views.RosterView.as_view(), name="roster"),
     path("<int:pk>/", views.ActivityDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="update"),
     path("<int:pk>/submit/", views.ActivitySubmitView.as_view(), name="submit"),

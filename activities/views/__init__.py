@@ -7,6 +7,7 @@ from .activities import (
     ActivitySubmitView,
     ActivityUpdateView,
     ActivityWithdrawView,
+    RosterView,
 )
 from .campaigns import CampaignCreateView, CampaignListView, CampaignUpdateView
 from .files import ActivityFileDeleteView, ActivityFileDownloadView
@@ -42,4 +43,5 @@ __all__ = [
     "IndicatorSummaryView",
     "IndicatorUpdateView",
     "ReviewQueueView",
+    "RosterView",
 ]

@@ -6,19 +6,22 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from branches.models import Organisation
 from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
 from core.params import month_param
 from core.validators import in_range
 
 from .. import prefill, rules, selectors, services
-from ..forms import ActivityForm, ReturnForm
-from ..models import Activity, Status
+from ..forms import ActivityForm, ReturnForm, roster_widget
+from ..models import Activity, FileKind, Status
 from ..periods import Period, add_months, month_end
 from .common import ScopedActionView, filtered_activities, query_without
 
@@ -150,7 +153,11 @@ class ActivityDetailView(AccessMixin, ScopedObjectMixin, DetailView):
         activity = self.object
         user = self.request.user
         ctx["can"] = rules.permissions(user, activity)
-        ctx["files"] = list(activity.files.all())
+        files = list(activity.files.all())
+        ctx["files"] = [f for f in files if f.kind != FileKind.SIGN_IN]
+        ctx["sign_in_files"] = [f for f in files if f.kind == FileKind.SIGN_IN]
+        # Names only: the roster's other columns are not this page's to show.
+        ctx["attendee_names"] = list(activity.attendees.order_by("name", "pk").values_list("name", flat=True))
         ctx["history"] = list(activity.history.select_related("history_user").order_by("-history_date")[:30])
         ctx["return_form"] = kwargs.get("return_form") or ReturnForm()
         ctx["missing"] = services.submission_problems(activity) if ctx["can"]["submit"] else {}
@@ -178,6 +185,7 @@ class ActivityFormMixin:
             user=self.request.user,
             photos=picked.get("photos") or [],
             attachments=picked.get("attachments") or [],
+            sign_in=picked.get("sign_in") or [],
             kept=self._kept(form),
         )
         for field, problems in errors.items():
@@ -189,7 +197,7 @@ class ActivityFormMixin:
 
     def form_valid(self, form):
         submit = "submit" in self.request.POST
-        files = {"photos": form.cleaned_data.get("photos", []), "attachments": form.cleaned_data.get("attachments", [])}
+        files = {name: form.cleaned_data.get(name, []) for name in ("photos", "attachments", "sign_in")}
         form.picked_files = files
         try:
             activity = self.save(form, submit=submit, files={**files, "kept": self._kept(form)})
@@ -285,3 +293,20 @@ class ActivityDeleteView(AccessMixin, ScopedObjectMixin, DetailView):
         services.activity_delete(activity=activity, user=request.user)
         messages.success(request, f"已删除「{title}」。")
         return HttpResponseRedirect(reverse("activities:list"))
+
+
+class RosterView(AccessMixin, View):
+    """The attendance picker for another organisation, when the form's organisation changes:
+    the same widget the form renders, for an organisation in the user's subtree (404 outside)."""
+
+    access = Access.WRITE
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        organisation_id = request.GET.get("organisation", "")
+        if not organisation_id.isdigit():
+            raise Http404("组织不存在")
+        organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=organisation_id)
+        widget = roster_widget(selectors.attendance_roster(organisation=organisation))
+        html = widget.render("attendees", [], attrs={"id": "id_attendees"}, renderer=None)
+        return HttpResponse(html)

@@ -11,7 +11,7 @@ from core.audit import audit_record
 from core.models import AuditAction
 
 from .. import rules, services
-from ..models import ActivityFile, FileKind
+from ..models import ActivityFile
 
 
 class ActivityFileDownloadView(AccessMixin, ScopedObjectMixin, View):
@@ -30,7 +30,7 @@ class ActivityFileDownloadView(AccessMixin, ScopedObjectMixin, View):
         except FileNotFoundError as exc:
             raise Http404("文件不存在") from exc
         content_type = mimetypes.guess_type(stored.file.name)[0] or "application/octet-stream"
-        as_attachment = stored.kind == FileKind.PDF or "download" in request.GET
+        as_attachment = stored.is_pdf or "download" in request.GET
         if as_attachment:
             # Explicit downloads are audited; the detail page's thumbnails are not.
             audit_record(

@@ -471,6 +471,7 @@ RULES: dict[str, Rule] = {
     "activities:list": read(),
     "activities:calendar": read(),
     "activities:create": write(methods=GET_POST),
+    "activities:roster": write(obj="organisation", kwargs=lambda obj: {}, query=lambda org: {"organisation": org.pk}),
     "activities:detail": read(obj="activity"),
     "activities:update": write(obj="activity", methods=GET_POST),
     "activities:submit": write(obj="activity", methods=POST),
