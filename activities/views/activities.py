@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
@@ -285,3 +286,21 @@ class ActivityDeleteView(AccessMixin, ScopedObjectMixin, DetailView):
         services.activity_delete(activity=activity, user=request.user)
         messages.success(request, f"已删除「{title}」。")
         return HttpResponseRedirect(reverse("activities:list"))
+
+
+class ActivityPickView(AccessMixin, View):
+    """The type-ahead activity picker's search (static/js/org-picker.js, resources' forms): up
+    to ``PICK_LIMIT`` activities whose title holds ``q``, always within the user's own scope."""
+
+    access = Access.READ
+    http_method_names = ["get"]
+    PICK_LIMIT = 20
+
+    def get(self, request):
+        q = request.GET.get("q", "").strip()[:50]
+        found = selectors.activity_search(user=request.user, q=q, limit=self.PICK_LIMIT + 1)
+        results = [
+            {"id": a.pk, "name": f"{a.start_date:%Y-%m-%d} {a.title}", "parent": a.organisation.display_name}
+            for a in found[: self.PICK_LIMIT]
+        ]
+        return JsonResponse({"results": results, "more": len(found) > self.PICK_LIMIT})

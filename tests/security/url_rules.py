@@ -470,6 +470,7 @@ RULES: dict[str, Rule] = {
     # activities
     "activities:list": read(),
     "activities:calendar": read(),
+    "activities:pick": read(),
     "activities:create": write(methods=GET_POST),
     "activities:detail": read(obj="activity"),
     "activities:update": write(obj="activity", methods=GET_POST),
