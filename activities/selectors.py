@@ -644,6 +644,15 @@ def indicator_issues(*, organisation: Organisation, month: date) -> list[str]:
     )
 
 
+def activity_search(*, user, q: str, limit: int) -> list[Activity]:
+    """Activities in the user's scope whose title holds ``q``, newest first: what the type-ahead
+    activity picker offers (static/js/org-picker.js, resources' forms)."""
+    qs = Activity.objects.visible_to(user).select_related("organisation").order_by("-start_date", "-id")
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return list(qs[:limit])
+
+
 def pending_review_count(*, user) -> int:
     return Activity.objects.visible_to(user).filter(status=Status.SUBMITTED).count()
 

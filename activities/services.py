@@ -1,7 +1,7 @@
 """Writes to activities, campaigns and indicator values."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import PurePosixPath
 
@@ -393,10 +393,11 @@ def _validated_files(uploads, *, allowed: set[str], max_bytes: int, field: str, 
 
 KEPT_SALT = "activities.kept-files"
 KEPT_MAX_AGE = 24 * 3600
+PENDING_ROOT = "pending/activities/"
 
 
 def _pending_prefix(user) -> str:
-    return f"pending/activities/{user.pk}/"
+    return f"{PENDING_ROOT}{user.pk}/"
 
 
 def kept_files_token(*, user, files: list[dict]) -> str:
@@ -452,6 +453,37 @@ def activity_files_keep(
         kind = _file_kind(field, clean.name)
         files.append({"name": name, "original": original_name[:255], "kind": kind, "size": clean.size, "field": field})
     return files, errors
+
+
+# A form's token expires a day after it was signed; a pending file older than that is one whose
+# form was abandoned (a form saved later skips a file cleared away: _attach_kept).
+PENDING_KEPT_FOR = timedelta(seconds=KEPT_MAX_AGE)
+
+
+def activity_pending_files_purge(*, now: datetime | None = None, older_than: timedelta = PENDING_KEPT_FOR) -> int:
+    """Delete the pending files (kept across a form that came back with an error) stored more
+    than ``older_than`` before ``now``: those of forms never saved. Returns how many went.
+
+    Beat runs it hourly (activities.purge_pending_files); ``manage.py purge_pending_files`` too.
+    """
+    storage = ActivityFile._meta.get_field("file").storage
+    cutoff = (now or timezone.now()) - older_than
+    if not storage.exists(PENDING_ROOT):
+        return 0
+    deleted = 0
+    users, _ = storage.listdir(PENDING_ROOT)
+    for folder in users:
+        _, names = storage.listdir(f"{PENDING_ROOT}{folder}/")
+        for name in names:
+            path = f"{PENDING_ROOT}{folder}/{name}"
+            try:
+                stale = storage.get_modified_time(path) < cutoff
+            except FileNotFoundError:
+                continue  # attached (and so moved) meanwhile
+            if stale:
+                storage.delete(path)
+                deleted += 1
+    return deleted
 
 
 def _attach_kept(*, activity: Activity, user, kept: list[dict]) -> list[ActivityFile]:

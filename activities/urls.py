@@ -5,6 +5,7 @@ from . import views
 app_name = "activities"
 urlpatterns = [
     path("", views.ActivityListView.as_view(), name="list"),
+    path("pick/", views.ActivityPickView.as_view(), name="pick"),
     path("calendar/", views.ActivityCalendarView.as_view(), name="calendar"),
     path("new/", views.ActivityCreateView.as_view(), name="create"),
     path("roster/", views.RosterView.as_view(), name="roster"),

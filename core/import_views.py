@@ -7,13 +7,16 @@ job failed) and ``core/_import_problems.html`` (every problem by row and column)
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.generic import DetailView
 
 from accounts.access import AccessMixin, ScopedObjectMixin
 
+from .exporters import XLSX_CONTENT_TYPE
 from .models import ImportStatus
+from .xlsx import problems_workbook
 
 
 class ImportStatusView(AccessMixin, ScopedObjectMixin, DetailView):
@@ -30,6 +33,21 @@ class ImportStatusView(AccessMixin, ScopedObjectMixin, DetailView):
                 "progress": record.progress,
             }
         )
+
+
+class ImportProblemsView(AccessMixin, ScopedObjectMixin, DetailView):
+    """Every problem of a checked file as .xlsx (行, 列, 列名, 问题), the page showing only the
+    first ``ImportDetailView.shown_problems``. Subclasses set ``model``, ``access`` (the import
+    page's) and ``filename`` (a ``str.format`` pattern given ``pk``)."""
+
+    filename = "问题清单-{pk}.xlsx"
+
+    def render_to_response(self, context):
+        record = self.object
+        content = problems_workbook((record.report or {}).get("problems", []))
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, self.filename.format(pk=record.pk))
+        return response
 
 
 class ImportActionView(AccessMixin, ScopedObjectMixin, DetailView):

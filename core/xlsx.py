@@ -23,6 +23,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from .xlsx_stream import FORMULA_PREFIXES
+
 MAX_ROWS = 50_000
 # Columns a sheet may have beyond its template's (a 序号 column, a few notes of the sender's own)
 # before it is refused unread; only that many columns of any row are ever read.
@@ -449,6 +451,35 @@ def write_template(
                 cell.number_format = TEXT_FORMAT
             example.column_dimensions[get_column_letter(i)].width = column.width
         example.cell(row=4, column=1, value="以上为填写示例（导入时不读取本表），请在第一张表中逐行填写。")
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _no_formula(text: str) -> str:
+    # A problem quotes the sheet's own cells: never let one become a formula (CSV injection).
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def problems_workbook(problems: list[dict]) -> bytes:
+    """A checked file's problems, as an import's report keeps them (row, letter, column,
+    message), as a small .xlsx: 行, 列, 列名, 问题, to work through beside the file."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "问题清单"
+    sheet.append(["行", "列", "列名", "问题"])
+    for problem in problems:
+        sheet.append(
+            [
+                problem.get("row"),
+                problem.get("letter", ""),
+                _no_formula(str(problem.get("column", ""))),
+                _no_formula(str(problem.get("message", ""))),
+            ]
+        )
+    for letter, width in zip("ABCD", (8, 6, 16, 70), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)

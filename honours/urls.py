@@ -36,6 +36,7 @@ urlpatterns = [
     path("lists/<int:pk>/delete/", batches.BatchActionView.as_view(action="delete"), name="batch_delete"),
     path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/status/", imports.ImportStatusView.as_view(), name="import_status"),
+    path("imports/<int:pk>/problems.xlsx", imports.ImportProblemsView.as_view(), name="import_problems"),
     path("imports/<int:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
     path("imports/<int:pk>/retry/", imports.ImportRetryView.as_view(), name="import_retry"),
     path("imports/<int:pk>/discard/", imports.ImportDiscardView.as_view(), name="import_discard"),

@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.forms.models import ModelChoiceIterator
+from django.urls import reverse
 
 from activities.models import Activity
 from branches.forms import OrganisationChoiceField
@@ -13,27 +13,41 @@ from .selectors import ListFilters
 from .services import EDITABLE
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# Activities offered for linking: the user's most recent (a city holds tens of thousands), plus
-# whatever the record already links. The field accepts any activity in the user's scope.
-ACTIVITIES_OFFERED = 300
 
 
-class _RecentActivities(ModelChoiceIterator):
-    def _shown(self):
-        qs = self.queryset
-        recent = list(qs[:ACTIVITIES_OFFERED])
-        seen = {a.pk for a in recent}
-        linked = [pk for pk in self.field.linked if pk not in seen]
-        return recent + (list(qs.filter(pk__in=linked)) if linked else [])
+class _ActivityPicker:
+    """A select of activities that writes only the empty option and the chosen activities, marked
+    for the type-ahead picker (static/js/org-picker.js), which searches activities:pick as the
+    user types: a city holds tens of thousands. The field validates against its whole queryset
+    (the user's scope), so the server decides what may be linked."""
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self._shown():
-            yield self.choice(obj)
+    def get_context(self, name, value, attrs):
+        attrs = {
+            **(attrs or {}),
+            "data-picker": reverse("activities:pick"),
+            "data-picker-none": "没有匹配的活动",
+            "data-picker-hint": "输入活动名称搜索",
+        }
+        return super().get_context(name, value, attrs)
 
-    def __len__(self):
-        return len(self._shown()) + (self.field.empty_label is not None)
+    def optgroups(self, name, value, attrs=None):
+        field = self.choices.field
+        choices = [("", field.empty_label)] if field.empty_label is not None else []
+        chosen = [v for v in value if v.isdigit()]
+        if chosen:
+            choices += [(a.pk, field.label_from_instance(a)) for a in field.queryset.filter(pk__in=chosen)]
+        return [
+            (None, [self.create_option(name, pk, label, str(pk) in value, index, attrs=attrs)], index)
+            for index, (pk, label) in enumerate(choices)
+        ]
+
+
+class ActivitySelect(_ActivityPicker, forms.Select):
+    pass
+
+
+class ActivitySelectMultiple(_ActivityPicker, forms.SelectMultiple):
+    pass
 
 
 def _label(obj: Activity) -> str:
@@ -41,16 +55,14 @@ def _label(obj: Activity) -> str:
 
 
 class ActivityChoiceField(forms.ModelChoiceField):
-    iterator = _RecentActivities
-    linked: tuple = ()
+    widget = ActivitySelect
 
     def label_from_instance(self, obj: Activity) -> str:
         return _label(obj)
 
 
 class ActivityMultipleChoiceField(forms.ModelMultipleChoiceField):
-    iterator = _RecentActivities
-    linked: tuple = ()
+    widget = ActivitySelectMultiple
 
     def label_from_instance(self, obj: Activity) -> str:
         return _label(obj)
@@ -77,7 +89,6 @@ class _RecordForm(forms.ModelForm):
             self.fields["activity"] = ActivityChoiceField(
                 label="相关活动", queryset=_activities(user), required=False, empty_label="（不关联活动）"
             )
-            self.fields["activity"].linked = (self.instance.activity_id,) if self.instance.activity_id else ()
         self.order_fields(self.Meta.fields)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
@@ -114,11 +125,8 @@ class PartnerForm(_RecordForm):
             label="共同开展的活动",
             queryset=_activities(user),
             required=False,
-            widget=forms.SelectMultiple(attrs={"size": 8}),
-            help_text="按住 Ctrl 可多选；列出最近的活动和已关联的活动。",
+            help_text="输入活动名称搜索，可添加多项。",
         )
-        if self.instance.pk:
-            self.fields["activities"].linked = tuple(self.instance.activities.values_list("pk", flat=True))
         self.order_fields(self.Meta.fields)
 
 

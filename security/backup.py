@@ -11,8 +11,10 @@ The sums alone prove nothing against someone who can rewrite the archive (they w
 recompute them), so the manifest is signed with a key kept apart from the archive, and a
 restore refuses any archive whose signature does not check, before reading a row of it.
 Content types and permissions are not copied: ``migrate`` creates them in the target,
-possibly under other ids, so the manifest maps the old ids to natural keys and the
-restore rewrites every reference. Sessions are left out (a backup must not carry logins).
+possibly under other ids, so rows refer to them (and to users and groups) by Django's natural
+keys (``use_natural_foreign_keys``), which the deserialiser looks up in the target; the
+manifest lists the content types and permissions referred to, and the restore creates any
+the target lacks. Sessions are left out (a backup must not carry logins).
 """
 
 import datetime as dt
@@ -44,7 +46,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 # Format 2 adds the signature; unsigned format-1 archives are refused (anyone could forge one).
-FORMAT = 2
+# Format 3 refers to content types, permissions, users and groups by natural key.
+FORMAT = 3
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 MIN_KEY_LENGTH = 32
@@ -67,12 +70,14 @@ class BackupSummary:
 
 
 def backup_models() -> list[type]:
-    """The models whose rows a backup holds (auto-created m2m tables travel with their model)."""
-    return [
+    """The models whose rows a backup holds (auto-created m2m tables travel with their model),
+    those with natural keys first (users, groups), as a restore must look them up."""
+    models = [
         model
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in EXCLUDED
     ]
+    return serializers.sort_dependencies([(None, models)], allow_cycles=True)
 
 
 def row_counts(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
@@ -151,12 +156,13 @@ def backup_create(*, path: Path, using: str = DEFAULT_DB_ALIAS, log: Log | None 
                 "migrations": sorted(
                     f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations()
                 ),
-                "content_types": {
-                    str(ct.pk): [ct.app_label, ct.model] for ct in ContentType.objects.using(using).order_by("pk")
-                },
-                "permissions": {
-                    str(p.pk): [p.content_type_id, p.codename] for p in Permission.objects.using(using).order_by("pk")
-                },
+                "content_types": [
+                    list(ct.natural_key()) for ct in ContentType.objects.using(using).order_by("app_label", "model")
+                ],
+                "permissions": [
+                    [*p.natural_key(), p.name]
+                    for p in Permission.objects.using(using).select_related("content_type").order_by("pk")
+                ],
                 "rows": rows,
                 "files": files,
                 "media": {},
@@ -185,7 +191,8 @@ def _dump_model(model, target: Path, using: str) -> int:
         queryset = queryset.prefetch_related(*m2m)
     count = 0
     with target.open("w", encoding="utf-8") as out:
-        for record in serializers.serialize("python", queryset.iterator(chunk_size=2000)):
+        records = serializers.serialize("python", queryset.iterator(chunk_size=2000), use_natural_foreign_keys=True)
+        for record in records:
             out.write(json.dumps(record, cls=ExactJSONEncoder, ensure_ascii=False))
             out.write("\n")
             count += 1
@@ -288,9 +295,9 @@ def backup_restore(
             with transaction.atomic(using=using):
                 with connection.constraint_checks_disabled():
                     _clear(list(models.values()), using)
-                    remap = _id_maps(manifest, using)
+                    _ensure_natural_keys(manifest, using)
                     for label, expected in manifest["rows"].items():
-                        loaded = _load_model(models[label], root / "data" / f"{label}.jsonl", remap, using)
+                        loaded = _load_model(models[label], root / "data" / f"{label}.jsonl", using)
                         if loaded != expected:
                             raise ValidationError(f"{label}：应恢复 {expected} 行，实际 {loaded} 行。")
                         log(f"{label}: {loaded}")
@@ -353,7 +360,10 @@ def _extract(path: Path, root: Path, keys: list[bytes]) -> dict:
         _check_signature(payload, signature, keys)
         manifest = json.loads(payload.decode("utf-8"))
         if manifest.get("format") != FORMAT:
-            raise ValidationError(f"不支持的备份格式：{manifest.get('format')}")
+            raise ValidationError(
+                f"不支持的备份格式：{manifest.get('format')}（当前程序恢复格式 {FORMAT}）。"
+                "请用生成该备份的程序版本恢复，再用当前版本重新备份。"
+            )
         listed = {MANIFEST, SIGNATURE, *manifest["files"], *(f"media/{name}" for name in manifest["media"])}
         unlisted = sorted(set(by_name) - listed)
         if unlisted:
@@ -379,6 +389,9 @@ def _check_migrations(manifest: dict, connection) -> None:
 
 
 def _clear(models: list, using: str) -> None:
+    # Raw deletes (one DELETE a table): every table is emptied and refilled in this transaction
+    # with constraint checks off. A queryset delete would load every row, follow the cascades
+    # (and stop at PROTECT) and send delete signals (simple_history would write a row for each).
     for model in models:
         for field in model._meta.many_to_many:
             through = field.remote_field.through
@@ -387,38 +400,20 @@ def _clear(models: list, using: str) -> None:
         model._base_manager.using(using).all()._raw_delete(using)
 
 
-def _id_maps(manifest: dict, using: str) -> dict[str, dict]:
-    """Old content type and permission ids of the backup → their ids in this database."""
-    by_key = {(ct.app_label, ct.model): ct.pk for ct in ContentType.objects.using(using)}
-    content_types = {}
-    for old_id, (app_label, model) in manifest["content_types"].items():
-        if (app_label, model) not in by_key:
-            by_key[(app_label, model)] = ContentType.objects.using(using).create(app_label=app_label, model=model).pk
-        content_types[int(old_id)] = by_key[(app_label, model)]
-    permissions_by_key = {(p.content_type_id, p.codename): p.pk for p in Permission.objects.using(using)}
-    permissions = {}
-    for old_id, (old_ct, codename) in manifest["permissions"].items():
-        new_id = permissions_by_key.get((content_types.get(old_ct), codename))
-        if new_id is not None:
-            permissions[int(old_id)] = new_id
-    return {"contenttypes.contenttype": content_types, "auth.permission": permissions}
+def _ensure_natural_keys(manifest: dict, using: str) -> None:
+    """Create the content types and permissions the backup refers to that ``migrate`` did not
+    (of a model since removed): the rows' natural keys must find them."""
+    content_types = ContentType.objects.db_manager(using)
+    for app_label, model in manifest["content_types"]:
+        content_types.get_or_create(app_label=app_label, model=model)
+    for codename, app_label, model, name in manifest["permissions"]:
+        content_type = content_types.get_by_natural_key(app_label, model)
+        Permission.objects.db_manager(using).get_or_create(
+            codename=codename, content_type=content_type, defaults={"name": name[:255]}
+        )
 
 
-def _remap(model, fields: dict, remap: dict) -> None:
-    for field in model._meta.get_fields():
-        if not field.concrete or not field.is_relation or field.name not in fields:
-            continue
-        mapping = remap.get(field.related_model._meta.label_lower) if field.related_model else None
-        if mapping is None:
-            continue
-        value = fields[field.name]
-        if field.many_to_many:
-            fields[field.name] = [mapping[v] for v in value if v in mapping]
-        elif value is not None:
-            fields[field.name] = mapping.get(value, value)
-
-
-def _load_model(model, source: Path, remap: dict, using: str) -> int:
+def _load_model(model, source: Path, using: str) -> int:
     loaded = 0
     batch: list = []
     inherited = bool(model._meta.parents)
@@ -427,9 +422,7 @@ def _load_model(model, source: Path, remap: dict, using: str) -> int:
         with source.open(encoding="utf-8") as lines:
             for line in lines:
                 if line.strip():
-                    record = json.loads(line)
-                    _remap(model, record["fields"], remap)
-                    yield record
+                    yield json.loads(line)
 
     def flush():
         nonlocal batch

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
@@ -310,3 +310,21 @@ class RosterView(AccessMixin, View):
         widget = roster_widget(selectors.attendance_roster(organisation=organisation))
         html = widget.render("attendees", [], attrs={"id": "id_attendees"}, renderer=None)
         return HttpResponse(html)
+
+
+class ActivityPickView(AccessMixin, View):
+    """The type-ahead activity picker's search (static/js/org-picker.js, resources' forms): up
+    to ``PICK_LIMIT`` activities whose title holds ``q``, always within the user's own scope."""
+
+    access = Access.READ
+    http_method_names = ["get"]
+    PICK_LIMIT = 20
+
+    def get(self, request):
+        q = request.GET.get("q", "").strip()[:50]
+        found = selectors.activity_search(user=request.user, q=q, limit=self.PICK_LIMIT + 1)
+        results = [
+            {"id": a.pk, "name": f"{a.start_date:%Y-%m-%d} {a.title}", "parent": a.organisation.display_name}
+            for a in found[: self.PICK_LIMIT]
+        ]
+        return JsonResponse({"results": results, "more": len(found) > self.PICK_LIMIT})

@@ -14,6 +14,7 @@ from django.views.generic import FormView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from core.import_views import ImportActionView
 from core.import_views import ImportDetailView as BaseImportDetailView
+from core.import_views import ImportProblemsView as BaseImportProblemsView
 from core.import_views import ImportRetryView as BaseImportRetryView
 from core.import_views import ImportStatusView as BaseImportStatusView
 
@@ -78,6 +79,14 @@ class ImportDetailView(BaseImportDetailView):
         return super().get_context_data(
             batch=record.batch, confirm_label=f"添加 {record.created_count} 个获奖对象", **kwargs
         )
+
+
+class ImportProblemsView(BaseImportProblemsView):
+    """Every problem of a checked commendation list file as .xlsx."""
+
+    access = Access.WRITE
+    model = BatchImport
+    filename = "表彰名单问题清单-{pk}.xlsx"
 
 
 class ImportStatusView(BaseImportStatusView):

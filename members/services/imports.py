@@ -6,7 +6,6 @@ cell is read as text (so an ID never turns into 4.5E+17), and problems are repor
 row and column without ever echoing an ID number.
 """
 
-import io
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -15,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
-from openpyxl import Workbook
 from openpyxl.utils import column_index_from_string
 from simple_history.utils import bulk_update_with_history
 
@@ -35,7 +33,6 @@ from core.xlsx import (
     template_width,
     write_template,
 )
-from core.xlsx_stream import FORMULA_PREFIXES
 
 from .. import crypto, idcard
 from ..ages import today
@@ -86,34 +83,6 @@ NUMBER_COLUMNS = {
 
 def member_import_template() -> bytes:
     return write_template(COLUMNS, title="成员花名册", sample=SAMPLE_ROW)
-
-
-def _no_formula(text: str) -> str:
-    # A problem quotes the sheet's own cells: never let one become a formula (CSV injection).
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def problems_workbook(problems: list[dict]) -> bytes:
-    """A checked roster's problems (as the report keeps them) as a small .xlsx: 行, 列, 问题."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "问题清单"
-    sheet.append(["行", "列", "列名", "问题"])
-    for problem in problems:
-        sheet.append(
-            [
-                problem.get("row"),
-                problem.get("letter", ""),
-                _no_formula(str(problem.get("column", ""))),
-                _no_formula(str(problem.get("message", ""))),
-            ]
-        )
-    for letter, width in zip("ABCD", (8, 6, 16, 70), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 # Fields clean_fields need not check again: the organisation and ID number are checked in the

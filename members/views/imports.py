@@ -10,6 +10,7 @@ from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from core.exporters import XLSX_CONTENT_TYPE
 from core.import_views import ImportActionView
 from core.import_views import ImportDetailView as BaseImportDetailView
+from core.import_views import ImportProblemsView as BaseImportProblemsView
 from core.import_views import ImportRetryView as BaseImportRetryView
 from core.import_views import ImportStatusView as BaseImportStatusView
 
@@ -23,7 +24,7 @@ from ..services.import_jobs import (
     member_import_retry,
     member_import_upload,
 )
-from ..services.imports import MAX_UPLOAD_BYTES, member_import_template, problems_workbook
+from ..services.imports import MAX_UPLOAD_BYTES, member_import_template
 
 
 class ImportTemplateView(AccessMixin, View):
@@ -87,19 +88,12 @@ class ImportDetailView(BaseImportDetailView):
         )
 
 
-class ImportProblemsView(AccessMixin, ScopedObjectMixin, DetailView):
-    """The problems of a checked roster as .xlsx: 行, 列, 问题, to work through beside the file."""
+class ImportProblemsView(BaseImportProblemsView):
+    """The problems of a checked roster as .xlsx, to work through beside the file."""
 
     access = Access.READ
     model = MemberImport
-
-    def render_to_response(self, context):
-        record = self.object
-        problems = (record.report or {}).get("problems", [])
-        content = problems_workbook(problems)
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, f"花名册问题清单-{record.pk}.xlsx")
-        return response
+    filename = "花名册问题清单-{pk}.xlsx"
 
 
 class ImportStatusView(BaseImportStatusView):

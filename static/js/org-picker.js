@@ -1,9 +1,12 @@
-// The type-ahead organisation picker (branches.forms.OrganisationSelect).
+// The type-ahead picker: organisations (branches.forms.OrganisationSelect) and activities
+// (resources.forms.ActivitySelect, ActivitySelectMultiple).
 //
-// A select marked data-org-picker holds only its empty option and the chosen organisation;
-// its attribute is the URL that searches what the field accepts (branches.views.PickView).
-// The select stays in the form, hidden, and is what gets submitted: this script only puts
-// the chosen organisation into it.
+// A select marked data-org-picker (or data-picker) holds only its empty option and the chosen
+// records; its attribute is the URL that searches what the field accepts (branches.views.PickView,
+// activities.views.ActivityPickView). data-picker-none and data-picker-hint word the picker for
+// what it picks. The select stays in the form, hidden, and is what gets submitted: this script
+// only puts the chosen records into it. A multiple select keeps every chosen record, shown as
+// a removable badge above the search box.
 (function () {
   "use strict";
 
@@ -30,7 +33,11 @@
   }
 
   function enhance(select) {
-    var url = select.getAttribute("data-org-picker");
+    var url = select.getAttribute("data-org-picker") || select.getAttribute("data-picker");
+    var noneText = select.getAttribute("data-picker-none") || "没有匹配的组织";
+    var hint = select.getAttribute("data-picker-hint") || "输入组织名称搜索";
+    var multiple = select.multiple;
+    var chips = multiple ? el("div", "org-picker-chosen d-flex flex-wrap gap-1 mb-1") : null;
     var listId = "org-picker-list-" + (++counter);
     var wrapper = el("div", "org-picker position-relative");
     var input = el("input", select.className.replace("form-select", "form-control"));
@@ -43,7 +50,7 @@
 
     input.type = "search";
     input.autocomplete = "off";
-    input.placeholder = empty ? empty.textContent + "（输入名称搜索）" : "输入组织名称搜索";
+    input.placeholder = empty ? empty.textContent + "（输入名称搜索）" : hint;
     input.disabled = select.disabled;
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -65,6 +72,7 @@
     if (select.classList.contains("is-invalid")) { input.classList.add("is-invalid"); }
 
     function shownText() {
+      if (multiple) { return ""; }
       var option = chosenOption(select);
       return option ? option.textContent.trim() : "";
     }
@@ -87,7 +95,46 @@
       }
     }
 
+    function showChosen() {
+      chips.textContent = "";
+      Array.prototype.slice.call(select.options).forEach(function (option) {
+        if (!option.value || !option.selected) { return; }
+        var chip = el("span", "badge text-bg-light border d-inline-flex align-items-center", option.textContent.trim());
+        var remove = el("button", "btn-close ms-1");
+        remove.type = "button";
+        remove.style.fontSize = "0.6em";
+        remove.setAttribute("aria-label", "移除 " + option.textContent.trim());
+        remove.addEventListener("click", function () {
+          option.remove();
+          showChosen();
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+        });
+        chip.appendChild(remove);
+        chips.appendChild(chip);
+      });
+    }
+
+    function add(result) {
+      var id = String(result.id);
+      var existing = Array.prototype.slice.call(select.options).filter(function (o) { return o.value === id; });
+      if (existing.length) {
+        existing[0].selected = true;
+      } else {
+        // Written as the server writes a chosen record: its name, then where it belongs.
+        var label = result.parent ? result.name + "（" + result.parent + "）" : result.name;
+        select.add(new Option(label, id, true, true));
+      }
+      input.value = "";
+      showChosen();
+      close();
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
     function choose(result) {
+      if (multiple) {
+        if (result) { add(result); } else { input.value = ""; close(); }
+        return;
+      }
       Array.prototype.slice.call(select.options).forEach(function (option) {
         if (option.value) { option.remove(); }
       });
@@ -115,7 +162,7 @@
       data.results.forEach(function (result) {
         var node = el("li", "list-group-item list-group-item-action", result.name);
         if (result.parent) { node.appendChild(el("small", "text-muted ms-2", result.parent)); }
-        items.push({ name: result.name, id: result.id, node: node });
+        items.push({ name: result.name, id: result.id, parent: result.parent, node: node });
       });
       items.forEach(function (item, i) {
         item.node.id = listId + "-" + i;
@@ -126,7 +173,7 @@
         });
         list.appendChild(item.node);
       });
-      if (!data.results.length) { note("没有匹配的组织"); }
+      if (!data.results.length) { note(noneText); }
       if (data.more) { note("只列出前 " + data.results.length + " 个，请输入更多文字缩小范围"); }
       list.classList.remove("d-none");
       input.setAttribute("aria-expanded", "true");
@@ -190,10 +237,14 @@
     select.classList.add("d-none");
     select.tabIndex = -1;
     select.parentNode.insertBefore(wrapper, select);
+    if (chips) {
+      wrapper.appendChild(chips);
+      showChosen();
+    }
     wrapper.appendChild(input);
     wrapper.appendChild(list);
     wrapper.appendChild(select);
   }
 
-  document.querySelectorAll("select[data-org-picker]").forEach(enhance);
+  document.querySelectorAll("select[data-org-picker], select[data-picker]").forEach(enhance);
 })();

@@ -233,7 +233,9 @@ def make_full_b() -> str:
 # --- Issue #28: re-upload keeps the organisation, the problems download, the template helps ---
 
 
-def test_reupload_keeps_the_organisation_and_the_problems_download(secretary_a_client, secretary_b_client, district):
+def test_reupload_keeps_the_organisation_and_the_problems_download(
+    secretary_a_client, secretary_b_client, leader_client, district
+):
     import io
 
     from openpyxl import load_workbook
@@ -260,8 +262,11 @@ def test_reupload_keeps_the_organisation_and_the_problems_download(secretary_a_c
     assert [4, "F", "手机号码", "手机号码无效（应为11位大陆手机号码）。"] in cells
     assert len(cells) == 1 + record.problem_count
     assert all(not str(c).startswith("=") for row in cells for c in row if c is not None)
-    # Another subtree's secretary never reads them.
+    # Another subtree's secretary never reads them; whoever reads the page reads them.
     assert secretary_b_client.get(url).status_code == 404
+    detail = reverse("members:import_detail", args=[record.pk])
+    assert leader_client.get(url).status_code == leader_client.get(detail).status_code
+    assert secretary_a_client.post(url).status_code == 405
 
 
 def test_template_offers_drop_downs_and_a_sample_row_the_import_skips(secretary_a_client, district):

@@ -10,6 +10,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -328,5 +329,67 @@ def test_an_unsigned_backup_of_the_old_format_is_refused(media, tmp_path):
 
     rewrite(archive, old, change)
     with pytest.raises(CommandError, match="签名"):
+        call_command("restore", str(old), verbosity=0)
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restores_into_a_database_whose_content_type_ids_differ(media, tmp_path):
+    """Rows refer to content types and permissions by natural key: they find the target's own,
+    whatever ids its ``migrate`` gave them."""
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.models import ContentType
+
+    make_data()
+    staff = User.objects.get(username="staff")
+    organisation = Organisation.objects.order_by("pk").first()
+    old_type = ContentType.objects.get_for_model(Organisation)
+    LogEntry.objects.create(
+        user=staff, content_type=old_type, object_id=str(organisation.pk), object_repr="x", action_flag=ADDITION
+    )
+    counts = row_counts()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    with tarfile.open(archive) as backup:
+        logged = json.loads(backup.extractfile("data/admin.logentry.jsonl").readline())
+    assert logged["fields"]["content_type"] == ["branches", "organisation"]
+
+    empty_everything(media)
+    # The target's migrate made branches' content types (and so their permissions) anew, later.
+    ContentType.objects.filter(app_label="branches").delete()
+    ContentType.objects.clear_cache()
+    create_permissions(apps.get_app_config("branches"), verbosity=0)
+    new_type = ContentType.objects.get_for_model(Organisation)
+    assert new_type.pk != old_type.pk
+
+    call_command("restore", str(archive), verbosity=0)
+    assert row_counts() == counts
+    entry = LogEntry.objects.get()
+    assert entry.content_type_id == new_type.pk and entry.get_edited_object().pk == organisation.pk
+    staff = User.objects.get(username="staff")
+    assert staff.has_perm("branches.change_organisation")
+    assert set(staff.user_permissions.all()) == set(Permission.objects.filter(content_type__app_label="branches"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_of_the_previous_format_is_refused_with_what_to_do(media, tmp_path, signing_key):
+    make_data()
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    empty_everything(media)
+    old = tmp_path / "old.tar.gz"
+    manifests = {}
+
+    def change(name, data):
+        if name == "manifest.json":
+            manifests["old"] = json.dumps({**json.loads(data), "format": 2}).encode()
+            return manifests["old"]
+        if name == "manifest.sig":
+            return hmac.new(signing_key.encode(), manifests["old"], "sha256").hexdigest().encode()
+        return data
+
+    rewrite(archive, old, change)
+    with pytest.raises(CommandError, match="不支持的备份格式：2"):
         call_command("restore", str(old), verbosity=0)
     assert not User.objects.exists()

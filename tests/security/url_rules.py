@@ -470,6 +470,7 @@ RULES: dict[str, Rule] = {
     # activities
     "activities:list": read(),
     "activities:calendar": read(),
+    "activities:pick": read(),
     "activities:create": write(methods=GET_POST),
     "activities:roster": write(obj="organisation", kwargs=lambda obj: {}, query=lambda org: {"organisation": org.pk}),
     "activities:detail": read(obj="activity"),
@@ -586,6 +587,7 @@ RULES: dict[str, Rule] = {
     # A list's import: whoever may import into the list (404 outside it), never leadership (403).
     "honours:import_detail": write(obj="batch_import"),
     "honours:import_status": write(obj="batch_import"),
+    "honours:import_problems": write(obj="batch_import"),
     "honours:import_confirm": write(obj="batch_import", methods=POST),
     "honours:import_retry": write(obj="batch_import", methods=POST),
     "honours:import_discard": write(obj="batch_import", methods=POST),
