@@ -1,6 +1,7 @@
 """core.freshness: cached figures are never stale, and are kept per subtree: a write in one
 branch leaves every other branch's cached figures alone (issue #31)."""
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +12,7 @@ from accounts.models import Role
 from activities import services as activity_services
 from activities.models import Status
 from branches import services as branch_services
+from branches.models import Position, StaffingPost, StaffingRecord
 from branches.scoping import Scope
 from core import freshness
 from core.freshness import SCOPE_KEY, cached_figures, cached_parts, data_version, fragment_key, mark_changed
@@ -255,3 +257,19 @@ def test_a_lost_version_key_does_not_bring_back_old_figures(district, secretary_
     version = data_version(scope)
     cache.delete(SCOPE_KEY.format(district.sub_a.path))  # evicted
     assert data_version(scope) != version
+
+
+def test_a_row_under_an_attributed_row_bumps_that_rows_organisation(district, versions):
+    record = StaffingRecord.objects.create(organisation=district.branch_a, recorded_on=date(2026, 1, 1))
+    before = versions()
+    post = StaffingPost.objects.create(record=record, position=Position.SECRETARY, approved=1)
+    assert _changed(before, versions()) == A_AND_UP  # found through its record
+    before = versions()
+    post.delete()
+    assert _changed(before, versions()) == A_AND_UP
+
+
+def test_history_rows_do_not_bump_the_epoch(district, versions):
+    before = versions()
+    ActivityFactory(organisation=district.branch_b)  # writes a history row as well
+    assert "a" not in _changed(before, versions())
