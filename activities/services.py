@@ -358,7 +358,7 @@ def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: st
     )
     if not approve:
         activity_return_notices(activities=targets, reviewer=reviewer, comment=comment)
-    mark_changed()  # bulk_update sends no post_save
+    mark_changed({a.organisation_id for a in targets})  # bulk_update sends no post_save
     return len(targets)
 
 

@@ -28,6 +28,14 @@ class Scope:
         return cls()
 
     @property
+    def roots(self) -> tuple[str, ...]:
+        """The paths of the subtrees the scope reaches, "" standing for the whole tree
+        (core.freshness keys cached figures by the data version of each)."""
+        if self.everything:
+            return ("",)
+        return () if self.path is None else (self.path,)
+
+    @property
     def key(self) -> str:
         """The scope's name in a cache key: equal keys reach the same rows."""
         return "all" if self.everything else (self.path or "none")

@@ -8,6 +8,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 from treebeard.exceptions import InvalidMoveToDescendant
 
+from core.freshness import mark_changed
+
 from .models import Organisation, Position, StaffingPost, StaffingRecord, TermRenewal, default_term_years
 from .scoping import Scope
 
@@ -76,6 +78,7 @@ def organisation_move(*, organisation: Organisation, new_parent: Organisation) -
     except InvalidMoveToDescendant as exc:  # the check above should have caught it
         raise ValidationError("不能把组织移到它自己或它的下级组织之下。") from exc
     organisation.refresh_from_db()
+    mark_changed()  # treebeard moves with UPDATEs, no post_save; the whole tree's figures change
     return organisation
 
 
@@ -100,6 +103,8 @@ def organisation_set_active(*, organisation: Organisation, active: bool) -> int:
         org.active = active
         org.updated_at = now
     bulk_update_with_history(changed, Organisation, ["active", "updated_at"], batch_size=500)
+    if changed:
+        mark_changed()  # bulk_update sends no post_save
     return len(changed)
 
 

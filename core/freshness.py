@@ -1,67 +1,124 @@
 """When the figures last changed, so that cached aggregates (the dashboards) are never stale.
 
-Every save or delete of a model the figures read from bumps one version number in the
-cache; cached figures are keyed by it, so the next request after a write computes afresh.
-Bulk writes that skip Django's signals (``bulk_create``, ``QuerySet.update``) call
-:func:`mark_changed` themselves. The bump happens at once and again when the transaction
-commits: at once so that nothing computed inside the writing transaction outlives it, on
-commit so that a request which read the old rows while the write was in flight cannot
-keep them cached under the new version. Cached figures also expire after
+Versions are kept per subtree, so that a write in one branch leaves every other branch's
+cached figures alone:
+
+* Each organisation path has a version (``figures:scope:<path>``; the empty path stands for
+  the whole tree). A write to a row that belongs to an organisation bumps the version of
+  that organisation and of every ancestor: the ancestors' paths are prefixes of its path,
+  so no tree query is needed, only the organisation's path (cached per epoch).
+* A global epoch (``figures:epoch``) is bumped by every write that is not tied to one
+  organisation: the indicator catalogue, obligations, work plans, and any change to the
+  tree itself (an organisation created, renamed, moved, deactivated, deleted), which may
+  change whose subtree a row belongs to.
+
+:func:`data_version` names the data behind figures of a :class:`~branches.scoping.Scope`:
+the epoch and the version of each root the scope reaches (a committee staff member's root
+is the whole tree, bumped by every write). Cached figures are keyed by it.
+
+Saves and deletes of the watched apps' models are announced by signals: a model listed in
+``ATTRIBUTED`` bumps the organisations its row names (before and after an update, so a
+member transferred from A to B bumps both), any other model the global epoch. Bulk writes
+that skip Django's signals (``bulk_create``, ``QuerySet.update``) call :func:`mark_changed`
+themselves with the organisations they touched. Every bump happens at once and again when
+the transaction commits: at once so that nothing computed inside the writing transaction
+outlives it, on commit so that a request which read the old rows while the write was in
+flight cannot keep them cached under the new version. Cached figures also expire after
 ``FIGURES_CACHE_SECONDS`` as a backstop for a write nobody announced.
 """
 
 import hashlib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from simple_history.models import HistoricalChanges
 
-VERSION_KEY = "figures:version"
+EPOCH_KEY = "figures:epoch"
+SCOPE_KEY = "figures:scope:{}"
+PATH_KEY = "figures:path:{}:{}"  # epoch, organisation id → path
 # The apps whose rows the figures are computed from.
 WATCHED_APPS = frozenset({"activities", "branches", "honours", "members", "obligations", "reports"})
+# Models whose rows belong to organisations, with the foreign keys naming them: to an
+# organisation, or to another model listed here (one query then finds its organisations).
+# Everything else in the watched apps is configuration read across the tree (the catalogue,
+# obligations, work plans, channel settings, the tree itself) and bumps the global epoch.
+ATTRIBUTED: dict[str, tuple[str, ...]] = {
+    "activities.Activity": ("organisation",),
+    "activities.ActivityFile": ("activity",),
+    "activities.IndicatorValue": ("organisation",),
+    "branches.StaffingRecord": ("organisation",),
+    "branches.StaffingPost": ("record",),
+    "branches.TermRenewal": ("organisation",),
+    "honours.CommendationBatch": ("organisation",),
+    "honours.Honour": ("organisation", "recipient_organisation"),
+    "honours.BatchImport": ("batch",),
+    "members.Member": ("organisation",),
+    "members.RecordedCount": ("organisation",),
+    "members.RecruitmentCase": ("organisation", "member"),
+    "members.Transfer": ("from_organisation", "to_organisation", "member"),
+    "members.SchoolCohort": ("school",),
+    "members.MemberImport": ("organisation",),
+    "members.CadreAppointment": ("organisation", "member"),
+    "members.CounsellorAppointment": ("organisation", "member"),
+    "obligations.Reminder": ("organisation",),
+    "obligations.Message": ("organisation",),
+    "obligations.Delivery": ("reminder",),
+    "reports.Report": ("organisation",),
+}
 
 T = TypeVar("T")
+_GLOBAL = "global"
 
 
-def data_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return int(version)
+# --- Reading ------------------------------------------------------------------------------
 
 
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # the key is missing (evicted, or a cold cache)
-        cache.add(VERSION_KEY, 1, timeout=None)
+def _fresh_start() -> int:
+    # A version key that is missing (evicted, a cold cache) restarts from the clock, never
+    # from a number it may have had before, so old cached figures cannot come back.
+    return time.time_ns() // 1000
 
 
-def mark_changed() -> None:
-    """Announce that rows the figures read from have changed."""
-    _bump()
-    connection = transaction.get_connection()
-    # One bump at commit is enough however many rows the transaction writes.
-    if not (connection.in_atomic_block and any(func is _bump for _, func, _ in connection.run_on_commit)):
-        transaction.on_commit(_bump)
+def _versions(keys: list[str]) -> list[int]:
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, _fresh_start(), timeout=None)
+        found.update(cache.get_many(missing))
+    return [int(found.get(key, 0)) for key in keys]
+
+
+def data_version(scope=None) -> str:
+    """The version of the data behind figures of ``scope`` (a :class:`branches.scoping.Scope`;
+    None: the whole tree): the global epoch and the version of each of the scope's roots.
+    It changes on every write inside those subtrees and on every global change."""
+    roots = ("",) if scope is None else scope.roots
+    return ".".join(str(v) for v in _versions([EPOCH_KEY, *(SCOPE_KEY.format(path) for path in roots)]))
+
+
+def _scope_of(user):
+    from branches.scoping import Scope
+
+    return Scope.of(user)
 
 
 def scoped_key(name: str, user, *parts) -> str:
     """A cache key for figures computed for ``user``: the user and their scope (a secretary
     moved to another organisation gets new keys at once), then ``parts``."""
-    from branches.scoping import Scope
-
-    return ":".join([name, str(user.pk), Scope.of(user).key, *(str(part) for part in parts)])
+    return ":".join([name, str(user.pk), _scope_of(user).key, *(str(part) for part in parts)])
 
 
 def fragment_key(name: str, user, *parts) -> str:
     """A key for a cached piece of a page (``{% cache %}``) shown to ``user``: it changes when
-    the data changes, as :func:`cached_figures`' keys do."""
-    return f"{data_version()}:{scoped_key(name, user, *parts)}"
+    the data of the user's subtree changes, as :func:`cached_figures`' keys do."""
+    return f"{data_version(_scope_of(user))}:{scoped_key(name, user, *parts)}"
 
 
 def query_digest(query) -> str:
@@ -70,11 +127,12 @@ def query_digest(query) -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
 
 
-def cached_figures(key: str, build: Callable[[], T], *, version: int | None = None) -> T:
-    """``build()`` cached under ``key`` until the data changes (or the backstop expiry passes).
-    ``version``: the data version already read for this request, so that other keys built
-    from it (a rendered fragment of the same figures) name the very same data."""
-    full_key = f"figures:{data_version() if version is None else version}:{key}"
+def cached_figures(key: str, build: Callable[[], T], *, scope=None, version: str | None = None) -> T:
+    """``build()`` cached under ``key`` until the data of ``scope`` changes (or the backstop
+    expiry passes). ``scope``: the subtrees the figures cover (None: the whole tree).
+    ``version``: the :func:`data_version` already read for this request, so that other keys
+    built from it (a rendered fragment of the same figures) name the very same data."""
+    full_key = f"figures:{data_version(scope) if version is None else version}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = build()
@@ -82,14 +140,14 @@ def cached_figures(key: str, build: Callable[[], T], *, version: int | None = No
     return value
 
 
-def cached_parts(key: str, build: Callable[[], dict[str, T]]) -> Callable[[str], T | None]:
+def cached_parts(key: str, build: Callable[[], dict[str, T]], *, scope=None) -> Callable[[str], T | None]:
     """A reader of figures that are computed together but read apart (a table's summary and
     each of its pages). ``build()`` returns every part by name; on the first part missing from
     the cache all are built and cached at once under ``key``. Every read through one reader is
     of the same data version, so parts read one after another always belong together (a write
     in between cannot pair an old summary with a new page). A part the build does not have
-    reads as None. Cached as :func:`cached_figures` is."""
-    prefix = f"figures:{data_version()}:{key}:"
+    reads as None. Cached as :func:`cached_figures` is, for ``scope``."""
+    prefix = f"figures:{data_version(scope)}:{key}:"
     built: dict[str, T] = {}
 
     def read(part: str) -> T | None:
@@ -106,11 +164,181 @@ def cached_parts(key: str, build: Callable[[], dict[str, T]]) -> Callable[[str],
     return read
 
 
-def _on_write(sender, **kwargs) -> None:
-    if sender._meta.app_label in WATCHED_APPS:
+# --- Writing ------------------------------------------------------------------------------
+
+
+def _incr(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # the key is missing (evicted, or a cold cache)
+        cache.add(key, _fresh_start(), timeout=None)
+
+
+def _paths(org_ids: set[int], epoch: int) -> dict[int, str]:
+    """The organisations' paths, cached per epoch: every change to the tree bumps the epoch."""
+    from branches.models import Organisation
+
+    keys = {org_id: PATH_KEY.format(epoch, org_id) for org_id in org_ids}
+    found = cache.get_many(keys.values())
+    paths = {org_id: found[key] for org_id, key in keys.items() if key in found}
+    missing = org_ids - paths.keys()
+    if missing:
+        loaded = dict(Organisation.objects.filter(pk__in=missing).values_list("pk", "path"))
+        cache.set_many({keys[org_id]: path for org_id, path in loaded.items()}, timeout=settings.FIGURES_CACHE_SECONDS)
+        paths.update(loaded)
+    return paths
+
+
+def _bump(targets: set) -> None:
+    """Bump the global epoch (``_GLOBAL`` among ``targets``), else the version of each target
+    organisation (by id) and of all its ancestors."""
+    from branches.models import Organisation
+
+    if _GLOBAL in targets:
+        _incr(EPOCH_KEY)
+        return
+    (epoch,) = _versions([EPOCH_KEY])
+    paths = _paths(set(targets), epoch)
+    if len(paths) < len(targets):  # an organisation deleted meanwhile: its ancestors are unknown
+        _incr(EPOCH_KEY)
+        return
+    step = Organisation.steplen
+    keys = {path[:end] for path in paths.values() for end in range(0, len(path) + 1, step)}
+    for path in sorted(keys):
+        _incr(SCOPE_KEY.format(path))
+
+
+class _BumpOnCommit:
+    """The transaction's bump at commit: one per transaction, each organisation once."""
+
+    def __init__(self) -> None:
+        self.targets: set = set()
+
+    def __call__(self) -> None:
+        _bump(self.targets)
+
+
+def _targets(organisations: Iterable | None) -> set:
+    if organisations is None:
+        return {_GLOBAL}
+    targets = set()
+    for org in organisations:
+        org_id = getattr(org, "pk", org)
+        targets.add(_GLOBAL if org_id is None else org_id)
+    return {_GLOBAL} if _GLOBAL in targets else targets
+
+
+def mark_changed(organisations: Iterable | None = None) -> None:
+    """Announce that rows the figures read from have changed.
+
+    ``organisations``: the organisations (instances or ids) the changed rows belong to; their
+    subtrees' figures and their ancestors' are refreshed. None: the change is not tied to
+    organisations (configuration, the tree itself), and every cached figure is refreshed.
+    An empty collection announces nothing."""
+    targets = _targets(organisations)
+    if not targets:
+        return
+    _bump(targets)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        transaction.on_commit(lambda: _bump(targets))  # runs at once, as a commit would
+        return
+    pending = next((func for _, func, _ in connection.run_on_commit if isinstance(func, _BumpOnCommit)), None)
+    if pending is None:
+        pending = _BumpOnCommit()
+        transaction.on_commit(pending)
+    pending.targets |= targets
+
+
+# --- Signals ------------------------------------------------------------------------------
+
+_attributed: dict[type, tuple[tuple[str, type | None], ...]] = {}  # model → (attname, related model or None)
+
+
+def _org_ids(model, values: Iterable) -> set:
+    """The organisations named by ``values`` (one per field of ``_attributed[model]``)."""
+    ids: set = set()
+    for (_, related), value in zip(_attributed[model], values, strict=True):
+        if value is None:
+            continue
+        if related is None:
+            ids.add(value)
+        else:
+            row = related._base_manager.filter(pk=value).values_list(*(a for a, _ in _attributed[related])).first()
+            if row is None:
+                return {_GLOBAL}
+            ids |= {v for v in row if v is not None}
+    return ids
+
+
+def _loaded(instance) -> tuple | None:
+    """The instance's values of its organisation fields, None when one is not loaded."""
+    names = [attname for attname, _ in _attributed[type(instance)]]
+    if any(name not in instance.__dict__ for name in names):
+        return None
+    return tuple(instance.__dict__[name] for name in names)
+
+
+def _before_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if sender not in _attributed or instance._state.adding or instance.pk is None:
+        return
+    names = [attname for attname, _ in _attributed[sender]]
+    if update_fields is not None and not {n.removesuffix("_id") for n in names} & {
+        f.removesuffix("_id") for f in update_fields
+    }:
+        return
+    # What the row named before: an update that moves it (a transfer) changes both sides.
+    instance._figures_before = sender._base_manager.filter(pk=instance.pk).values_list(*names).first()
+
+
+def _on_write(sender, instance=None, **kwargs) -> None:
+    if sender._meta.app_label not in WATCHED_APPS or isinstance(instance, HistoricalChanges):
+        return
+    if sender not in _attributed or instance is None:
         mark_changed()
+        return
+    values = _loaded(instance)
+    if values is None:
+        mark_changed()
+        return
+    targets = _org_ids(sender, values)
+    before = instance.__dict__.pop("_figures_before", None)
+    if before is not None and before != values:
+        targets |= _org_ids(sender, before)
+    mark_changed(targets or None)
+
+
+def _on_m2m(sender, instance, action, model, pk_set, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    from branches.models import Organisation
+
+    if sender._meta.app_label not in WATCHED_APPS:
+        return
+    owner = type(instance)
+    values = _loaded(instance) if owner in _attributed else None
+    if values is None or model is not Organisation or pk_set is None:
+        mark_changed()  # a relation between configuration rows, or a clear: not attributable
+        return
+    mark_changed(_org_ids(owner, values) | set(pk_set))
 
 
 def connect() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_on_write, dispatch_uid=f"figures-freshness-{signal!r}")
+    from branches.models import Organisation
+
+    for label, fields in ATTRIBUTED.items():
+        model = apps.get_model(label)
+        entries = []
+        for name in fields:
+            field = model._meta.get_field(name)
+            related = field.related_model
+            entries.append((field.attname, None if related is Organisation else related))
+        _attributed[model] = tuple(entries)
+    for model, entries in _attributed.items():
+        for _, related in entries:
+            if related is not None and (related not in _attributed or any(r for _, r in _attributed[related])):
+                raise LookupError(f"{model.__name__} names {related}: list it with organisation fields only")
+    pre_save.connect(_before_save, dispatch_uid="figures-freshness-pre-save")
+    post_save.connect(_on_write, dispatch_uid="figures-freshness-post_save")
+    post_delete.connect(_on_write, dispatch_uid="figures-freshness-post_delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="figures-freshness-m2m")

@@ -162,8 +162,9 @@ def board_and_key(user, *, today: date | None = None) -> tuple[object | None, st
     if role is None:
         return None, None
     today = today or timezone.localdate()
-    version = data_version()
-    key = f"board:{role}:{Scope.of(user).key}:{today.isoformat()}"
+    scope = Scope.of(user)
+    version = data_version(scope)  # a secretary's board changes with their own subtree only
+    key = f"board:{role}:{scope.key}:{today.isoformat()}"
     board = cached_figures(key, lambda: BUILDERS[role](user=user, today=today), version=version)
     return board, f"{version}:{key}"
 

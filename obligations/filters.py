@@ -8,6 +8,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from branches.models import Organisation
+from branches.scoping import Scope
 from core.freshness import cached_parts, query_digest, scoped_key
 
 from . import selectors
@@ -112,7 +113,7 @@ def compliance_page(*, user, query: QueryDict, page: str | None) -> tuple[Compli
             ]
         return built
 
-    read = cached_parts(key, parts)
+    read = cached_parts(key, parts, scope=Scope.of(user))
     overview = read("overview")
     page_obj = Paginator(overview.organisation_ids, PAGE_SIZE).get_page(page)
     rows = read(f"page:{page_obj.number}") if overview.organisation_ids else []

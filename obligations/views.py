@@ -15,6 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from activities import prefill
 from branches.models import Organisation
+from branches.scoping import Scope
 from core.forms import add_errors
 from core.freshness import cached_figures, scoped_key
 from core.params import date_param
@@ -127,7 +128,11 @@ class DueView(AccessMixin, TemplateView):
         user, today = self.request.user, timezone.localdate()
         # Two periods of compliance evaluated in Python: kept until the data changes (core.freshness).
         key = scoped_key("due", user, today.isoformat(), organisation.pk if organisation else "")
-        due = cached_figures(key, lambda: selectors.due_list(user=user, organisation=organisation, today=today))
+        # Keyed by the version of the subtree shown only: a write elsewhere keeps it.
+        scope = Scope(path=organisation.path) if organisation else Scope.of(user)
+        due = cached_figures(
+            key, lambda: selectors.due_list(user=user, organisation=organisation, today=today), scope=scope
+        )
         ctx.update(form=form, due=due)
         return ctx
 

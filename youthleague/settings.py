@@ -202,7 +202,7 @@ else:
         }
     }
 
-# Cached figures (the dashboards) are dropped on every write (core.freshness); this expiry
+# Cached figures (the dashboards) are dropped on every write in their subtree (core.freshness); this expiry
 # is only the backstop for a write that bypassed the signals.
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "300"))
 

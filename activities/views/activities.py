@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches.models import Organisation
+from branches.scoping import Scope
 from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
 from core.params import month_param
@@ -63,6 +64,7 @@ class ActivityListView(AccessMixin, ListView):
                     selectors.status_counts_of(self.filtered),
                     selectors.totals_of(self.filtered.filter(status=Status.APPROVED)),
                 ),
+                scope=Scope.of(user),
             )
         return self._summary
 

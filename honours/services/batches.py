@@ -57,6 +57,12 @@ def _save(batch: CommendationBatch, user, *, document=None) -> None:
         batch.save()
 
 
+def _organisations_of(honours: Sequence[Honour]) -> set[int]:
+    """The organisations recipient rows belong to (core.freshness refreshes their figures)."""
+    # ``organisation`` is the recipient's own (a member's organisation, a recipient organisation).
+    return ({h.organisation_id for h in honours} | {h.recipient_organisation_id for h in honours}) - {None}
+
+
 def _sync_recipients(batch: CommendationBatch, user, reason: str) -> int:
     """Copy the shared fields onto every recipient (with history), in batches of 500."""
     honours = list(batch.honours.all())
@@ -74,7 +80,7 @@ def _sync_recipients(batch: CommendationBatch, user, reason: str) -> int:
             default_user=user,
             default_change_reason=reason,
         )
-        mark_changed()  # bulk_update sends no post_save
+        mark_changed(_organisations_of(honours))  # bulk_update sends no post_save
     return len(honours)
 
 
@@ -118,7 +124,7 @@ def batch_update(*, batch: CommendationBatch, user, document=None, remove_docume
             raise ValidationError({"organisation": "名单中已有获奖对象不属于新选的组织及其下级，不能更改所属组织。"})
         # Bare counts belonged to the list's organisation: they move with it.
         batch.honours.filter(recipient_name="", organisation=old_org).update(organisation=batch.organisation)
-        mark_changed()
+        mark_changed([old_org, batch.organisation])
     if checked is not None:
         batch.document_name = original
     elif remove_document:
@@ -167,7 +173,7 @@ def write_recipients(batch: CommendationBatch, honours: Sequence[Honour], *, use
             bulk_create_with_history(
                 list(honours), Honour, batch_size=500, default_user=user, default_change_reason=reason
             )
-            mark_changed()
+            mark_changed({batch.organisation_id} | _organisations_of(honours))
     except IntegrityError as exc:
         raise ValidationError(
             "名单已变化，请重新检查：名单中已有相同的获奖对象（同一称号），未写入任何数据。", code="changed"

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches import selectors as branch_selectors
 from branches.models import Organisation
+from branches.scoping import Scope
 from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
 from members import selectors as member_selectors
@@ -38,7 +39,7 @@ class HonourListView(AccessMixin, TemplateView):
             qs = selectors.honour_list(user=user, filters=filters)
         # Unbounded by paging: kept per user, scope and filter until the data changes.
         key = scoped_key("honours:list", user, query_digest(self.request.GET))
-        records, recipients = cached_figures(key, lambda: selectors.list_totals(qs))
+        records, recipients = cached_figures(key, lambda: selectors.list_totals(qs), scope=Scope.of(user))
         paginator = Paginator(qs, self.paginate_by)
         paginator.count = records  # counted above with the recipients, in the same query
         page = paginator.get_page(self.request.GET.get("page"))

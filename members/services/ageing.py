@@ -35,5 +35,5 @@ def members_age_out(*, member_ids: list[int], by: User, on: date | None = None) 
         default_user=by,
         default_change_reason="超龄离团",
     )
-    mark_changed()  # bulk_update sends no post_save
+    mark_changed({m.organisation_id for m in members})  # bulk_update sends no post_save
     return len(members)

@@ -538,6 +538,9 @@ def _write(to_create: Iterable[Member], to_update: Iterable[Member], *, by) -> N
     insert_rows(Member, to_create)  # COPY on PostgreSQL; the members get no pk back
     _record_created([m.id_number_hash for m in to_create], user=user, reason=CHANGE_REASON)
     to_update = list(to_update)
+    # Rows moved to another organisation leave the old one's figures too.
+    touched = {m.organisation_id for m in [*to_create, *to_update]}
+    touched |= set(Member.objects.filter(pk__in=[m.pk for m in to_update]).values_list("organisation_id", flat=True))
     if to_update:
         now = timezone.now()
         for member in to_update:
@@ -550,7 +553,7 @@ def _write(to_create: Iterable[Member], to_update: Iterable[Member], *, by) -> N
             default_user=user,
             default_change_reason=CHANGE_REASON,
         )
-    mark_changed()  # bulk writes send no post_save
+    mark_changed(touched)  # bulk writes send no post_save
 
 
 def _record_created(hashes: list[str], *, user, reason: str, chunk: int = 1000) -> None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, TemplateView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from branches.scoping import Scope
 from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
 
@@ -56,6 +57,7 @@ class RecruitmentListView(AccessMixin, TemplateView):
                 ),
                 qs.count(),
             ),
+            scope=Scope.of(user),
         )
         paginator = Paginator(qs.only(*self.row_fields), 50)
         paginator.count = count  # a cached property: no COUNT query of its own

@@ -264,14 +264,16 @@ def _send_group(channel: str, rows: list[Delivery], result) -> None:
 def deliveries_send(*, run_id: uuid.UUID, started: datetime, result, lapsed_only: bool = False) -> None:
     """Send every claimable delivery, group by group (see the module's docstring)."""
     before = (result.channel_sent, result.channel_failed)
+    touched: set[int] = set()  # the organisations reminded
     while True:
         groups = _take_groups(run_id, started, result, lapsed_only=lapsed_only)
         if not groups:
             break
         for (channel, _key), rows in groups.items():
             _send_group(channel, rows, result)
+            touched |= {row.reminder.organisation_id for row in rows}
     if (result.channel_sent, result.channel_failed) != before:
-        mark_changed()  # the staff board's failure figures
+        mark_changed(touched)  # the staff board's failure figures
 
 
 def deliveries_live_lease() -> datetime | None:

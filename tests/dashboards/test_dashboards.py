@@ -261,3 +261,24 @@ def test_the_charts_are_rendered_once_per_board_and_follow_a_write_at_once(leade
     after, rendered_after = view(leader_client)
     assert "dashboards/_chart.html" in rendered_after
     assert _organisation_row(after, data.sub_a.display_name) == before + 1
+
+
+def _load(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("dashboards:home"))
+    assert response.status_code == 200
+    return len(ctx), by_key(response.context["board"])
+
+
+def test_a_write_in_one_branch_keeps_the_other_secretarys_board(secretary_a_client, secretary_b_client, data, today):
+    _load(secretary_b_client)
+    cached, found_b = _load(secretary_b_client)  # the board as kept: only the page's own queries
+    _, found_a = _load(secretary_a_client)
+    assert found_a["month_activities"].value == 2
+    ActivityFactory(organisation=data.branch_a, start_date=today)
+    # 乙's secretary: the same queries as a kept board, the same figures.
+    again, found = _load(secretary_b_client)
+    assert again == cached and found["month_activities"].value == found_b["month_activities"].value
+    # 甲's secretary: the board is computed afresh and shows the new record.
+    recomputed, found = _load(secretary_a_client)
+    assert recomputed > cached and found["month_activities"].value == 3
