@@ -317,10 +317,15 @@ def _on_m2m(sender, instance, action, model, pk_set, **kwargs) -> None:
         return
     owner = type(instance)
     values = _loaded(instance) if owner in _attributed else None
-    if values is None or model is not Organisation or pk_set is None:
-        mark_changed()  # a relation between configuration rows, or a clear: not attributable
+    if values is None or (model is Organisation and pk_set is None):
+        mark_changed()  # a relation between configuration rows, or a clear of organisations
         return
-    mark_changed(_org_ids(owner, values) | set(pk_set))
+    # A relation of an attributed row (an activity's attendees) belongs to that row's
+    # organisations, and to the organisations it names when it names some.
+    targets = _org_ids(owner, values)
+    if model is Organisation:
+        targets |= set(pk_set)
+    mark_changed(targets or None)
 
 
 def connect() -> None:

@@ -108,6 +108,17 @@ def test_a_write_in_one_branch_leaves_the_other_branch_alone(district, versions)
     assert _changed(after, versions()) == A_AND_UP
 
 
+def test_attendees_picked_in_one_branch_leave_the_other_branch_alone(district, versions):
+    activity = ActivityFactory(organisation=district.branch_a)
+    member = MemberFactory(organisation=district.branch_a)
+    before = versions()
+    activity.attendees.add(member)  # a relation of branch A's record, not configuration
+    assert _changed(before, versions()) == A_AND_UP
+    after = versions()
+    activity.attendees.clear()
+    assert _changed(after, versions()) == A_AND_UP
+
+
 def test_a_write_at_the_district_itself_changes_only_the_district_readers(district, versions):
     before = versions()
     ActivityFactory(organisation=district.root)
