@@ -126,6 +126,7 @@ def prepare(*, max_users: int, weights=WEIGHTS) -> Prepared:
     from branches.models import Kind, Organisation
     from members.models import Member
     from reports.models import Report, ReportStatus
+    from reports.services import report_start
 
     total = sum(weights)
     wanted = {
@@ -167,6 +168,14 @@ def prepare(*, max_users: int, weights=WEIGHTS) -> Prepared:
     draft = (
         Report.objects.filter(organisation=root, status=ReportStatus.DRAFT).order_by("-year", "-half", "-pk").first()
     )
+    if draft is None:
+        # This half's first draft for staff to recompile (removed with the run's other rows).
+        today = timezone.localdate()
+        draft = report_start(
+            organisation=root, year=today.year, half=1 if today.month <= 6 else 2, user=people["staff"]
+        )
+        if draft.status != ReportStatus.DRAFT:
+            draft = None
     plan = journeys.Plan(secretaries=secretaries, staff=staff[1:], leaders=leaders, report=draft and draft.pk)
     return Prepared(
         plan=plan,
@@ -184,8 +193,9 @@ def _marked_models():
     from core.models import AuditEvent
     from members.models import Member
     from obligations.models import Delivery, Message, Reminder
+    from reports.models import PlanItem, Report
 
-    return [Reminder, Message, Delivery, AuditEvent, Activity.history.model, Member.history.model]
+    return [Reminder, Message, Delivery, AuditEvent, Activity.history.model, Member.history.model, PlanItem, Report]
 
 
 def marks() -> dict:
@@ -198,6 +208,7 @@ def marks() -> dict:
 def clean_up(*, since, marked: dict, sessions: list[str]) -> dict[str, int]:
     """Delete what the run wrote; returns how many rows of each kind."""
     from django.contrib.sessions.models import Session
+    from django.db.models import Q
 
     from activities.models import Activity
     from core.models import ExportJob
@@ -206,7 +217,8 @@ def clean_up(*, since, marked: dict, sessions: list[str]) -> dict[str, int]:
         """Rows of the queryset's own model deleted (not those deleted with them)."""
         return queryset.delete()[1].get(queryset.model._meta.label, 0)
 
-    removed = {"activities": delete(Activity.objects.filter(title__startswith=journeys.TAG))}
+    tagged = Q(title__startswith=journeys.TAG) | Q(title__startswith=journeys.FRESH_TAG)
+    removed = {"activities": delete(Activity.objects.filter(tagged))}
     removed["export jobs"] = delete(ExportJob.objects.filter(created_at__gte=since))
     for model, top in marked.items():
         removed[str(model._meta.verbose_name_plural)] = delete(model.objects.filter(pk__gt=top))
@@ -355,7 +367,9 @@ def freshness_check(*, base_url: str, prepared: Prepared) -> Freshness:
     secretary = _client(base_url, prepared.fresh_secretary["session"])
     board = secretary.get("/", name="freshness: board")
     before = journeys.figure(board.text, "month_activities") if board is not None else None
-    posted = journeys.Secretary(secretary, prepared.fresh_secretary).log_activity()
+    journey = journeys.Secretary(secretary, prepared.fresh_secretary)
+    journey.tag = journeys.FRESH_TAG  # no simulated reviewer sees it
+    posted = journey.log_activity()
     match = re.search(r"/activities/(\d+)/", posted.headers.get("Location", "")) if posted is not None else None
     if match is None:
         return Freshness(before, None, approved=False)
@@ -363,7 +377,9 @@ def freshness_check(*, base_url: str, prepared: Prepared) -> Freshness:
     page = staff.get(f"/activities/{match.group(1)}/", name="freshness: record")
     token = journeys.csrf_token(page.text) if page is not None else ""
     approved = staff.post(
-        f"/activities/{match.group(1)}/approve/", {journeys.CSRF_FIELD: token}, name="freshness: approve"
+        f"/activities/{match.group(1)}/approve/",
+        {journeys.CSRF_FIELD: token},
+        name="freshness: approve",
     )
     started = time.monotonic()
     board = secretary.get("/", name="freshness: board")
@@ -390,6 +406,7 @@ def day_benchmark(
     think: tuple[float, float],
     log=print,
     weights=WEIGHTS,
+    warm_seconds: int = 10,
 ) -> DayResult:
     """Step the users until a step misses; the scripted checks during each step; the jobs after."""
     from core.models import ExportJob, ExportStatus
@@ -410,6 +427,18 @@ def day_benchmark(
             with http.Server(log=log, env=env) as server, Workers({**http.server_env(), **env}, workdir):
                 log(f"  gunicorn: {server.workers} workers on {server.base_url}; one Celery worker and beat")
                 server.warm("/", prepared.staff_session, times=server.workers + 1)
+                # Every page type once in every gunicorn worker (code, templates, plans) before
+                # the first measured step: a few people for a few seconds, their figures dropped.
+                run_step(
+                    base_url=server.base_url,
+                    plan_file=plan_file,
+                    users=min(steps[0], 3 * server.workers),
+                    seconds=warm_seconds,
+                    ramp=1,
+                    think=(0.2, 0.5),
+                    workdir=workdir,
+                    weights=weights,
+                )
                 for users in steps:
                     step = _one_step(
                         server.base_url,

@@ -95,7 +95,7 @@ def test_freshness_check_sees_the_approved_record_and_the_run_is_cleaned_up(tiny
     fresh = day_run.freshness_check(base_url=live_server.url, prepared=prepared)
     assert fresh.approved and fresh.before == 0 and fresh.after == 1 and fresh.passed
     assert day_run.fire_reminder_run(base_url=live_server.url, session=prepared.staff_session)
-    assert Activity.objects.filter(title__startswith=journeys.TAG, status=Status.APPROVED).count() == 1
+    assert Activity.objects.filter(title__startswith=journeys.FRESH_TAG, status=Status.APPROVED).count() == 1
 
     kept = ActivityFactory(title="区级活动", organisation=tiny.branch_a)
     removed = day_run.clean_up(since=since, marked=marked, sessions=prepared.sessions)
