@@ -12,7 +12,7 @@ process (its peak memory), a report compile with both files, and the reminder ru
 
 What the run writes is removed at the end: the tagged activities (journeys.TAG), the export
 jobs, reminders, messages, deliveries, audit events and history rows made since it began, and its
-sessions. The uploaded photos and export files go to a temporary MEDIA_ROOT.
+sessions, with the photos and export workbooks they stored.
 """
 
 import json
@@ -210,16 +210,21 @@ def clean_up(*, since, marked: dict, sessions: list[str]) -> dict[str, int]:
     from django.contrib.sessions.models import Session
     from django.db.models import Q
 
-    from activities.models import Activity
+    from activities.models import Activity, ActivityFile
     from core.models import ExportJob
 
     def delete(queryset) -> int:
         """Rows of the queryset's own model deleted (not those deleted with them)."""
         return queryset.delete()[1].get(queryset.model._meta.label, 0)
 
-    tagged = Q(title__startswith=journeys.TAG) | Q(title__startswith=journeys.FRESH_TAG)
-    removed = {"activities": delete(Activity.objects.filter(tagged))}
-    removed["export jobs"] = delete(ExportJob.objects.filter(created_at__gte=since))
+    tagged = Activity.objects.filter(Q(title__startswith=journeys.TAG) | Q(title__startswith=journeys.FRESH_TAG))
+    jobs = ExportJob.objects.filter(created_at__gte=since)
+    # The stored files first (photos, export workbooks): deleting a row leaves its file behind.
+    for stored in [f.file for f in ActivityFile.objects.filter(activity__in=tagged)] + [
+        job.file for job in jobs.exclude(file="")
+    ]:
+        stored.delete(save=False)
+    removed = {"activities": delete(tagged), "export jobs": delete(jobs)}
     for model, top in marked.items():
         removed[str(model._meta.verbose_name_plural)] = delete(model.objects.filter(pk__gt=top))
     removed["sessions"] = delete(Session.objects.filter(session_key__in=sessions))
@@ -419,10 +424,9 @@ def day_benchmark(
         workdir = Path(tmp)
         plan_file = workdir / "plan.json"
         plan_file.write_text(json.dumps(prepared.plan.__dict__))
-        env = {
-            "MEDIA_ROOT": str(workdir / "media"),
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        }
+        # The configured MEDIA_ROOT: the finalised reports' files are there (leaders download
+        # them); the run's own photos and workbooks are deleted with their rows.
+        env = {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
         try:
             with http.Server(log=log, env=env) as server, Workers({**http.server_env(), **env}, workdir):
                 log(f"  gunicorn: {server.workers} workers on {server.base_url}; one Celery worker and beat")

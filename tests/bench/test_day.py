@@ -93,6 +93,7 @@ def test_freshness_check_sees_the_approved_record_and_the_run_is_cleaned_up(tiny
     marked = day_run.marks()
     prepared = day_run.prepare(max_users=4)
     fresh = day_run.freshness_check(base_url=live_server.url, prepared=prepared)
+    assert list(Path(django_settings.MEDIA_ROOT).rglob("*.jpg"))  # the record's photo, stored
     assert fresh.approved and fresh.before == 0 and fresh.after == 1 and fresh.passed
     assert day_run.fire_reminder_run(base_url=live_server.url, session=prepared.staff_session)
     assert Activity.objects.filter(title__startswith=journeys.FRESH_TAG, status=Status.APPROVED).count() == 1
@@ -102,6 +103,7 @@ def test_freshness_check_sees_the_approved_record_and_the_run_is_cleaned_up(tiny
     assert removed["activities"] == 1 and removed["sessions"] == len(prepared.sessions)
     assert list(Activity.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not ExportJob.objects.exists()
+    assert not [p for p in Path(django_settings.MEDIA_ROOT).rglob("*") if p.is_file()]  # the photo went too
 
 
 def test_a_locust_step_runs_every_kind_of_person(tiny, live_server, tmp_path):
