@@ -14,12 +14,15 @@ import itertools
 import json
 import os
 import random
+from pathlib import Path
 
 from locust import HttpUser, between
 
 from bench.journeys import Http, Leader, Plan, Secretary, Staff
 
-PLAN = Plan(**json.loads(open(os.environ["BENCH_DAY_PLAN"]).read())) if os.environ.get("BENCH_DAY_PLAN") else Plan()
+PLAN = (
+    Plan(**json.loads(Path(os.environ["BENCH_DAY_PLAN"]).read_text())) if os.environ.get("BENCH_DAY_PLAN") else Plan()
+)
 _low, _, _high = os.environ.get("BENCH_THINK", "5-15").partition("-")
 THINK = between(float(_low), float(_high or _low))
 WEIGHTS = [int(w) for w in os.environ.get("BENCH_WEIGHTS", "75,20,5").split(",")]

@@ -179,3 +179,31 @@ def test_steps_are_read_as_rising_user_counts():
     for bad in ("", "50,x", "0,10"):
         with pytest.raises(ValueError):
             day_run.parse_steps(bad)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_city_grows_from_a_district_with_every_column_the_tables_require(district):
+    """bench/city.py writes with COPY and INSERT … SELECT over named columns: a NOT NULL column
+    added to the models later must be named there too (it was not: the city stopped loading)."""
+    import random as _random
+
+    from django.db import connection
+
+    from activities.models import IndicatorValue
+    from bench import city
+    from branches.models import Organisation
+    from members.models import Member
+    from tests.activities.factories import ActivityFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the city is loaded with COPY")
+    MemberFactory.create_batch(2, organisation=district.branch_a)
+    ActivityFactory(organisation=district.branch_a)
+    before = Organisation.objects.count()
+    scale = city.Scale(organisations=before + 4, members=10, activities=4, honours=0)
+    city.load_city(rng=_random.Random(1), scale=scale, log=lambda _text: None)
+    assert Organisation.objects.count() == before + 4
+    clone = Organisation.objects.order_by("-pk").first()
+    assert clone.report_plan_span == district.branch_a.report_plan_span
+    assert Member.objects.count() == 10 and Activity.objects.count() == 4
+    assert IndicatorValue.objects.count() == 0  # none to copy, and the statement ran
