@@ -207,3 +207,14 @@ def test_the_city_grows_from_a_district_with_every_column_the_tables_require(dis
     assert clone.report_plan_span == district.branch_a.report_plan_span
     assert Member.objects.count() == 10 and Activity.objects.count() == 4
     assert IndicatorValue.objects.count() == 0  # none to copy, and the statement ran
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_day_runs_the_export_without_its_floor(monkeypatch):
+    from bench import measure
+
+    ran = []
+    monkeypatch.setattr(measure, "_in_fresh_process", lambda target, database: ran.append(target) or (600, 3.0, 90.0))
+    bench = measure.export_benchmark(pairs=1, floor=False)
+    assert ran == [measure._export_child]  # the floor's child never started
+    assert (bench.rows, bench.seconds, bench.peak_mb, bench.floor_seconds) == (600, 3.0, 90.0, 0.0)

@@ -137,7 +137,7 @@ class Command(BaseCommand):
         result = day_run.day_benchmark(steps=counts, seconds=seconds, ramp=ramp, think=think, log=log)
         measure.settle()
         log("Export of the largest list …")
-        export = measure.export_benchmark(pairs=1)
+        export = measure.export_benchmark(pairs=1, floor=False)
         log("Report compile …")
         report = measure.report_benchmark(repeat=1, budget_seconds=0)
         log("Reminder run …")
