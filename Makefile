@@ -37,11 +37,20 @@ test: install
 # per page and run (each page runs saturated, then paced by BENCH_THINK seconds between a user's
 # pages). Needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL); loads the scale's data set when
 # missing. BENCH=1 installs the bench app for its command; production settings leave it out.
+# BENCH_MIX=day runs a city's working day instead (bench/day.py: secretaries, staff and leaders
+# pausing BENCH_DAY_THINK seconds between pages, with a Celery worker and beat): the users step
+# through BENCH_STEPS, each BENCH_SECONDS long after BENCH_RAMP seconds of ramp-up, until a step
+# misses; the capacity is the largest step that held.
 BENCH_SCALE ?= district
 BENCH_SECONDS ?= 20
 BENCH_THINK ?= 0.5-1.5
+BENCH_MIX ?= pages
+BENCH_STEPS ?= 50,100,200,400,800,1000,1200
+BENCH_RAMP ?= 30
+BENCH_DAY_THINK ?= 5-15
 bench: migrate
-	BENCH=1 $(BIN)/python manage.py bench --scale $(BENCH_SCALE) --seconds $(BENCH_SECONDS) --think $(BENCH_THINK)
+	BENCH=1 $(BIN)/python manage.py bench --scale $(BENCH_SCALE) --seconds $(BENCH_SECONDS) --think $(BENCH_THINK) \
+		--mix $(BENCH_MIX) --steps $(BENCH_STEPS) --ramp $(BENCH_RAMP) --day-think $(BENCH_DAY_THINK)
 # Django's deployment checks against production settings (DEBUG off, HTTPS, HSTS, secure
 # cookies). The key is throwaway: only its strength is checked.
 deploy-check: install

@@ -7,4 +7,6 @@ by ``make bench``) adds it to INSTALLED_APPS for its commands, ``bench`` and ``b
 - ``measure``: report compile, export, import and the reminder run (``reminders``).
 - ``http``: gunicorn as production runs it, and locust against the pages.
 - ``table``: the targets, the table printed and written to docs/benchmarks.md.
+- ``journeys``, ``day``, ``day_run``: the working day (``--mix day``): the people's steps, their
+  locust users, and the harness that steps the user count to the capacity.
 """

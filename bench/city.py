@@ -103,6 +103,9 @@ def load_city(*, rng: random.Random, scale: Scale = CITY, log=print) -> dict[str
 
 # --- Organisations --------------------------------------------------------------------------
 
+# A clone keeps its template's settings for its half-year report (NOT NULL, no database default).
+REPORT_SETTINGS = ("report_plan_span", "report_problem_threshold", "report_subject", "report_track_record_years")
+
 
 def _organisations(target: int) -> list[tuple[int, int, int]]:
     """Clone the district's subtrees until there are ``target`` organisations.
@@ -120,6 +123,7 @@ def _organisations(target: int) -> list[tuple[int, int, int]]:
             "directly_managed",
             "established_on",
             "term_ends_on",
+            *REPORT_SETTINGS,
         )
     )
     root = next(o for o in orgs if o["depth"] == 1)
@@ -179,12 +183,14 @@ def _organisations(target: int) -> list[tuple[int, int, int]]:
             path, o["depth"], o["numchild"], (o["name"][: 120 - len(suffix)] + suffix),
             (o["short_name"][: 40 - len(suffix)] + suffix) if o["short_name"] else "", o["kind"],
             o["directly_managed"], o["established_on"] or NULL, o["term_ends_on"] or NULL, True, now, now,
+            *(o[name] for name in REPORT_SETTINGS),
         ])  # fmt: skip
     buffer.seek(0)
     with connection.cursor() as cur:
         cur.copy_expert(
             "COPY branches_organisation (path, depth, numchild, name, short_name, kind, directly_managed,"
-            " established_on, term_ends_on, active, created_at, updated_at) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+            " established_on, term_ends_on, active, created_at, updated_at, " + ", ".join(REPORT_SETTINGS) + ")"
+            " FROM STDIN WITH (FORMAT csv, NULL '\\N')",
             buffer,
         )
         for path, count in children.items():
@@ -268,6 +274,7 @@ ACTIVITY_COLUMNS = [
     "title", "kind", "dimension", "start_date", "end_date", "location", "summary", "audience", "participants",
     "person_times", "hours", "notable", "status", "review_comment", "submitted_at", "reviewed_at", "created_at",
     "updated_at", "created_by_id", "organisation_id", "reviewed_by_id", "submitted_by_id", "campaign_id",
+    "participants_qualifier", "person_times_qualifier", "reach", "session_unit", "sessions",
 ]  # fmt: skip
 
 
@@ -356,8 +363,9 @@ def _indicator_values() -> None:
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO activities_indicatorvalue (month, issue, value, qualifier, note, updated_at, entered_by_id,"
-            " indicator_id, organisation_id) "
-            "SELECT v.month, v.issue, v.value, v.qualifier, v.note, now(), v.entered_by_id, v.indicator_id, m.new_id "
+            " indicator_id, organisation_id, season) "
+            "SELECT v.month, v.issue, v.value, v.qualifier, v.note, now(), v.entered_by_id, v.indicator_id, m.new_id,"
+            " v.season "
             "FROM activities_indicatorvalue v JOIN bench_org_map m ON m.template_id = v.organisation_id "
             "WHERE v.month >= %s",
             [since],

@@ -156,7 +156,8 @@ def _bin(name: str) -> str:
 class Server:
     """gunicorn with (2 × cores) + 1 sync workers, whitenoise serving the collected static files."""
 
-    def __init__(self, *, workers: int | None = None, log=print):
+    def __init__(self, *, workers: int | None = None, log=print, env: dict[str, str] | None = None):
+        self.extra_env = env or {}
         self.workers = workers or 2 * (os.cpu_count() or 1) + 1
         self.port = _free_port()
         self.log = log
@@ -168,7 +169,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "Server":
-        env = server_env()
+        env = {**server_env(), **self.extra_env}
         manage = Path(settings.BASE_DIR) / "manage.py"
         subprocess.run(
             [sys.executable, str(manage), "collectstatic", "--noinput", "-v0"],

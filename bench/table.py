@@ -249,10 +249,11 @@ export's is openpyxl write-only writing the same rows from a plain list.
 """
 
 
-def write_doc(table: Table, path: Path) -> None:
+def write_doc(table: Table, path: Path, *, title: str | None = None) -> None:
+    """Replace the table's own section (``<!-- bench:<scale> -->``), or append it."""
     text = path.read_text() if path.exists() else DOC_HEAD
     start, end = f"<!-- bench:{table.scale} -->", f"<!-- /bench:{table.scale} -->"
-    section = f"{start}\n## {table.scale.capitalize()} scale\n\n{table.markdown()}{end}"
+    section = f"{start}\n## {title or table.scale.capitalize() + ' scale'}\n\n{table.markdown()}{end}"
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _m: section, text)

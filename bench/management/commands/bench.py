@@ -38,6 +38,23 @@ class Command(BaseCommand):
         parser.add_argument("--reload", action="store_true", help="Load the data set afresh first.")
         parser.add_argument("--no-load", action="store_true", help="Measure the database as it is.")
         parser.add_argument("--load-only", action="store_true", help="Load the scale's data set and measure nothing.")
+        parser.add_argument(
+            "--mix",
+            choices=["pages", "day"],
+            default="pages",
+            help="pages: each page alone (default); day: a city's working day, users stepped up (bench/day.py).",
+        )
+        parser.add_argument(
+            "--steps",
+            default="50,100,200,400,800,1000,1200",
+            help="The day's user counts, stepped up until one misses (default 50,100,200,400,800,1000,1200).",
+        )
+        parser.add_argument("--ramp", type=int, default=30, help="The day's ramp-up seconds per step (default 30).")
+        parser.add_argument(
+            "--day-think",
+            default="5-15",
+            help="Seconds a user of the day pauses between pages, LOW-HIGH (default 5-15).",
+        )
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
 
     def handle(
@@ -54,6 +71,10 @@ class Command(BaseCommand):
         no_load,
         load_only,
         output,
+        mix="pages",
+        steps="50,100,200,400,800,1000,1200",
+        ramp=30,
+        day_think="5-15",
         **options,
     ):
         parts = set(only or PARTS)
@@ -69,6 +90,10 @@ class Command(BaseCommand):
         def log(text: str) -> None:
             self.stdout.write(text)
             self.stdout.flush()
+
+        if mix == "day":
+            self._day(scale, steps, seconds, ramp, _think(day_think), output, log)
+            return
 
         if "http" in parts:
             log("Pages under load (locust, headless):")
@@ -97,6 +122,32 @@ class Command(BaseCommand):
         self.stdout.write(markdown.rstrip("\n"))
         if output:
             table.write_doc(result, Path(output))
+
+    def _day(self, scale, steps, seconds, ramp, think, output, log) -> None:
+        from bench import day_run
+
+        try:
+            counts = day_run.parse_steps(steps)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        log(
+            f"A working day, {scale} scale: steps of {', '.join(map(str, counts))} users, "
+            f"{seconds} s each after a {ramp} s ramp-up:"
+        )
+        result = day_run.day_benchmark(steps=counts, seconds=seconds, ramp=ramp, think=think, log=log)
+        measure.settle()
+        log("Export of the largest list …")
+        export = measure.export_benchmark(pairs=1, floor=False)
+        log("Report compile …")
+        report = measure.report_benchmark(repeat=1, budget_seconds=0)
+        log("Reminder run …")
+        reminders = measure.reminders_benchmark()
+        doc = Path(output) if output else Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
+        day = day_run.day_table(scale=scale, result=result, export=export, report=report, reminders=reminders, doc=doc)
+        self.stdout.write("")
+        self.stdout.write(day.markdown().rstrip("\n"))
+        if output:
+            day_run.write_doc(day, Path(output))
 
     def _ensure_data(self, scale: str, reload: bool) -> None:
         from branches.models import Organisation
