@@ -4,9 +4,7 @@ from .activities import (
     ActivityDeleteView,
     ActivityDetailView,
     ActivityListView,
-    ActivitySubmitView,
     ActivityUpdateView,
-    ActivityWithdrawView,
 )
 from .campaigns import CampaignCreateView, CampaignListView, CampaignUpdateView
 from .files import ActivityFileDeleteView, ActivityFileDownloadView
@@ -17,7 +15,7 @@ from .indicators import (
     IndicatorSummaryView,
     IndicatorUpdateView,
 )
-from .review import ActivityApproveView, ActivityReturnView, BulkReviewView, ReviewQueueView
+from .review import ActivityApproveView, ActivityReturnView, ActivityReviewView, BulkReviewView, ReviewQueueView
 
 __all__ = [
     "ActivityApproveView",
@@ -29,9 +27,8 @@ __all__ = [
     "ActivityFileDownloadView",
     "ActivityListView",
     "ActivityReturnView",
-    "ActivitySubmitView",
+    "ActivityReviewView",
     "ActivityUpdateView",
-    "ActivityWithdrawView",
     "BulkReviewView",
     "CampaignCreateView",
     "CampaignListView",
