@@ -6,9 +6,10 @@ from django.db.models import Q
 
 from branches.forms import OrganisationChoiceField
 from core.params import BoundedDateFilter
+from core.review.models import Status
 
 from .forms import CampaignChoiceField
-from .models import Activity, ActivityKind, Audience, Campaign, Dimension, Status
+from .models import Activity, ActivityKind, Audience, Campaign, Dimension
 
 
 class CampaignFilter(django_filters.ModelChoiceFilter):

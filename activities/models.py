@@ -16,8 +16,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from branches.scoping import ScopedQuerySet
+from core.review.models import Reviewable, Status
 from core.validators import (
-    COMMENT_LENGTH,
     DESCRIPTION_LENGTH,
     MAX_HOURS,
     MAX_INDICATOR_VALUE,
@@ -102,13 +102,6 @@ class Audience(models.TextChoices):
     PUBLIC = "public", "社会公众"
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待审核"
-    APPROVED = "approved", "已通过"
-    RETURNED = "returned", "已退回"
-
-
 class SessionUnit(models.TextChoices):
     """The unit a record's sessions are counted in, as its source counts them."""
 
@@ -133,10 +126,6 @@ class SourceQualifier(models.TextChoices):
     MORE_THAN = "余", "余"
     MORE = "多", "多"
     NEARLY = "近", "近"
-
-
-# Statuses in which the secretary still owns the record.
-EDITABLE_BY_SECRETARY = (Status.DRAFT, Status.RETURNED)
 
 
 class Campaign(models.Model):
@@ -186,7 +175,7 @@ class ActivityQuerySet(ScopedQuerySet):
         return self.filter(organisation__path__startswith=organisation.path)
 
 
-class Activity(models.Model):
+class Activity(Reviewable):
     """One activity held by one organisation, as its secretary logged it."""
 
     title = models.CharField("活动名称", max_length=200)
@@ -261,10 +250,6 @@ class Activity(models.Model):
         "members.Member", verbose_name="出席人员", blank=True, related_name="attended_activities"
     )
 
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    review_comment = models.TextField(
-        "审核意见", blank=True, max_length=COMMENT_LENGTH, validators=[max_chars(COMMENT_LENGTH)]
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="填报人",
@@ -273,28 +258,9 @@ class Activity(models.Model):
         blank=True,
         related_name="+",
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="提交人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     # A default rather than auto_now_add, so records logged on paper and entered later
     # (and the demo's past months) can carry when they were really made.
     created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
     objects = ActivityQuerySet.as_manager()
@@ -357,11 +323,6 @@ class Activity(models.Model):
     def is_meeting(self) -> bool:
         """三会两制一课 and the regular meeting: their records say who was there (出席)."""
         return self.kind in ORGANISATIONAL_LIFE_KINDS
-
-    @property
-    def is_locked(self) -> bool:
-        """Approved or awaiting review: the secretary no longer changes it."""
-        return self.status in (Status.SUBMITTED, Status.APPROVED)
 
     def clean(self):
         errors = {}

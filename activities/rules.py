@@ -6,8 +6,10 @@ so a service called from anywhere cannot be talked into crossing a subtree.
 """
 
 from branches.scoping import Scope
+from core.review.models import EDITABLE_BY_SECRETARY
+from core.review.rules import ReviewRules
 
-from .models import EDITABLE_BY_SECRETARY, Activity, Status
+from .models import Activity
 
 
 def reaches(user, organisation) -> bool:
@@ -28,22 +30,12 @@ def can_edit(user, activity: Activity) -> bool:
     return user.is_secretary and activity.status in EDITABLE_BY_SECRETARY
 
 
-def can_submit(user, activity: Activity) -> bool:
-    return user.can_write and reaches(user, activity.organisation) and activity.status in EDITABLE_BY_SECRETARY
+def _handles(user, activity: Activity) -> bool:
+    """Who submits and withdraws a record: anyone who writes for its organisation."""
+    return user.can_write and reaches(user, activity.organisation)
 
 
-def can_withdraw(user, activity: Activity) -> bool:
-    """Take a submitted record back to draft before anyone reviewed it."""
-    return user.can_write and reaches(user, activity.organisation) and activity.status == Status.SUBMITTED
-
-
-def can_approve(user, activity: Activity) -> bool:
-    return user.is_committee_staff and activity.status == Status.SUBMITTED
-
-
-def can_return(user, activity: Activity) -> bool:
-    # Staff may also send an approved record back when an error turns up later.
-    return user.is_committee_staff and activity.status in (Status.SUBMITTED, Status.APPROVED)
+review = ReviewRules(handles=_handles)
 
 
 def can_delete(user, activity: Activity) -> bool:
@@ -57,10 +49,7 @@ def can_manage_files(user, activity: Activity) -> bool:
 def permissions(user, activity: Activity) -> dict[str, bool]:
     return {
         "edit": can_edit(user, activity),
-        "submit": can_submit(user, activity),
-        "withdraw": can_withdraw(user, activity),
-        "approve": can_approve(user, activity),
-        "return": can_return(user, activity),
+        **review.permissions(user, activity),
         "delete": can_delete(user, activity),
         "files": can_manage_files(user, activity),
     }

@@ -30,10 +30,11 @@ from django.db.models import Case, CharField, Count, DecimalField, F, Max, Min, 
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 
 from branches.models import Organisation
+from core.review.models import Status
 from members.choices import Status as MemberStatus
 from members.models import Member
 
-from .models import EVENT_UNITS, Activity, Campaign, Indicator, IndicatorValue, OverTime, OverTree, SessionUnit, Status
+from .models import EVENT_UNITS, Activity, Campaign, Indicator, IndicatorValue, OverTime, OverTree, SessionUnit
 from .periods import Period, month_start
 
 APPROVED_ONLY = (Status.APPROVED,)

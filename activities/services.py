@@ -12,14 +12,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organisation
 from branches.scoping import Scope
 from core.dates import format_date
-from core.freshness import mark_changed
+from core.review import services as review
+from core.review.models import Status
 from core.uploads import IMAGE, PDF, validate_upload
-from core.validators import COMMENT_LENGTH
 from members.choices import Status as MemberStatus
 from members.models import Member
 
@@ -33,7 +32,6 @@ from .models import (
     FileKind,
     Indicator,
     IndicatorValue,
-    Status,
 )
 
 ACTIVITY_FIELDS = (
@@ -134,13 +132,14 @@ def _follow_attendance(activity: Activity, count: int) -> None:
         )
 
 
-def _mark_submitted(activity: Activity, user) -> None:
-    problems = submission_problems(activity)
-    if problems:
+def _check(action: str, activity: Activity) -> None:
+    if action == review.SUBMIT and (problems := submission_problems(activity)):
         raise ValidationError(problems)
-    activity.status = Status.SUBMITTED
-    activity.submitted_by = user
-    activity.submitted_at = timezone.now()
+
+
+def _mark_submitted(activity: Activity, user) -> None:
+    _check(review.SUBMIT, activity)
+    review.stamp(activity, action=review.SUBMIT, user=user)
 
 
 @transaction.atomic
@@ -214,7 +213,7 @@ def activity_update(
     activity.full_clean()
     _validate_campaign_choice(activity, previous_campaign)
     if submit:
-        if not rules.can_submit(user, activity):
+        if not rules.review.can_submit(user, activity):
             raise ValidationError("该记录当前不能提交审核。")
         _mark_submitted(activity, user)
     activity._history_user = user
@@ -225,73 +224,32 @@ def activity_update(
     return activity
 
 
-@transaction.atomic
 def activity_submit(*, activity: Activity, user) -> Activity:
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if not rules.can_submit(user, activity):
-        raise PermissionDenied("该记录当前不能提交审核。")
-    _mark_submitted(activity, user)
-    activity._history_user = user
-    activity.save()
-    return activity
+    return review.review_submit(workflow=REVIEW, record=activity, user=user)
 
 
-@transaction.atomic
 def activity_withdraw(*, activity: Activity, user) -> Activity:
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if not rules.can_withdraw(user, activity):
-        raise PermissionDenied("只有待审核的记录可以撤回。")
-    activity.status = Status.DRAFT
-    activity._history_user = user
-    activity.save()
-    return activity
+    return review.review_withdraw(workflow=REVIEW, record=activity, user=user)
 
 
-@transaction.atomic
 def activity_approve(*, activity: Activity, reviewer) -> Activity:
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if not rules.can_approve(reviewer, activity):
-        raise PermissionDenied("只有区团委工作人员可以审核待审核的记录。")
-    activity.status = Status.APPROVED
-    activity.review_comment = ""
-    activity.reviewed_by = reviewer
-    activity.reviewed_at = timezone.now()
-    activity._history_user = reviewer
-    activity.save()
-    return activity
+    return review.review_approve(workflow=REVIEW, record=activity, reviewer=reviewer)
 
 
-def _clean_comment(comment: str) -> str:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": "退回时请填写审核意见，告诉填报人需要修改什么。"})
-    if len(comment) > COMMENT_LENGTH:
-        raise ValidationError({"comment": f"审核意见不能超过 {COMMENT_LENGTH} 字。"})
-    return comment
-
-
-@transaction.atomic
 def activity_return(*, activity: Activity, reviewer, comment: str) -> Activity:
-    comment = _clean_comment(comment)
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if not rules.can_return(reviewer, activity):
-        raise PermissionDenied("只有区团委工作人员可以退回记录。")
-    activity.status = Status.RETURNED
-    activity.review_comment = comment
-    activity.reviewed_by = reviewer
-    activity.reviewed_at = timezone.now()
-    activity._history_user = reviewer
-    activity.save()
-    activity_return_notices(activities=[activity], reviewer=reviewer, comment=comment)
-    return activity
+    return review.review_return(workflow=REVIEW, record=activity, reviewer=reviewer, comment=comment)
 
 
-def _returned_message_text(activity: Activity, *, reviewer, comment: str) -> tuple[str, str]:
+def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: str = "") -> int:
+    return review.review_many(workflow=REVIEW, ids=ids, reviewer=reviewer, approve=approve, comment=comment)
+
+
+def _returned_message_text(activity: Activity, *, reviewer, comment: str, whose: str) -> tuple[str, str]:
     who = reviewer.get_full_name() or reviewer.username
     subject = f"【退回待修改】{activity.title}"
     body = "\n\n".join(
         [
-            f"你提交的活动记录「{activity.title}」（{activity.organisation.display_name}，"
+            f"{whose}的活动记录「{activity.title}」（{activity.organisation.display_name}，"
             f"{format_date(activity.start_date)}）已被区团委{who}退回。",
             f"审核意见：{comment}",
             "请按意见修改后重新提交审核；修改并提交后，首页的提示会自动消失。",
@@ -301,65 +259,45 @@ def _returned_message_text(activity: Activity, *, reviewer, comment: str) -> tup
 
 
 def activity_return_notices(*, activities: list[Activity], reviewer, comment: str) -> None:
-    """One inbox message per returned record, to whoever submitted it (else its author).
+    """One inbox message per returned record to whoever submitted and entered it, or, when
+    neither can act on it any more, to its organisation's secretaries (``review.returned_to``).
 
     Written in the review's transaction: a return that rolls back leaves no message behind."""
     from obligations.models import Message  # obligations reads activities: import late, no cycle
 
+    recipients = review.returned_to(activities, reviewer=reviewer)
     rows = []
     for activity in activities:
-        recipient_id = activity.submitted_by_id or activity.created_by_id
-        if not recipient_id or recipient_id == reviewer.pk:
-            continue
-        subject, body = _returned_message_text(activity, reviewer=reviewer, comment=comment)
-        rows.append(
-            Message(
-                recipient_id=recipient_id,
-                organisation_id=activity.organisation_id,
-                subject=subject[:200],
-                body=body,
-                link=reverse("activities:detail", args=[activity.pk]),
+        link = reverse("activities:detail", args=[activity.pk])
+        for recipient_id in recipients[activity.pk]:
+            # The organisation's secretaries did not submit it themselves: say whose it is.
+            whose = "你提交" if recipient_id in (activity.submitted_by_id, activity.created_by_id) else "本组织"
+            subject, body = _returned_message_text(activity, reviewer=reviewer, comment=comment, whose=whose)
+            rows.append(
+                Message(
+                    recipient_id=recipient_id,
+                    organisation_id=activity.organisation_id,
+                    subject=subject[:200],
+                    body=body,
+                    link=link,
+                )
             )
-        )
     Message.objects.bulk_create(rows)
 
 
-@transaction.atomic
-def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: str = "") -> int:
-    """Approve (or return, with one comment) the submitted records among ``ids``.
+def _after(*, action: str, records: list[Activity], user, comment: str) -> None:
+    if action == review.RETURN:
+        activity_return_notices(activities=records, reviewer=user, comment=comment)
 
-    Records no longer awaiting review (someone else got there first) are skipped.
-    Returns how many changed.
-    """
-    if not reviewer.is_committee_staff:
-        raise PermissionDenied("只有区团委工作人员可以审核。")
-    if not approve:
-        comment = _clean_comment(comment)
-    targets = list(
-        Activity.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .filter(pk__in=ids, status=Status.SUBMITTED)
-        .order_by("pk")
-    )
-    now = timezone.now()
-    for activity in targets:
-        activity.status = Status.APPROVED if approve else Status.RETURNED
-        activity.review_comment = "" if approve else comment
-        activity.reviewed_by = reviewer
-        activity.reviewed_at = now
-        activity.updated_at = now
-    bulk_update_with_history(
-        targets,
-        Activity,
-        ["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"],
-        batch_size=500,
-        default_user=reviewer,
-        default_change_reason="批量审核",
-    )
-    if not approve:
-        activity_return_notices(activities=targets, reviewer=reviewer, comment=comment)
-    mark_changed({a.organisation_id for a in targets})  # bulk_update sends no post_save
-    return len(targets)
+
+REVIEW = review.Workflow(
+    model=Activity,
+    rules=rules.review,
+    noun="记录",
+    comment_missing="退回时请填写审核意见，告诉填报人需要修改什么。",
+    check=_check,
+    after=_after,
+)
 
 
 @transaction.atomic

@@ -279,6 +279,19 @@ def _loaded(instance) -> tuple | None:
     return tuple(instance.__dict__[name] for name in names)
 
 
+def organisations_of(records: Iterable) -> set | None:
+    """The organisations rows of ``ATTRIBUTED`` models belong to, for a bulk write's
+    :func:`mark_changed`; None (every figure) when one of them cannot be attributed."""
+    ids: set = set()
+    for record in records:
+        model = type(record)
+        values = _loaded(record) if model in _attributed else None
+        if values is None:
+            return None
+        ids |= _org_ids(model, values)
+    return ids
+
+
 def _before_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     if sender not in _attributed or instance._state.adding or instance.pk is None:
         return

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from activities.models import Status
+from core.review.models import Status
 
 from .selectors import records_in_status
 

@@ -16,14 +16,13 @@ from django.urls import reverse
 from activities import prefill
 from activities import selectors as activity_selectors
 from activities.models import Dimension
-from activities.models import Status as ActivityStatus
 from activities.periods import Period, add_months, month_end, month_start
 from branches.models import Organisation
 from core.dates import format_date, format_deadline
+from core.review.models import Status
 from dashboards import selectors as dashboard_selectors
 from honours import selectors as honour_selectors
 from honours.models import Level
-from honours.models import Status as HonourStatus
 from obligations import selectors as obligation_selectors
 
 TREND_MONTHS = 12
@@ -116,7 +115,7 @@ def same_span_last_year(period: Period) -> Period:
 # --- Activities ---------------------------------------------------------------------------------
 
 
-def activity_list_url(period: Period, *, status=ActivityStatus.APPROVED, organisation=None, **params) -> str:
+def activity_list_url(period: Period, *, status=Status.APPROVED, organisation=None, **params) -> str:
     return link(
         "activities:list",
         status=status,
@@ -309,7 +308,7 @@ def records_in_status(*, user, status: str, keys: tuple[str, str], labels: tuple
 def pending_figures(*, user) -> list[Figure]:
     return records_in_status(
         user=user,
-        status=ActivityStatus.SUBMITTED,
+        status=Status.SUBMITTED,
         keys=("pending_review", "pending_honours"),
         labels=("待审核活动", "待审核表彰"),
     )
@@ -318,7 +317,7 @@ def pending_figures(*, user) -> list[Figure]:
 def returned_figures(*, user) -> list[Figure]:
     return records_in_status(
         user=user,
-        status=ActivityStatus.RETURNED,
+        status=Status.RETURNED,
         keys=("returned_activities", "returned_honours"),
         labels=("退回待修改的活动", "退回待修改的表彰"),
     )
@@ -339,7 +338,7 @@ def honour_figures(
         org = roots[0] if len(roots) == 1 else None
         return link(
             "honours:list",
-            status=HonourStatus.APPROVED,
+            status=Status.APPROVED,
             start=iso(span.start),
             end=iso(span.end),
             organisation=org.pk if org else None,

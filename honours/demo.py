@@ -18,19 +18,11 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Role, User
 from branches.demo import DemoTree
 from branches.models import Kind, Organisation
+from core.review.models import Status
 from members.choices import Category
 from members.models import CadreAppointment, CounsellorAppointment, Member
 
-from .models import (
-    CommendationBatch,
-    ConferringBody,
-    Direction,
-    Honour,
-    Level,
-    RecipientKind,
-    Status,
-    counted_on_for,
-)
+from .models import CommendationBatch, ConferringBody, Direction, Honour, Level, RecipientKind, counted_on_for
 
 SURNAMES = "韦覃黄莫蓝陆梁李张王刘陈杨罗周吴廖唐潘蒙谢农卢邓"
 GIVEN = ["思远", "雨桐", "梓涵", "子轩", "欣怡", "浩然", "诗琪", "宇航", "佳怡", "俊杰", "晓燕", "文博", "嘉怡", "明轩",

@@ -10,12 +10,13 @@ from django.forms.models import fields_for_model
 from branches.forms import OrganisationChoiceField
 from branches.models import Organisation
 from core.params import BoundedDateField
+from core.review.models import Status
 from core.validators import EARLIEST_YEAR, LATEST_YEAR
 from members import idcard
 from members.ages import today
 from members.models import Member
 
-from .models import LEVEL_ORDER, CommendationBatch, ConferringBody, Direction, Honour, Level, RecipientKind, Status
+from .models import LEVEL_ORDER, CommendationBatch, ConferringBody, Direction, Honour, Level, RecipientKind
 from .services.files import CERTIFICATE_MAX_BYTES, DOCUMENT_MAX_BYTES
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -21,8 +21,8 @@ from simple_history.models import HistoricalRecords
 from branches.models import Kind, Organisation
 from branches.scoping import Scope, ScopedQuerySet
 from core.models import UploadImport
+from core.review.models import Reviewable, Status
 from core.validators import (
-    COMMENT_LENGTH,
     DESCRIPTION_LENGTH,
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -95,17 +95,6 @@ KIND_CATEGORY = {
     RecipientKind.YOUNG_PIONEER: Category.YOUNG_PIONEER,
     RecipientKind.YOUTH: Category.YOUTH,
 }
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "待审核"
-    APPROVED = "approved", "已通过"
-    RETURNED = "returned", "已退回"
-
-
-# Statuses in which the secretary who entered a record still owns it.
-EDITABLE_BY_SECRETARY = (Status.DRAFT, Status.RETURNED)
 
 
 def counted_on_for(*, awarded_on: date | None, year_to: int | None, year_from: int | None) -> date | None:
@@ -191,7 +180,7 @@ class ConferringBody(models.Model):
 LEVEL_ORDER = {level: i for i, level in enumerate(Level.values)}
 
 
-class AwardFields(models.Model):
+class AwardFields(Reviewable):
     """What a commendation list and a single honour share: who conferred what, at which level, when."""
 
     level = models.CharField("表彰级别", max_length=16, choices=Level.choices, db_index=True)
@@ -230,10 +219,6 @@ class AwardFields(models.Model):
     )
     direction = models.CharField("类别", max_length=16, choices=Direction.choices, default=Direction.RECEIVED)
 
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    review_comment = models.TextField(
-        "审核意见", blank=True, max_length=COMMENT_LENGTH, validators=[max_chars(COMMENT_LENGTH)]
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="录入人",
@@ -242,29 +227,10 @@ class AwardFields(models.Model):
         blank=True,
         related_name="+",
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="提交人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     note = models.TextField(
         "备注", blank=True, max_length=DESCRIPTION_LENGTH, validators=[max_chars(DESCRIPTION_LENGTH)]
     )
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         abstract = True
@@ -290,11 +256,6 @@ class AwardFields(models.Model):
     @property
     def edition_display(self) -> str:
         return f"第{ordinal(self.edition)}届" if self.edition else ""
-
-    @property
-    def is_locked(self) -> bool:
-        """Awaiting review or approved: the secretary no longer changes it."""
-        return self.status in (Status.SUBMITTED, Status.APPROVED)
 
     def refresh_counted_on(self) -> None:
         self.counted_on = counted_on_for(awarded_on=self.awarded_on, year_to=self.year_to, year_from=self.year_from)

@@ -11,8 +11,10 @@ is finalised by staff in one step, never submitted to the committee for its own 
 
 from branches.models import Organisation
 from branches.scoping import Scope
+from core.review.models import EDITABLE_BY_SECRETARY, Status
+from core.review.rules import ReviewRules
 
-from .models import EDITABLE_BY_SECRETARY, CommendationBatch, Direction, Honour, Status
+from .models import CommendationBatch, Direction, Honour
 
 
 def reaches(user, organisation: Organisation | None) -> bool:
@@ -55,33 +57,16 @@ def needs_review(record) -> bool:
     return record.direction != Direction.CONFERRED
 
 
-def can_submit(user, honour: Honour) -> bool:
-    return (
-        honour.batch_id is None
-        and needs_review(honour)
-        and _handles(user, honour)
-        and reaches(user, honour.organisation)
-        and honour.status in EDITABLE_BY_SECRETARY
-    )
+def _submits(user, record) -> bool:
+    """Who submits and withdraws a received honour or list: staff, or a secretary reaching it."""
+    return needs_review(record) and _handles(user, record) and reaches(user, record.organisation)
 
 
-def can_withdraw(user, honour: Honour) -> bool:
-    return (
-        honour.batch_id is None
-        and needs_review(honour)
-        and _handles(user, honour)
-        and reaches(user, honour.organisation)
-        and honour.status == Status.SUBMITTED
-    )
-
-
-def can_approve(user, honour: Honour) -> bool:
-    # Staff may approve what they entered themselves without a separate submission.
-    return honour.batch_id is None and user.is_committee_staff and honour.status != Status.APPROVED
-
-
-def can_return(user, honour: Honour) -> bool:
-    return honour.batch_id is None and user.is_committee_staff and honour.status in (Status.SUBMITTED, Status.APPROVED)
+# Staff may approve what they entered themselves without a separate submission.
+NOT_APPROVED = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+# An honour inside a list is reviewed with its list.
+honour_review = ReviewRules(handles=_submits, approvable=NOT_APPROVED, applies=lambda honour: honour.batch_id is None)
+batch_review = ReviewRules(handles=_submits, approvable=NOT_APPROVED)
 
 
 def can_delete(user, honour: Honour) -> bool:
@@ -100,10 +85,7 @@ def can_manage_certificate(user, honour: Honour) -> bool:
 def honour_permissions(user, honour: Honour) -> dict[str, bool]:
     return {
         "edit": can_edit(user, honour),
-        "submit": can_submit(user, honour),
-        "withdraw": can_withdraw(user, honour),
-        "approve": can_approve(user, honour),
-        "return": can_return(user, honour),
+        **honour_review.permissions(user, honour),
         "delete": can_delete(user, honour),
         "certificate": can_manage_certificate(user, honour),
     }
@@ -117,32 +99,6 @@ def batch_can_edit(user, batch: CommendationBatch) -> bool:
     return reaches(user, batch.organisation) and _owns(user, batch)
 
 
-def batch_can_submit(user, batch: CommendationBatch) -> bool:
-    return (
-        needs_review(batch)
-        and _handles(user, batch)
-        and reaches(user, batch.organisation)
-        and batch.status in EDITABLE_BY_SECRETARY
-    )
-
-
-def batch_can_withdraw(user, batch: CommendationBatch) -> bool:
-    return (
-        needs_review(batch)
-        and _handles(user, batch)
-        and reaches(user, batch.organisation)
-        and batch.status == Status.SUBMITTED
-    )
-
-
-def batch_can_approve(user, batch: CommendationBatch) -> bool:
-    return user.is_committee_staff and batch.status != Status.APPROVED
-
-
-def batch_can_return(user, batch: CommendationBatch) -> bool:
-    return user.is_committee_staff and batch.status in (Status.SUBMITTED, Status.APPROVED)
-
-
 def batch_can_delete(user, batch: CommendationBatch) -> bool:
     return _handles(user, batch) and reaches(user, batch.organisation) and batch.status in EDITABLE_BY_SECRETARY
 
@@ -150,9 +106,6 @@ def batch_can_delete(user, batch: CommendationBatch) -> bool:
 def batch_permissions(user, batch: CommendationBatch) -> dict[str, bool]:
     return {
         "edit": batch_can_edit(user, batch),
-        "submit": batch_can_submit(user, batch),
-        "withdraw": batch_can_withdraw(user, batch),
-        "approve": batch_can_approve(user, batch),
-        "return": batch_can_return(user, batch),
+        **batch_review.permissions(user, batch),
         "delete": batch_can_delete(user, batch),
     }

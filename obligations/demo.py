@@ -18,9 +18,10 @@ from django.core.mail import get_connection
 from django.utils import timezone
 
 from accounts.models import Role, User
-from activities.models import DEFAULT_DIMENSION, Activity, Audience, Indicator, IndicatorValue, Status
+from activities.models import DEFAULT_DIMENSION, Activity, Audience, Indicator, IndicatorValue
 from activities.periods import month_start
 from branches.demo import DemoTree
+from core.review.models import Status
 
 from . import defaults, selectors
 from .models import Message, Obligation, Reminder

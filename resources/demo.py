@@ -4,9 +4,10 @@ every outlet level, partner units with joint activities, and donations (one appr
 import random
 from datetime import date
 
-from activities.models import Activity, Status
+from activities.models import Activity
 from branches.demo import DemoTree
 from branches.models import Kind
+from core.review.models import Status
 
 from . import services
 from .models import Base, Coverage, Donation, Partner

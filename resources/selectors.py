@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from activities.models import Status as ActivityStatus
+from core.review.models import Status
 
 from .models import (
     LEVEL_WORDS,
@@ -191,7 +191,7 @@ def partners_in(*, organisation, start: date, end: date) -> PartnerFigures:
     joint: dict[int, set[int]] = defaultdict(set)
     links = Partner.activities.through.objects.filter(
         partner__in=partners,
-        activity__status=ActivityStatus.APPROVED,
+        activity__status=Status.APPROVED,
         activity__start_date__gte=start,
         activity__start_date__lte=end,
     ).values_list("partner_id", "activity_id")

@@ -15,8 +15,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from branches.demo import DemoTree
+from core.review.models import Status
 
-from ..models import Activity, ActivityFile, Campaign, IndicatorValue, Status
+from ..models import Activity, ActivityFile, Campaign, IndicatorValue
 from ..services import activity_return_notices
 from .base import Builder, DemoActivities, make_campaigns
 from .figures import indicator_values

@@ -10,15 +10,9 @@ from django.utils import timezone
 from accounts.models import User
 from branches.demo import DemoTree
 from branches.models import Kind, Organisation
+from core.review.models import Status
 
-from ..models import (
-    DEFAULT_DIMENSION,
-    Activity,
-    Audience,
-    Campaign,
-    Dimension,
-    Status,
-)
+from ..models import DEFAULT_DIMENSION, Activity, Audience, Campaign, Dimension
 from ..periods import add_months, month_end
 
 FIRST_MONTH = date(2024, 1, 1)

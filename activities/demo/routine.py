@@ -6,13 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from branches.models import Kind
+from core.review.models import Status
 
-from ..models import (
-    ActivityKind,
-    Audience,
-    Dimension,
-    Status,
-)
+from ..models import ActivityKind, Audience, Dimension
 from .base import Builder, day_in, months_until
 
 

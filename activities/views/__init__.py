@@ -5,9 +5,7 @@ from .activities import (
     ActivityDetailView,
     ActivityListView,
     ActivityPickView,
-    ActivitySubmitView,
     ActivityUpdateView,
-    ActivityWithdrawView,
     RosterView,
 )
 from .campaigns import CampaignCreateView, CampaignListView, CampaignUpdateView
@@ -19,7 +17,7 @@ from .indicators import (
     IndicatorSummaryView,
     IndicatorUpdateView,
 )
-from .review import ActivityApproveView, ActivityReturnView, BulkReviewView, ReviewQueueView
+from .review import ActivityApproveView, ActivityReturnView, ActivityReviewView, BulkReviewView, ReviewQueueView
 
 __all__ = [
     "ActivityApproveView",
@@ -32,9 +30,8 @@ __all__ = [
     "ActivityListView",
     "ActivityPickView",
     "ActivityReturnView",
-    "ActivitySubmitView",
+    "ActivityReviewView",
     "ActivityUpdateView",
-    "ActivityWithdrawView",
     "BulkReviewView",
     "CampaignCreateView",
     "CampaignListView",

@@ -18,13 +18,14 @@ from branches.scoping import Scope
 from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
 from core.params import month_param
+from core.review.models import Status
 from core.validators import in_range
 
 from .. import prefill, rules, selectors, services
 from ..forms import ActivityForm, ReturnForm, roster_widget
-from ..models import Activity, FileKind, Status
+from ..models import Activity, FileKind
 from ..periods import Period, add_months, month_end
-from .common import ScopedActionView, filtered_activities, query_without
+from .common import filtered_activities, query_without
 
 LIST_PAGE_SIZE = 50
 CALENDAR_CELL_LIMIT = 4
@@ -250,30 +251,6 @@ class ActivityUpdateView(AccessMixin, ScopedObjectMixin, ActivityFormMixin, Form
         return services.activity_update(
             activity=self.get_object(), user=self.request.user, submit=submit, **files, **form.service_fields()
         )
-
-
-class ActivitySubmitView(ScopedActionView):
-    access = Access.WRITE
-
-    def post(self, request, *args, **kwargs):
-        activity = self.get_object()
-        try:
-            services.activity_submit(activity=activity, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, "还不能提交审核：" + "；".join(exc.messages))
-        else:
-            messages.success(request, "已提交审核。")
-        return HttpResponseRedirect(reverse("activities:detail", args=[activity.pk]))
-
-
-class ActivityWithdrawView(ScopedActionView):
-    access = Access.WRITE
-
-    def post(self, request, *args, **kwargs):
-        activity = self.get_object()
-        services.activity_withdraw(activity=activity, user=request.user)
-        messages.success(request, "已撤回为草稿，可以修改后再提交。")
-        return HttpResponseRedirect(reverse("activities:detail", args=[activity.pk]))
 
 
 class ActivityDeleteView(AccessMixin, ScopedObjectMixin, DetailView):

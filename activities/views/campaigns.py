@@ -9,10 +9,11 @@ from django.views.generic import FormView, ListView
 
 from accounts.access import Access, AccessMixin
 from core.forms import add_errors
+from core.review.models import Status
 
 from .. import services
 from ..forms import CampaignForm
-from ..models import Campaign, Status
+from ..models import Campaign
 
 
 class CampaignListView(AccessMixin, ListView):

@@ -1,7 +1,3 @@
-from django.views import View
-
-from accounts.access import AccessMixin, ScopedObjectMixin
-
 from ..filters import ActivityFilter
 from ..models import Activity
 
@@ -23,10 +19,3 @@ def query_without(request, *keys: str) -> str:
     for key in keys:
         query.pop(key, None)
     return query.urlencode()
-
-
-class ScopedActionView(AccessMixin, ScopedObjectMixin, View):
-    """A POST-only action on one activity in the user's scope."""
-
-    model = Activity
-    http_method_names = ["post"]

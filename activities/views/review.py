@@ -6,11 +6,13 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.review.models import Status
+from core.review.views import ReviewActionView
 
 from .. import selectors, services
 from ..forms import BulkReviewForm, ReturnForm
-from ..models import Activity, Status
-from .common import ScopedActionView, filtered_activities, query_without
+from ..models import Activity
+from .common import filtered_activities, query_without
 
 REVIEW_PAGE_SIZE = 50
 
@@ -81,14 +83,28 @@ class BulkReviewView(AccessMixin, View):
         return HttpResponseRedirect(back)
 
 
-class ActivityApproveView(ScopedActionView):
-    access = Access.STAFF
+class ActivityReviewView(ReviewActionView):
+    """Submit, withdraw or approve one record (a return asks for its comment: ActivityReturnView)."""
 
-    def post(self, request, *args, **kwargs):
-        activity = self.get_object()
-        services.activity_approve(activity=activity, reviewer=request.user)
-        messages.success(request, f"已通过「{activity.title}」。")
-        return HttpResponseRedirect(_next(request, activity))
+    model = Activity
+    workflow = services.REVIEW
+    detail_url = "activities:detail"
+    done = {
+        "submit": (messages.SUCCESS, "已提交审核。"),
+        "withdraw": (messages.SUCCESS, "已撤回为草稿，可以修改后再提交。"),
+        "approve": (messages.SUCCESS, "已通过「{record.title}」。"),
+    }
+
+    def error_message(self, exc: ValidationError) -> str:
+        return "还不能提交审核：" + super().error_message(exc)
+
+
+class ActivityApproveView(ActivityReviewView):
+    access = Access.STAFF
+    action = "approve"
+
+    def get_success_url(self, record) -> str:
+        return _next(self.request, record)
 
 
 class ActivityReturnView(AccessMixin, ScopedObjectMixin, DetailView):

@@ -2,26 +2,18 @@
 
 from .batches import (
     batch_add_recipients,
-    batch_approve,
     batch_create,
     batch_delete,
     batch_remove_recipients,
-    batch_return,
     batch_set_count,
-    batch_submit,
     batch_update,
-    batch_withdraw,
 )
 from .bodies import body_create, body_update
 from .honours import (
-    honour_approve,
     honour_create,
     honour_delete,
-    honour_return,
     honour_set_certificate,
-    honour_submit,
     honour_update,
-    honour_withdraw,
 )
 from .import_jobs import (
     batch_import_confirm,
@@ -34,7 +26,6 @@ from .imports import batch_import
 
 __all__ = [
     "batch_add_recipients",
-    "batch_approve",
     "batch_create",
     "batch_delete",
     "batch_import",
@@ -44,19 +35,12 @@ __all__ = [
     "batch_import_run",
     "batch_import_upload",
     "batch_remove_recipients",
-    "batch_return",
     "batch_set_count",
-    "batch_submit",
     "batch_update",
-    "batch_withdraw",
     "body_create",
     "body_update",
-    "honour_approve",
     "honour_create",
     "honour_delete",
-    "honour_return",
     "honour_set_certificate",
-    "honour_submit",
     "honour_update",
-    "honour_withdraw",
 ]

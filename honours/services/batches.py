@@ -9,13 +9,15 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Organisation
-from core.freshness import mark_changed
+from core.freshness import mark_changed, organisations_of
+from core.review import services as review
+from core.review.models import Status
 from members.models import Member
 
 from .. import rules
-from ..models import COLLECTIVE_KINDS, PERSON_KINDS, CommendationBatch, Honour, RecipientKind, Status
+from ..models import COLLECTIVE_KINDS, PERSON_KINDS, CommendationBatch, Honour, RecipientKind
 from . import files
-from .honours import clean_comment
+from .honours import COMMENT_MISSING, conferred_is_final
 
 BATCH_FIELDS = (
     "name",
@@ -57,12 +59,6 @@ def _save(batch: CommendationBatch, user, *, document=None) -> None:
         batch.save()
 
 
-def _organisations_of(honours: Sequence[Honour]) -> set[int]:
-    """The organisations recipient rows belong to (core.freshness refreshes their figures)."""
-    # ``organisation`` is the recipient's own (a member's organisation, a recipient organisation).
-    return ({h.organisation_id for h in honours} | {h.recipient_organisation_id for h in honours}) - {None}
-
-
 def _sync_recipients(batch: CommendationBatch, user, reason: str) -> int:
     """Copy the shared fields onto every recipient (with history), in batches of 500."""
     honours = list(batch.honours.all())
@@ -80,7 +76,7 @@ def _sync_recipients(batch: CommendationBatch, user, reason: str) -> int:
             default_user=user,
             default_change_reason=reason,
         )
-        mark_changed(_organisations_of(honours))  # bulk_update sends no post_save
+        mark_changed(organisations_of(honours))  # bulk_update sends no post_save
     return len(honours)
 
 
@@ -173,7 +169,8 @@ def write_recipients(batch: CommendationBatch, honours: Sequence[Honour], *, use
             bulk_create_with_history(
                 list(honours), Honour, batch_size=500, default_user=user, default_change_reason=reason
             )
-            mark_changed({batch.organisation_id} | _organisations_of(honours))
+            touched = organisations_of(honours)  # None: not attributable, every figure
+            mark_changed(None if touched is None else touched | {batch.organisation_id})
     except IntegrityError as exc:
         raise ValidationError(
             "名单已变化，请重新检查：名单中已有相同的获奖对象（同一称号），未写入任何数据。", code="changed"
@@ -352,68 +349,31 @@ def batch_remove_recipients(*, batch: CommendationBatch, user, honour_ids: Itera
 # --- Workflow: the list and every recipient move together ----------------------------
 
 
-def _require_recipients(batch: CommendationBatch) -> None:
-    if not batch.honours.exists():
+# Why each step moves the recipients, in their history.
+SYNC_REASONS = {review.SUBMIT: "提交审核", review.WITHDRAW: "撤回", review.APPROVE: "审核通过", review.RETURN: "退回"}
+
+
+def _check(action: str, batch: CommendationBatch) -> None:
+    if action in (review.SUBMIT, review.APPROVE) and not batch.honours.exists():
         raise ValidationError("名单中还没有获奖对象，请先添加。")
 
 
-@transaction.atomic
-def batch_submit(*, batch: CommendationBatch, user) -> CommendationBatch:
-    batch = _locked(batch)
-    if not rules.batch_can_submit(user, batch):
-        if user.is_committee_staff and not rules.needs_review(batch):
-            raise ValidationError("本级授予的表彰名单由区团委直接定稿，无需提交审核。")
-        raise PermissionDenied("该表彰名单当前不能提交审核。")
-    _require_recipients(batch)
-    batch.status = Status.SUBMITTED
-    batch.submitted_by, batch.submitted_at = user, timezone.now()
-    _save(batch, user)
-    _sync_recipients(batch, user, "提交审核")
-    return batch
+def _after(*, action: str, records: list[CommendationBatch], user, comment: str) -> None:
+    for batch in records:
+        _sync_recipients(batch, user, SYNC_REASONS[action])
 
 
-@transaction.atomic
-def batch_withdraw(*, batch: CommendationBatch, user) -> CommendationBatch:
-    batch = _locked(batch)
-    if not rules.batch_can_withdraw(user, batch):
-        raise PermissionDenied("只有待审核的表彰名单可以撤回。")
-    batch.status = Status.DRAFT
-    _save(batch, user)
-    _sync_recipients(batch, user, "撤回")
-    return batch
-
-
-@transaction.atomic
-def batch_approve(*, batch: CommendationBatch, reviewer) -> CommendationBatch:
-    """Approve a submitted list, or finalise one staff entered (what the committee confers is
-    finalised in this one step); every recipient then counts."""
-    batch = _locked(batch)
-    if not rules.batch_can_approve(reviewer, batch):
-        raise PermissionDenied("只有区团委工作人员可以审核表彰名单。")
-    _require_recipients(batch)
-    now = timezone.now()
-    batch.status = Status.APPROVED
-    batch.review_comment = ""
-    batch.reviewed_by, batch.reviewed_at = reviewer, now
-    if batch.submitted_at is None:
-        batch.submitted_by, batch.submitted_at = reviewer, now
-    _save(batch, reviewer)
-    _sync_recipients(batch, reviewer, "审核通过")
-    return batch
-
-
-@transaction.atomic
-def batch_return(*, batch: CommendationBatch, reviewer, comment: str) -> CommendationBatch:
-    batch = _locked(batch)
-    if not rules.batch_can_return(reviewer, batch):
-        raise PermissionDenied("只有区团委工作人员可以退回表彰名单。")
-    comment = clean_comment(comment)
-    batch.status = Status.RETURNED
-    batch.review_comment = comment
-    batch.reviewed_by, batch.reviewed_at = reviewer, timezone.now()
-    _save(batch, reviewer)
-    _sync_recipients(batch, reviewer, "退回")
-    return batch
+# Staff approve a submitted list, or finalise one they entered (what the committee confers is
+# finalised in this one step); every recipient then counts.
+REVIEW = review.Workflow(
+    model=CommendationBatch,
+    rules=rules.batch_review,
+    noun="表彰名单",
+    comment_missing=COMMENT_MISSING,
+    check=_check,
+    refusal=conferred_is_final("本级授予的表彰名单由区团委直接定稿，无需提交审核。"),
+    after=_after,
+)
 
 
 @transaction.atomic

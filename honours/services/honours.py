@@ -2,13 +2,13 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from branches.models import Organisation
-from core.validators import COMMENT_LENGTH
+from core.review import services as review
+from core.review.models import Status
 
 from .. import rules
-from ..models import Direction, Honour, Status
+from ..models import Direction, Honour
 from . import files
 
 HONOUR_FIELDS = (
@@ -56,24 +56,19 @@ def _require_enter(user, honour: Honour) -> None:
         raise PermissionDenied("不能为该组织录入表彰。")
 
 
+COMMENT_MISSING = "退回时请填写审核意见，说明需要修改什么。"
 CONFERRED_IS_FINAL = "本级授予的表彰由区团委直接定稿，无需提交审核；请选择“保存并审核通过（定稿）”。"
 
 
 def _mark(honour: Honour, user, *, submit: bool, approve: bool) -> None:
-    now = timezone.now()
     if submit and not approve and not rules.needs_review(honour):
         raise ValidationError(CONFERRED_IS_FINAL)
     if approve:
         if not user.is_committee_staff:
             raise PermissionDenied("只有区团委工作人员可以审核表彰。")
-        honour.status = Status.APPROVED
-        honour.review_comment = ""
-        honour.reviewed_by, honour.reviewed_at = user, now
-        if honour.submitted_at is None:
-            honour.submitted_by, honour.submitted_at = user, now
+        review.stamp(honour, action=review.APPROVE, user=user)
     elif submit:
-        honour.status = Status.SUBMITTED
-        honour.submitted_by, honour.submitted_at = user, now
+        review.stamp(honour, action=review.SUBMIT, user=user)
 
 
 def _save(honour: Honour, user, *, certificate=None) -> None:
@@ -141,7 +136,7 @@ def honour_update(
     if submit:
         if not rules.needs_review(honour):
             raise ValidationError(CONFERRED_IS_FINAL)
-        if not rules.can_submit(user, honour):
+        if not rules.honour_review.can_submit(user, honour):
             raise ValidationError("该表彰当前不能提交审核。")
         _mark(honour, user, submit=True, approve=False)
     if checked is not None:
@@ -179,58 +174,23 @@ def _locked(honour: Honour) -> Honour:
     return Honour.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=honour.pk)
 
 
-@transaction.atomic
-def honour_submit(*, honour: Honour, user) -> Honour:
-    honour = _locked(honour)
-    if not rules.can_submit(user, honour):
-        if user.is_committee_staff and not rules.needs_review(honour):
-            raise ValidationError(CONFERRED_IS_FINAL)
-        raise PermissionDenied("该表彰当前不能提交审核。")
-    _mark(honour, user, submit=True, approve=False)
-    _save(honour, user)
-    return honour
+def conferred_is_final(message: str):
+    """The refusal hook of honours and lists: staff learn why a conferred record is not submitted."""
+
+    def refusal(action: str, record, user) -> str:
+        final = action == review.SUBMIT and user.is_committee_staff and not rules.needs_review(record)
+        return message if final else ""
+
+    return refusal
 
 
-@transaction.atomic
-def honour_withdraw(*, honour: Honour, user) -> Honour:
-    honour = _locked(honour)
-    if not rules.can_withdraw(user, honour):
-        raise PermissionDenied("只有待审核的表彰可以撤回。")
-    honour.status = Status.DRAFT
-    _save(honour, user)
-    return honour
-
-
-@transaction.atomic
-def honour_approve(*, honour: Honour, reviewer) -> Honour:
-    honour = _locked(honour)
-    if not rules.can_approve(reviewer, honour):
-        raise PermissionDenied("只有区团委工作人员可以审核表彰。")
-    _mark(honour, reviewer, submit=False, approve=True)
-    _save(honour, reviewer)
-    return honour
-
-
-def clean_comment(comment: str) -> str:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": "退回时请填写审核意见，说明需要修改什么。"})
-    if len(comment) > COMMENT_LENGTH:
-        raise ValidationError({"comment": f"审核意见不能超过 {COMMENT_LENGTH} 字。"})
-    return comment
-
-
-@transaction.atomic
-def honour_return(*, honour: Honour, reviewer, comment: str) -> Honour:
-    honour = _locked(honour)
-    if not rules.can_return(reviewer, honour):
-        raise PermissionDenied("只有区团委工作人员可以退回表彰。")
-    comment = clean_comment(comment)
-    honour.status = Status.RETURNED
-    honour.review_comment = comment
-    honour.reviewed_by, honour.reviewed_at = reviewer, timezone.now()
-    _save(honour, reviewer)
-    return honour
+REVIEW = review.Workflow(
+    model=Honour,
+    rules=rules.honour_review,
+    noun="表彰",
+    comment_missing=COMMENT_MISSING,
+    refusal=conferred_is_final(CONFERRED_IS_FINAL),
+)
 
 
 @transaction.atomic

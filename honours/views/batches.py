@@ -11,13 +11,14 @@ from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches.models import Organisation
 from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import add_errors
+from core.review.models import Status
 from members import selectors as member_selectors
 
 from .. import rules, selectors, services
 from ..forms import BatchForm, CountForm, PickForm, RecipientSearchForm, ReturnForm
-from ..models import CommendationBatch, Direction, Level, Status
+from ..models import CommendationBatch, Level
 from ..services.imports import batch_import_template
-from .common import stored_file_response
+from .common import AwardReviewView, stored_file_response
 
 SEARCH_LIMIT = 50
 
@@ -145,8 +146,13 @@ class BatchDetailView(AccessMixin, ScopedObjectMixin, DetailView):
         return ctx
 
 
+class BatchReviewView(AwardReviewView):
+    model, workflow, detail_url = CommendationBatch, services.batches.REVIEW, "honours:batch_detail"
+    counted = "，名单中的获奖对象计入统计"
+
+
 class BatchActionView(AccessMixin, ScopedObjectMixin, View):
-    """POST-only: submit, withdraw, approve, return (with a comment), delete; remove recipients."""
+    """POST-only: delete a list, or remove recipients (review steps: ``AwardReviewView``)."""
 
     access = Access.WRITE
     model = CommendationBatch
@@ -157,20 +163,7 @@ class BatchActionView(AccessMixin, ScopedObjectMixin, View):
         batch = self.get_object()
         user = request.user
         try:
-            if self.action == "submit":
-                services.batch_submit(batch=batch, user=user)
-                messages.success(request, "已提交审核。" if user.is_committee_staff else "已提交，等待区团委审核。")
-            elif self.action == "withdraw":
-                services.batch_withdraw(batch=batch, user=user)
-                messages.info(request, "已撤回为草稿。")
-            elif self.action == "approve":
-                services.batch_approve(batch=batch, reviewer=user)
-                done = "已定稿" if batch.direction == Direction.CONFERRED else "已审核通过"
-                messages.success(request, f"{done}，名单中的获奖对象计入统计。")
-            elif self.action == "return":
-                services.batch_return(batch=batch, reviewer=user, comment=request.POST.get("comment", ""))
-                messages.info(request, "已退回。")
-            elif self.action == "delete":
+            if self.action == "delete":
                 services.batch_delete(batch=batch, user=user)
                 messages.success(request, f"已删除表彰名单「{batch.name}」。")
                 return HttpResponseRedirect(reverse("honours:batch_list"))

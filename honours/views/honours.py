@@ -17,8 +17,8 @@ from members.models import Member
 
 from .. import rules, selectors, services
 from ..forms import CertificateForm, HonourFilterForm, HonourForm, RecipientSearchForm, ReturnForm
-from ..models import Direction, Honour
-from .common import stored_file_response
+from ..models import Honour
+from .common import AwardReviewView, stored_file_response
 
 SEARCH_LIMIT = 30
 
@@ -238,39 +238,26 @@ class HonourUpdateView(AccessMixin, ScopedObjectMixin, _RecipientSearchMixin, Fo
         return HttpResponseRedirect(reverse("honours:detail", args=[honour.pk]))
 
 
-class HonourActionView(AccessMixin, ScopedObjectMixin, View):
-    """POST-only workflow steps: submit, withdraw, approve, return (with a comment), delete."""
+class HonourReviewView(AwardReviewView):
+    model, workflow, detail_url = Honour, services.honours.REVIEW, "honours:detail"
+
+
+class HonourDeleteView(AccessMixin, ScopedObjectMixin, View):
+    """POST-only: delete a draft or returned honour (review steps: ``AwardReviewView``)."""
 
     access = Access.WRITE
     model = Honour
-    action = ""
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         honour = self.get_object()
-        user = request.user
         try:
-            if self.action == "submit":
-                services.honour_submit(honour=honour, user=user)
-                messages.success(request, "已提交审核。" if user.is_committee_staff else "已提交，等待区团委审核。")
-            elif self.action == "withdraw":
-                services.honour_withdraw(honour=honour, user=user)
-                messages.info(request, "已撤回为草稿。")
-            elif self.action == "approve":
-                services.honour_approve(honour=honour, reviewer=user)
-                messages.success(request, "已定稿。" if honour.direction == Direction.CONFERRED else "已审核通过。")
-            elif self.action == "return":
-                services.honour_return(honour=honour, reviewer=user, comment=request.POST.get("comment", ""))
-                messages.info(request, "已退回。")
-            elif self.action == "delete":
-                services.honour_delete(honour=honour, user=user)
-                messages.success(request, "已删除。")
-                return HttpResponseRedirect(reverse("honours:list"))
-            else:  # pragma: no cover - the URLconf names every action
-                raise Http404
+            services.honour_delete(honour=honour, user=request.user)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
-        return HttpResponseRedirect(reverse("honours:detail", args=[honour.pk]))
+            return HttpResponseRedirect(reverse("honours:detail", args=[honour.pk]))
+        messages.success(request, "已删除。")
+        return HttpResponseRedirect(reverse("honours:list"))
 
 
 class HonourCertificateView(AccessMixin, ScopedObjectMixin, View):

@@ -36,9 +36,9 @@ from django.db.models import Count, DecimalField, Max, Q, Sum
 from django.utils import timezone
 
 from activities.models import Activity
-from activities.models import Status as ActivityStatus
 from activities.periods import Period, month_start
 from branches.models import Organisation
+from core.review.models import Status
 
 from .. import roster
 from ..models import Obligation, plain_number
@@ -286,7 +286,7 @@ def _activity_totals(
         return {}
     qs = Activity.objects.filter(
         kind__in=sorted(kinds),
-        status__in=[ActivityStatus.APPROVED, ActivityStatus.SUBMITTED],
+        status__in=[Status.APPROVED, Status.SUBMITTED],
         start_date__gte=min(p.start for p in periods),
         start_date__lte=max(p.end for p in periods),
     )
@@ -427,7 +427,7 @@ def _evaluate(
             plans[ob.pk] = _Plan(ob, ob.uses_indicator, ob.for_cadres, tuple(ob.activity_kinds))
         i = index[period]
         plans[ob.pk].slots.append(_Slot(period, i, f"n{i}", f"h{i}" if i in hour_periods else None))
-    approved_status, pending_status = ActivityStatus.APPROVED.value, ActivityStatus.SUBMITTED.value
+    approved_status, pending_status = Status.APPROVED.value, Status.SUBMITTED.value
     cells: dict[tuple[int, int, Period], Cell] = {}
     for org in orgs:
         org_id, established = org.id, org.established_on
@@ -561,7 +561,7 @@ def _attach_activities(result: Compliance, *, user, organisation, subtree) -> No
     qs = Activity.objects.filter(
         organisation_id__in={cell.organisation.pk for cell in cells},
         kind__in=sorted(kinds),
-        status__in=[ActivityStatus.APPROVED, ActivityStatus.SUBMITTED],
+        status__in=[Status.APPROVED, Status.SUBMITTED],
         start_date__gte=min(cell.period.start for cell in cells),
         start_date__lte=max(cell.period.end for cell in cells),
     )

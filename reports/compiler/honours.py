@@ -25,8 +25,9 @@ from django.urls import reverse
 
 from activities.models import Dimension
 from branches.models import Kind, Organisation
+from core.review.models import Status
 from honours import selectors
-from honours.models import LEVEL_ORDER, NAMED_LEVELS, UNITS, Direction, Level, RecipientKind, Status
+from honours.models import LEVEL_ORDER, NAMED_LEVELS, UNITS, Direction, Level, RecipientKind
 from honours.selectors import NamedHonour
 
 from ..content import Figure, Item, ordinal

@@ -2,7 +2,8 @@ from datetime import date
 
 import factory
 
-from activities.models import Activity, ActivityKind, Audience, Campaign, Dimension, Indicator, Status
+from activities.models import Activity, ActivityKind, Audience, Campaign, Dimension, Indicator
+from core.review.models import Status
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):

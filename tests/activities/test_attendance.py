@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities import services
-from activities.models import Activity, ActivityKind, FileKind, Status
+from activities.models import Activity, ActivityKind, FileKind
+from core.review.models import Status
 from members.choices import Status as MemberStatus
 from tests.factories import MemberFactory
 

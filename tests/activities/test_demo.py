@@ -6,9 +6,10 @@ import pytest
 from django.core.management import call_command
 
 from activities import selectors
-from activities.models import Activity, Audience, Campaign, Status
+from activities.models import Activity, Audience, Campaign
 from activities.periods import Period
 from branches.models import Organisation
+from core.review.models import Status
 
 H1_2024 = Period.half_year(2024, 1)
 

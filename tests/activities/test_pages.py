@@ -7,7 +7,8 @@ import openpyxl
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Activity, ActivityKind, Audience, Campaign, Dimension, Status
+from activities.models import Activity, ActivityKind, Audience, Campaign, Dimension
+from core.review.models import Status
 
 from ..factories import OrganisationFactory, UserFactory
 from .factories import ActivityFactory, CampaignFactory

@@ -6,10 +6,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
 from activities import services
-from activities.models import Status
+from core.review.models import Status
 from obligations.models import Message
 
+from ..factories import UserFactory
 from .factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +64,35 @@ def test_banner_tops_the_secretary_home_until_resubmitted(
     activity.refresh_from_db()
     services.activity_submit(activity=activity, user=secretary_a)
     assert 'id="returned-banner"' not in secretary_a_client.get(reverse("dashboards:home")).content.decode()
+
+
+def test_a_return_tells_the_author_as_well_as_the_submitter(staff, secretary_a, district):
+    author = UserFactory(username="author_a", role=Role.SECRETARY, organisation=district.sub_a)
+    activity = ActivityFactory(organisation=district.branch_a, status=Status.SUBMITTED, title="团课")
+    activity.created_by, activity.submitted_by = author, secretary_a
+    activity.save()
+    services.activity_return(activity=activity, reviewer=staff, comment="请补充照片。")
+    assert sorted(Message.objects.values_list("recipient__username", flat=True)) == ["author_a", "secretary_a"]
+    assert all(body.startswith("你提交的活动记录「团课」") for body in Message.objects.values_list("body", flat=True))
+
+
+def test_a_record_nobody_submitted_tells_its_organisations_secretaries(
+    staff, leader, secretary_a, secretary_b, district
+):
+    UserFactory(username="leader_a", role=Role.LEADER, organisation=district.sub_a)
+    UserFactory(username="former_a", role=Role.SECRETARY, organisation=district.sub_a, is_active=False)
+    imported = ActivityFactory(organisation=district.sub_a, status=Status.SUBMITTED, title="导入的记录")
+    assert imported.created_by is None and imported.submitted_by is None
+    services.activity_review_many(ids=[imported.pk], reviewer=staff, approve=False, comment="日期有误。")
+    message = Message.objects.get()
+    assert message.recipient == secretary_a
+    assert message.subject == "【退回待修改】导入的记录"
+    assert message.body.startswith("本组织的活动记录「导入的记录」")
+    assert "审核意见：日期有误。" in message.body
+
+
+def test_a_record_whose_submitter_left_tells_the_secretaries_still_there(staff, secretary_a, district):
+    gone = UserFactory(username="gone_a", role=Role.SECRETARY, organisation=district.sub_a, is_active=False)
+    activity = ActivityFactory(organisation=district.sub_a, status=Status.SUBMITTED, submitted_by=gone)
+    services.activity_return(activity=activity, reviewer=staff, comment="请补充。")
+    assert list(Message.objects.values_list("recipient__username", flat=True)) == ["secretary_a"]

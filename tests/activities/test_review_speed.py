@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Status
+from core.review.models import Status
 
 from .factories import ActivityFactory
 

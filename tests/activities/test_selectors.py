@@ -4,8 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 from activities import selectors
-from activities.models import ActivityKind, Audience, Dimension, Status
+from activities.models import ActivityKind, Audience, Dimension
 from activities.periods import Period
+from core.review.models import Status
 
 from ..factories import OrganisationFactory
 from .factories import ActivityFactory, CampaignFactory

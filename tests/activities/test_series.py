@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from activities import selectors
-from activities.models import Activity, ActivityKind, Audience, Dimension, Status
+from activities.models import Activity, ActivityKind, Audience, Dimension
 from activities.periods import Period
+from core.review.models import Status
 from reports.compiler import compile_report_content
 from reports.numbers import Style, approximation, style_problem
 from reports.presentation import paragraphs

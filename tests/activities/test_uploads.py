@@ -8,8 +8,9 @@ from django.urls import reverse
 from PIL import Image
 
 from activities import services
-from activities.models import Activity, ActivityFile, FileKind, Status
+from activities.models import Activity, ActivityFile, FileKind
 from core.models import AuditEvent
+from core.review.models import Status
 
 from .factories import ActivityFactory
 

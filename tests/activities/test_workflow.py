@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from activities import services
-from activities.models import Activity, ActivityKind, Audience, Dimension, Status
+from activities.models import Activity, ActivityKind, Audience, Dimension
+from core.review.models import Status
 
 from .factories import ActivityFactory, CampaignFactory
 

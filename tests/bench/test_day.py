@@ -10,10 +10,11 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 
-from activities.models import Activity, ActivityFile, Status
+from activities.models import Activity, ActivityFile
 from bench import day_run, journeys
 from bench.day_run import DayResult, Freshness, PageStats, Step
 from core.models import ExportJob
+from core.review.models import Status
 from tests.activities.factories import ActivityFactory
 from tests.factories import MemberFactory
 

@@ -10,12 +10,12 @@ from django.db import connection, transaction
 
 from accounts.models import Role
 from activities import services as activity_services
-from activities.models import Status
 from branches import services as branch_services
 from branches.models import Position, StaffingPost, StaffingRecord
 from branches.scoping import Scope
 from core import freshness
 from core.freshness import SCOPE_KEY, cached_figures, cached_parts, data_version, fragment_key, mark_changed
+from core.review.models import Status
 from members.choices import TransferReason
 from members.services.transfers import transfer_accept, transfer_request
 from tests.activities.factories import ActivityFactory, IndicatorFactory

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from activities import selectors as activity_selectors
 from activities import services as activity_services
-from activities.models import ActivityKind, Dimension, Status
+from activities.models import ActivityKind, Dimension
 from activities.periods import Period
+from core.review.models import Status
 from dashboards import figures
 from dashboards.boards import board_for
 from honours import selectors as honour_selectors

@@ -6,11 +6,11 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from activities import services as activity_services
-from activities.models import Status as ActivityStatus
+from core.review.models import Status as ActivityStatus
+from core.review.models import Status as HonourStatus
 from dashboards.boards import board_for
 from dashboards.selectors import records_in_status
 from honours import services as honour_services
-from honours.models import Status as HonourStatus
 from tests.activities.factories import ActivityFactory
 from tests.honours.factories import HonourFactory
 

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from activities import services
-from activities.models import Activity, Status
+from activities.models import Activity
+from core.review.models import Status
 from dashboards.selectors import records_in_status
 
 from .conftest import VIEWPORTS, login

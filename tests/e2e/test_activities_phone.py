@@ -2,7 +2,8 @@
 
 import pytest
 
-from activities.models import Activity, Status
+from activities.models import Activity
+from core.review.models import Status
 
 from .conftest import login, photo_file
 

@@ -3,8 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from activities.models import Activity, Status
+from activities.models import Activity
 from branches.models import Organisation
+from core.review.models import Status
 from reports.compiler import compile_report_content
 
 from .conftest import login

@@ -3,7 +3,8 @@ pages, compile the half-year report in a real worker, and read the sentence the 
 
 import pytest
 
-from honours.models import ConferringBody, Honour, Status
+from core.review.models import Status
+from honours.models import ConferringBody, Honour
 from reports.content import ReportContent
 from reports.models import Report
 

@@ -23,9 +23,10 @@ from openpyxl.utils import get_column_letter
 
 from accounts.models import User
 from activities import selectors as activity_selectors
-from activities.models import Activity, Status
+from activities.models import Activity
 from activities.periods import Period, period_containing
 from branches.models import Kind, Organisation
+from core.review.models import Status
 from members import idcard
 from members.models import Member
 from obligations import selectors as obligation_selectors

@@ -6,7 +6,8 @@ import pytest
 
 from accounts.models import User
 from activities import services
-from activities.models import Activity, Status
+from activities.models import Activity
+from core.review.models import Status
 
 from .conftest import login
 

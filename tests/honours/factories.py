@@ -2,16 +2,8 @@ from datetime import date
 
 import factory
 
-from honours.models import (
-    CommendationBatch,
-    ConferringBody,
-    Direction,
-    Honour,
-    Level,
-    RecipientKind,
-    Status,
-    counted_on_for,
-)
+from core.review.models import Status
+from honours.models import CommendationBatch, ConferringBody, Direction, Honour, Level, RecipientKind, counted_on_for
 
 
 def body(name: str, level: str = Level.DISTRICT, short_name: str = "") -> ConferringBody:

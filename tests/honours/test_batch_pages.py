@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from honours.models import CommendationBatch, Direction, Honour, Level, RecipientKind, Status
+from core.review.models import Status
+from honours.models import CommendationBatch, Direction, Honour, Level, RecipientKind
 from honours.selectors import honour_summary
 
 from .factories import BatchFactory, HonourFactory, body

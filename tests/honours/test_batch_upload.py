@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.models import AuditAction, AuditEvent, ImportStatus
-from honours.models import Honour, Level, RecipientKind, Status
+from core.review.models import Status
+from honours.models import Honour, Level, RecipientKind
 from honours.selectors import honour_summary
 
 from .. import xlsx_damage

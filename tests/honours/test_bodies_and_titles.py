@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from honours.models import CommendationBatch, ConferringBody, Direction, Honour, Level, RecipientKind, Status
+from core.review.models import Status
+from honours.models import CommendationBatch, ConferringBody, Direction, Honour, Level, RecipientKind
 from honours.selectors import honour_summary
 from members.choices import Category
 

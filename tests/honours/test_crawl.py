@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from honours.models import Level, RecipientKind, Status
+from core.review.models import Status
+from honours.models import Level, RecipientKind
 
 from ..factories import MemberFactory
 from .factories import BatchFactory, HonourFactory

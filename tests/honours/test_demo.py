@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from branches.models import Kind, Organisation
-from honours.models import CommendationBatch, ConferringBody, Direction, Honour, Level, RecipientKind, Status
+from core.review.models import Status
+from honours.models import CommendationBatch, ConferringBody, Direction, Honour, Level, RecipientKind
 from honours.selectors import honour_summary
 from reports.compiler import compile_report_content
 

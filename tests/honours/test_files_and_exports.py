@@ -14,7 +14,8 @@ from django.urls import reverse
 from PIL import Image
 
 from core.models import AuditAction, AuditEvent
-from honours.models import Honour, Level, RecipientKind, Status
+from core.review.models import Status
+from honours.models import Honour, Level, RecipientKind
 
 from ..factories import MemberFactory
 from .factories import BatchFactory, HonourFactory, body

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from honours.models import Direction, Honour, Level, RecipientKind, Status
+from core.review.models import Status
+from honours.models import Direction, Honour, Level, RecipientKind
 from members.choices import Category
 
 from ..factories import MemberFactory, make_id_number

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from branches.models import Kind
-from honours.models import Direction, Level, RecipientKind, Status
+from core.review.models import Status
+from honours.models import Direction, Level, RecipientKind
 from honours.selectors import honour_summary
 
 from ..factories import OrganisationFactory

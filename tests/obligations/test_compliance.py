@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from activities.models import ActivityKind, IndicatorValue, Status
+from activities.models import ActivityKind, IndicatorValue
 from activities.periods import Period
 from branches.models import Kind
+from core.review.models import Status
 from obligations import selectors
 from obligations.models import Frequency, Target
 

@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from activities.models import Activity, Status
+from activities.models import Activity
+from core.review.models import Status
 from obligations import selectors
 from obligations.models import Message, Obligation, Reminder, ReminderKind
 

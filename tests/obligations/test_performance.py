@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
-from activities.models import Activity, ActivityKind, Indicator, IndicatorValue, Status
+from activities.models import Activity, ActivityKind, Indicator, IndicatorValue
 from branches.models import Kind, Organisation
+from core.review.models import Status
 from obligations.models import Frequency, Message, Reminder
 from obligations.services import reminders_reconcile
 

@@ -8,8 +8,9 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Role
-from activities.models import ActivityKind, Status
+from activities.models import ActivityKind
 from branches.models import Kind
+from core.review.models import Status
 from obligations.models import EmailStatus, Frequency, Message, Reminder, ReminderKind
 from obligations.services import reminder_retry, reminders_reconcile
 from obligations.services.reminders import EMAIL_LEASE, MAX_EMAIL_ATTEMPTS

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
-from activities.models import ActivityKind, Status
+from activities.models import ActivityKind
 from branches.models import Kind
+from core.review.models import Status
 from obligations.models import EmailStatus, Message, Obligation, Reminder
 from obligations.services import reminders_reconcile
 from obligations.services.schedule import REMINDER_TASK

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from activities.models import ActivityKind, Audience, Dimension, Indicator, IndicatorValue, Status
+from activities.models import ActivityKind, Audience, Dimension, Indicator, IndicatorValue
+from core.review.models import Status
 from reports import services
 from reports.compiler import compile_report_content
 from reports.content import ReportContent

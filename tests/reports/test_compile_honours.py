@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from branches.models import Kind, Organisation
-from honours.models import ConferringBody, Direction, Honour, Level, RecipientKind, Status
+from core.review.models import Status
+from honours.models import ConferringBody, Direction, Honour, Level, RecipientKind
 from reports.compiler import compile_report_content
 
 from ..factories import OrganisationFactory
