@@ -216,13 +216,11 @@ def _send_group(channel: str, rows: list[Delivery], result) -> None:
     token = rows[0].lease_token
     ids = [row.pk for row in rows]
     # Held right before the post: rows another run took over after our lease lapsed are left to it.
-    Delivery.objects.filter(pk__in=ids, lease_token=token, sent_at__isnull=True).update(
-        leased_until=attempted + DELIVERY_LEASE
-    )
-    held = set(
-        Delivery.objects.filter(pk__in=ids, lease_token=token, sent_at__isnull=True).values_list("pk", flat=True)
-    )
-    rows = [row for row in rows if row.pk in held]
+    ours = Delivery.objects.filter(pk__in=ids, lease_token=token, sent_at__isnull=True)
+    if ours.update(leased_until=attempted + DELIVERY_LEASE) < len(ids):
+        # Only when some were taken over: which rows are still ours (issue #31, no read per group).
+        held = set(ours.values_list("pk", flat=True))
+        rows = [row for row in rows if row.pk in held]
     if not rows:
         return
     mine = Delivery.objects.filter(pk__in=[row.pk for row in rows], lease_token=token)

@@ -12,12 +12,15 @@ A run has two phases:
    same keys until this one commits, then skips them). Their inbox messages are written
    in the same transaction, so a run killed here leaves nothing behind, and a run that
    commits has delivered every in-app message it claimed, once.
-2. **E-mail** (outside any transaction). Rows are taken a few at a time under a lease
-   (a conditional UPDATE, as healthchecks claims its checks), and each row is claimed again
-   by a conditional UPDATE right before it is sent (so a row whose chunk lease lapsed and
-   that another run took over is left to that run), then marked sent as soon as the server
-   took it. A failure is recorded on the row and the row is tried again by the next daily
-   run; one bad address does not stop the others.
+2. **E-mail** (outside any transaction). Rows are taken a chunk at a time under a lease
+   (a conditional UPDATE, as healthchecks claims its checks). Right before each send the run
+   checks that its lease has at least half its length left, and renews the chunk's lease
+   (one conditional UPDATE, dropping rows another run took over) only when it has not, so a
+   row is never sent under a lease that could lapse mid-send. Each row is marked sent as
+   soon as the server took it: the one query per e-mail the run cannot batch without
+   resending more than one message after a kill (issue #31). A failure is recorded on the
+   row and the row is tried again by the next daily run; one bad address does not stop
+   the others.
 
 A run that leases rows queues ``send_lapsed_reminders`` for the moment its lease lapses
 (after the claim commits): if the run died, that retry sends what it left, a few minutes
@@ -57,11 +60,13 @@ logger = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # How long a run holds the rows it is e-mailing before another run may take them over
-# (renewed for each row right before it is sent): REMINDER_LEASE_SECONDS, 5 minutes.
+# (renewed before a send that would start with less than half of it left):
+# REMINDER_LEASE_SECONDS, 5 minutes.
 EMAIL_LEASE = timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
-# Rows taken per lease: small enough that a chunk is sent well within the lease even when
-# every message waits the full SMTP timeout.
-EMAIL_CHUNK = 10
+# Rows taken per lease. The lease is renewed as the chunk is worked through, so the size only
+# sets how many rows a killed run leaves waiting for its lease to lapse, and the two queries
+# per chunk.
+EMAIL_CHUNK = 100
 # After this many failed attempts a row is left for staff to look at (and retry by hand).
 MAX_EMAIL_ATTEMPTS = 5
 TERM_NOTICES = ((ReminderKind.TERM_30, 30), (ReminderKind.TERM_90, 90))
@@ -471,14 +476,31 @@ def _queue_lapse_check(lease_until: datetime, result: ReconcileResult) -> None:
     transaction.on_commit(queue)
 
 
-def _claim_row(row: Reminder, now: datetime) -> bool:
-    """Hold ``row`` for its send: only while this run's lease on it stands (the chunk's lease
-    may have lapsed during slow sends and another run taken the row over)."""
-    return bool(
-        Reminder.objects.filter(pk=row.pk, lease_token=row.lease_token, sent_at__isnull=True).update(
-            leased_until=now + EMAIL_LEASE
-        )
-    )
+class _ChunkLease:
+    """This run's lease on one chunk of rows: renewed (one conditional UPDATE for the chunk)
+    only before a send that would otherwise start with less than half the lease left."""
+
+    def __init__(self, rows: list[Reminder]):
+        self.token = rows[0].lease_token if rows else None
+        self.until = min((row.leased_until for row in rows), default=None)
+        self.held = {row.pk for row in rows}
+
+    def hold(self, row: Reminder, now: datetime) -> bool:
+        """Whether ``row`` may be sent now: still this run's, under a lease that outlasts the send."""
+        if row.pk not in self.held:
+            return False
+        if self.until - now >= EMAIL_LEASE / 2:
+            return True
+        # The rows of the chunk a run took over after our lease lapsed are left to it.
+        mine = Reminder.objects.filter(pk__in=self.held, lease_token=self.token, sent_at__isnull=True)
+        renewed = mine.update(leased_until=now + EMAIL_LEASE)
+        if renewed < len(self.held):
+            self.held = set(mine.values_list("pk", flat=True))
+        self.until = now + EMAIL_LEASE
+        return row.pk in self.held
+
+    def release(self, row: Reminder) -> None:
+        self.held.discard(row.pk)
 
 
 def _deliver(
@@ -488,10 +510,12 @@ def _deliver(
         chunk = _take_chunk(run_id, started, result, lapsed_only=lapsed_only)
         if not chunk:
             return
+        lease = _ChunkLease(chunk)
         for row in chunk:
             attempted = timezone.now()
-            if not _claim_row(row, attempted):
+            if not lease.hold(row, attempted):
                 continue
+            lease.release(row)  # marked below whatever happens: not ours to renew any more
             result.retried += row.run_id != run_id
             # The recipient's address as it is now: a retry goes to a corrected address.
             row.email_to = (row.recipient.email or "").strip() if row.recipient.is_active else ""
