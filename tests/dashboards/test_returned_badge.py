@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from activities import services as activity_services
+from core.review import services as review
 from core.review.models import Status as ActivityStatus
 from core.review.models import Status as HonourStatus
 from dashboards.boards import board_for
@@ -45,7 +46,7 @@ def test_the_badge_counts_returned_records_and_goes_when_they_are_fixed(
 
     activity_services.activity_return(activity=activity, reviewer=staff, comment="请补充照片。")
     assert _badges(secretary_a_client) == ("1", None)
-    honour_services.honour_return(honour=honour, reviewer=staff, comment="请上传证书。")
+    review.review_return(workflow=honour_services.honours.REVIEW, record=honour, reviewer=staff, comment="请上传证书。")
     assert _badges(secretary_a_client) == ("1", "1")
     html = secretary_a_client.get(reverse("activities:list")).content.decode()
     assert f'href="{reverse("activities:list")}?status=returned">退回待修改' in html
