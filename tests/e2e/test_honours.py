@@ -55,7 +55,7 @@ def test_a_prize_entered_on_the_pages_is_written_in_the_report(
         page.goto(f"{live_server.url}/reports/")
         page.get_by_label("编制单位").select_option(str(district.root.pk))
         page.get_by_label("年度").fill("2024")
-        page.get_by_label("半年").select_option("1")
+        page.get_by_label("半年", exact=True).select_option("1")
         page.get_by_role("button", name="编制 / 打开").click()
         page.locator("article.report-paper").wait_for(timeout=SLOW)
     report = Report.objects.get(organisation=district.root, year=2024, half=1)

@@ -213,7 +213,7 @@ def test_journey_3_the_report(journey, open_page, screenshot, tmp_path, monkeypa
         page.goto(f"{journey.url}/reports/")
         page.get_by_label("编制单位").select_option(str(root.pk))
         page.get_by_label("年度").fill("2024")
-        page.get_by_label("半年").select_option("1")
+        page.get_by_label("半年", exact=True).select_option("1")
         page.get_by_role("button", name="编制 / 打开").click()
         page.locator("article.report-paper").wait_for(timeout=SLOW)  # the page reloads when the job is done
         report, content = _draft(root)
