@@ -101,7 +101,7 @@ def _attendee_rows(activity: Activity, attendees, *, user, previous: set[int]) -
     for pk, (name, status, path) in sorted(found.items(), key=lambda item: item[1][0]):
         if pk in previous:
             continue
-        if not (scope.everything or (scope.path is not None and path.startswith(scope.path))):
+        if not scope.reaches_path(path):
             hidden += 1
         elif not path.startswith(organisation.path) or status != MemberStatus.ACTIVE:
             outside.append(name)

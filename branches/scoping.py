@@ -41,9 +41,13 @@ class Scope:
         return "all" if self.everything else (self.path or "none")
 
     def reaches(self, organisation) -> bool:
+        return self.reaches_path(organisation.path)
+
+    def reaches_path(self, path: str) -> bool:
+        """Whether the organisation at ``path`` lies in the scope (for rows read as values)."""
         if self.everything:
             return True
-        return self.path is not None and organisation.path.startswith(self.path)
+        return self.path is not None and path.startswith(self.path)
 
 
 class ScopedQuerySetMixin:
