@@ -31,13 +31,6 @@ from .helpers import check_links, figures_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def today():
     return timezone.localdate()

@@ -2,7 +2,6 @@
 for correction, counted as the home page's 退回待修改 card counts them, in one query."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from activities import services as activity_services
@@ -16,13 +15,6 @@ from tests.activities.factories import ActivityFactory
 from tests.honours.factories import HonourFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _badges(client) -> tuple[str | None, str | None]:

@@ -18,13 +18,6 @@ from tests.obligations.factories import ObligationFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def obligations(db):
     Obligation.objects.all().delete()
