@@ -654,10 +654,6 @@ def activity_search(*, user, q: str, limit: int) -> list[Activity]:
     return list(qs[:limit])
 
 
-def pending_review_count(*, user) -> int:
-    return Activity.objects.visible_to(user).filter(status=Status.SUBMITTED).count()
-
-
 RETURNED_BANNER_LIMIT = 5
 
 
