@@ -18,6 +18,7 @@ Counting rules:
   written.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
@@ -214,9 +215,14 @@ def activity_totals_by(group: str | Iterable[str], **filters) -> dict:
     unknown = set(groups) - allowed
     if unknown:
         raise ValueError(f"Cannot group by {sorted(unknown)}")
+    return _grouped(activities_for(**filters), groups)
+
+
+def _grouped(qs: QuerySet, groups: list[str]) -> dict:
+    """``qs``'s totals by ``groups``."""
     named = {"campaign": "campaign_id", "organisation": "organisation_id", "organisation_kind": "organisation__kind"}
     columns = [named.get(g, g) for g in groups]
-    qs = activities_for(**filters).order_by()
+    qs = qs.order_by()
     if "month" in groups:
         qs = qs.annotate(month=TruncMonth("start_date"))
     result = {}
@@ -224,6 +230,82 @@ def activity_totals_by(group: str | Iterable[str], **filters) -> dict:
         values = tuple(_as_date(row[c]) if c == "month" else row[c] for c in columns)
         result[values[0] if len(values) == 1 else values] = _totals(row)
     return result
+
+
+class Counts(NamedTuple):
+    """The three figures of :class:`Totals` a board shows, as plain numbers: cheap to cache
+    per part and to add up over hundreds of parts."""
+
+    count: int = 0
+    persons: int = 0
+    person_times: int = 0
+
+
+def activity_counts_by_part(group: str | Iterable[str], *, parts, **filters) -> list[dict]:
+    """:func:`activity_totals_by`'s count, persons and person-times in each part of ``parts``
+    (:class:`core.parts.Parts`), in the parts' order, each cached apart: a write recomputes only
+    its own part. ``filters`` as :func:`activities_for`'s without ``user`` or ``organisation``
+    (the parts are the scope); ``group`` may be empty. Values are (count, persons,
+    person-times) tuples: cheap to cache and to add up over hundreds of parts."""
+    groups = [group] if isinstance(group, str) else list(group)
+    name = "activity_counts:" + hashlib.sha256(repr((groups, sorted(filters.items()))).encode()).hexdigest()[:24]
+    columns = ["month" if g == "month" else g for g in groups]
+
+    def compute(missing) -> dict[str, dict]:
+        qs = activities_for(**filters).filter(parts.where(missing)).order_by().annotate(part=parts.expression())
+        if "month" in groups:
+            qs = qs.annotate(month=TruncMonth("start_date"))
+        measures = {name: _TOTALS[name] for name in ("count", "persons_sum", "person_times_sum")}
+        by_part: dict[str, dict] = defaultdict(dict)
+        for row in qs.values("part", *columns).annotate(**measures):
+            key = tuple(_as_date(row[c]) if c == "month" else row[c] for c in columns)
+            by_part[row["part"]][key[0] if len(key) == 1 else key] = (
+                row["count"],
+                row["persons_sum"],
+                row["person_times_sum"],
+            )
+        return by_part
+
+    return parts.read(name, compute, {})
+
+
+def activity_counts_in_parts(group: str | Iterable[str], *, parts, **filters) -> dict:
+    """:func:`activity_counts_by_part` added up over the parts: {key: Counts}."""
+    return _added(activity_counts_by_part(group, parts=parts, **filters))
+
+
+def activity_counts_by_child(*, organisation: Organisation, parts, **filters) -> list[tuple[Organisation, Counts]]:
+    """:func:`activity_totals_by_organisation`'s rows (each direct child of ``organisation``
+    with its whole subtree, ``organisation``'s own records a row of their own) from the cached
+    parts of a subtree holding it: the parts below each child are added up into its row."""
+    width = len(organisation.path) + organisation.steplen
+    below = [part for part in parts.parts if part.path.startswith(organisation.path)]
+    if not below or any(len(part.path) < width and not part.own for part in below):
+        # A subtree too small to be cut into parts holds the rows of several children at once.
+        rows = activity_totals_by_organisation(organisation=organisation, **filters)
+        return [
+            (row.organisation, Counts(row.totals.count, row.totals.persons, row.totals.person_times)) for row in rows
+        ]
+    by_row: dict[str, list[dict]] = defaultdict(list)
+    for part, figures in zip(parts.parts, activity_counts_by_part((), parts=parts, **filters), strict=True):
+        if figures and part.path.startswith(organisation.path):
+            by_row[part.path[:width]].append(figures)
+    orgs = Organisation.objects.in_bulk(list(by_row), field_name="path")
+    rows = [(orgs[path], _added(found)[()]) for path, found in by_row.items() if path in orgs]
+    return sorted(rows, key=lambda row: row[0].path)
+
+
+def _added(figures_by_part: Iterable[dict]) -> dict:
+    summed: dict = {}
+    for figures in figures_by_part:
+        for key, (count, persons, person_times) in figures.items():
+            before = summed.get(key)
+            summed[key] = (
+                (count, persons, person_times)
+                if before is None
+                else (before[0] + count, before[1] + persons, before[2] + person_times)
+            )
+    return {key: Counts(*values) for key, values in summed.items()}
 
 
 def _as_date(value) -> date:

@@ -41,9 +41,14 @@ from simple_history.models import HistoricalChanges
 
 EPOCH_KEY = "figures:epoch"
 SCOPE_KEY = "figures:scope:{}"
+ROSTER_KEY = "figures:roster:{}"  # the same per path, bumped only by writes that may change a roster
 PATH_KEY = "figures:path:{}:{}"  # epoch, organisation id → path
 # The apps whose rows the figures are computed from.
-WATCHED_APPS = frozenset({"activities", "branches", "honours", "members", "obligations", "reports"})
+WATCHED_APPS = frozenset({"activities", "branches", "honours", "members", "obligations", "reports", "resources"})
+# Apps whose rows never change what an organisation is (its members, cadres, sub-organisations,
+# recorded counts, bases): their writes leave the roster versions alone, so the committee
+# snapshot on the boards is not rebuilt each time somebody logs or reviews an activity.
+ROSTER_FREE_APPS = frozenset({"activities", "honours", "obligations", "reports"})
 # Models whose rows belong to organisations, with the foreign keys naming them: to an
 # organisation, or to another model listed here (one query then finds its organisations).
 # Everything else in the watched apps is configuration read across the tree (the catalogue,
@@ -70,6 +75,10 @@ ATTRIBUTED: dict[str, tuple[str, ...]] = {
     "obligations.Message": ("organisation",),
     "obligations.Delivery": ("reminder",),
     "reports.Report": ("organisation",),
+    "resources.Base": ("organisation",),
+    "resources.Coverage": ("organisation",),
+    "resources.Partner": ("organisation",),
+    "resources.Donation": ("organisation",),
 }
 
 T = TypeVar("T")
@@ -95,12 +104,26 @@ def _versions(keys: list[str]) -> list[int]:
     return [int(found.get(key, 0)) for key in keys]
 
 
-def data_version(scope=None) -> str:
+def data_version(scope=None, *, roster: bool = False) -> str:
     """The version of the data behind figures of ``scope`` (a :class:`branches.scoping.Scope`;
     None: the whole tree): the global epoch and the version of each of the scope's roots.
-    It changes on every write inside those subtrees and on every global change."""
+    It changes on every write inside those subtrees and on every global change; with
+    ``roster``, only on those that may change a roster (not of ``ROSTER_FREE_APPS``)."""
     roots = ("",) if scope is None else scope.roots
-    return ".".join(str(v) for v in _versions([EPOCH_KEY, *(SCOPE_KEY.format(path) for path in roots)]))
+    key = ROSTER_KEY if roster else SCOPE_KEY
+    return ".".join(str(v) for v in _versions([EPOCH_KEY, *(key.format(path) for path in roots)]))
+
+
+def global_epoch() -> int:
+    """The global epoch alone: it changes with the tree, among other global changes."""
+    return _versions([EPOCH_KEY])[0]
+
+
+def path_versions(paths: list[str]) -> dict[str, str]:
+    """Each organisation path's data version, as :func:`data_version` names it for a scope
+    rooted there (the epoch and the path's version), read in one round trip."""
+    epoch, *versions = _versions([EPOCH_KEY, *(SCOPE_KEY.format(path) for path in paths)])
+    return {path: f"{epoch}.{version}" for path, version in zip(paths, versions, strict=True)}
 
 
 def _scope_of(user):
@@ -189,9 +212,10 @@ def _paths(org_ids: set[int], epoch: int) -> dict[int, str]:
     return paths
 
 
-def _bump(targets: set) -> None:
+def _bump(targets: set, roster: set) -> None:
     """Bump the global epoch (``_GLOBAL`` among ``targets``), else the version of each target
-    organisation (by id) and of all its ancestors."""
+    organisation (by id) and of all its ancestors, and their roster versions for those in
+    ``roster`` (a subset of ``targets``)."""
     from branches.models import Organisation
 
     if _GLOBAL in targets:
@@ -203,9 +227,14 @@ def _bump(targets: set) -> None:
         _incr(EPOCH_KEY)
         return
     step = Organisation.steplen
-    keys = {path[:end] for path in paths.values() for end in range(0, len(path) + 1, step)}
-    for path in sorted(keys):
+
+    def lineage(ids) -> list[str]:
+        return sorted({paths[i][:end] for i in ids if i in paths for end in range(0, len(paths[i]) + 1, step)})
+
+    for path in lineage(targets):
         _incr(SCOPE_KEY.format(path))
+    for path in lineage(roster):
+        _incr(ROSTER_KEY.format(path))
 
 
 class _BumpOnCommit:
@@ -213,9 +242,10 @@ class _BumpOnCommit:
 
     def __init__(self) -> None:
         self.targets: set = set()
+        self.roster: set = set()
 
     def __call__(self) -> None:
-        _bump(self.targets)
+        _bump(self.targets, self.roster)
 
 
 def _targets(organisations: Iterable | None) -> set:
@@ -228,26 +258,29 @@ def _targets(organisations: Iterable | None) -> set:
     return {_GLOBAL} if _GLOBAL in targets else targets
 
 
-def mark_changed(organisations: Iterable | None = None) -> None:
+def mark_changed(organisations: Iterable | None = None, *, roster: bool = True) -> None:
     """Announce that rows the figures read from have changed.
 
     ``organisations``: the organisations (instances or ids) the changed rows belong to; their
     subtrees' figures and their ancestors' are refreshed. None: the change is not tied to
     organisations (configuration, the tree itself), and every cached figure is refreshed.
-    An empty collection announces nothing."""
+    An empty collection announces nothing. ``roster=False``: the rows cannot change a roster
+    (see ``ROSTER_FREE_APPS``), so figures cached by the roster versions stand."""
     targets = _targets(organisations)
     if not targets:
         return
-    _bump(targets)
+    rostered = targets if roster else set()
+    _bump(targets, rostered)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        transaction.on_commit(lambda: _bump(targets))  # runs at once, as a commit would
+        transaction.on_commit(lambda: _bump(targets, rostered))  # runs at once, as a commit would
         return
     pending = next((func for _, func, _ in connection.run_on_commit if isinstance(func, _BumpOnCommit)), None)
     if pending is None:
         pending = _BumpOnCommit()
         transaction.on_commit(pending)
     pending.targets |= targets
+    pending.roster |= rostered
 
 
 # --- Signals ------------------------------------------------------------------------------
@@ -318,7 +351,7 @@ def _on_write(sender, instance=None, **kwargs) -> None:
     before = instance.__dict__.pop("_figures_before", None)
     if before is not None and before != values:
         targets |= _org_ids(sender, before)
-    mark_changed(targets or None)
+    mark_changed(targets or None, roster=sender._meta.app_label not in ROSTER_FREE_APPS)
 
 
 def _on_m2m(sender, instance, action, model, pk_set, **kwargs) -> None:
@@ -338,7 +371,7 @@ def _on_m2m(sender, instance, action, model, pk_set, **kwargs) -> None:
     targets = _org_ids(owner, values)
     if model is Organisation:
         targets |= set(pk_set)
-    mark_changed(targets or None)
+    mark_changed(targets or None, roster=sender._meta.app_label not in ROSTER_FREE_APPS)
 
 
 def connect() -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from branches import selectors as branch_selectors
 from branches.scoping import Scope
 from core.freshness import cached_figures, data_version
+from core.parts import Parts
 from members.snapshot import Snapshot, committee_snapshot
 
 from . import figures as f
@@ -68,10 +69,11 @@ class LeaderBoard:
 def staff_board(*, user, today: date) -> StaffBoard:
     month, half = f.this_month(today), f.this_half(today)
     roots = branch_selectors.scope_roots(user)
-    month_figures, dimension_rows = f.dimension_table(user=user, period=month)
-    compliance, rate, behind = f.compliance_figures(user=user, today=today)
+    parts = _parts(user)
+    month_figures, dimension_rows = f.dimension_table(parts=parts, period=month)
+    compliance, rate, behind = f.compliance_figures(parts=parts, today=today)
     honours, by_level = f.honour_figures(roots=roots, period=half)
-    trend, trend_total = f.trend_chart(user=user, today=today)
+    trend, trend_total = f.trend_chart(parts=parts, today=today)
     return StaffBoard(
         today=today,
         month=month,
@@ -92,15 +94,31 @@ def staff_board(*, user, today: date) -> StaffBoard:
     )
 
 
+def _parts(user) -> Parts:
+    """The user's scope in parts (core.parts): a write recomputes only the part it landed in."""
+    (root,) = Scope.of(user).roots
+    return Parts(root)
+
+
 def _snapshot(roots, today: date) -> Snapshot | None:
-    return committee_snapshot(organisation=roots[0], on=today) if len(roots) == 1 else None
+    """The committee today, cached by its roster version: logging and reviewing, most of a
+    day's writes, leave it standing while the board around it is rebuilt."""
+    if len(roots) != 1:
+        return None
+    (root,) = roots
+    return cached_figures(
+        f"snapshot:{root.pk}:{today.isoformat()}",
+        lambda: committee_snapshot(organisation=root, on=today),
+        version=data_version(Scope(path=root.path), roster=True),
+    )
 
 
 def secretary_board(*, user, today: date) -> SecretaryBoard:
     month = f.this_month(today)
     due, groups, overdue = f.due_figures(user=user, today=today)
-    month_figures, _ = f.dimension_table(user=user, period=month)
-    trend, trend_total = f.trend_chart(user=user, today=today)
+    parts = _parts(user)
+    month_figures, _ = f.dimension_table(parts=parts, period=month)
+    trend, trend_total = f.trend_chart(parts=parts, today=today)
     return SecretaryBoard(
         today=today,
         month=month,
@@ -120,15 +138,16 @@ def leader_board(*, user, today: date) -> LeaderBoard:
     last_span = f.same_span_last_year(span)
     roots = branch_selectors.scope_roots(user)
     honours, by_level = f.honour_figures(roots=roots, period=span, previous=last_span, key="half_honours")
-    compliance, rate, _ = f.compliance_figures(user=user, today=today)
-    trend, trend_total = f.trend_chart(user=user, today=today)
-    organisations = f.organisation_chart(user=user, organisation=roots[0], period=span) if len(roots) == 1 else None
+    parts = _parts(user)
+    compliance, rate, _ = f.compliance_figures(parts=parts, today=today)
+    trend, trend_total = f.trend_chart(parts=parts, today=today)
+    organisations = f.organisation_chart(parts=parts, organisation=roots[0], period=span) if len(roots) == 1 else None
     return LeaderBoard(
         today=today,
         half=half,
         span=span,
         last_span=last_span,
-        headline=f.activity_figures(user=user, period=span, previous=last_span, prefix="half_"),
+        headline=f.activity_figures(parts=parts, period=span, previous=last_span, prefix="half_"),
         honours=honours,
         honours_by_level=by_level,
         compliance=compliance,

@@ -19,6 +19,7 @@ from activities.models import Dimension
 from activities.periods import Period, add_months, month_end, month_start
 from branches.models import Organisation
 from core.dates import format_date, format_deadline
+from core.parts import Parts
 from core.review.models import Status
 from dashboards import selectors as dashboard_selectors
 from honours import selectors as honour_selectors
@@ -126,10 +127,18 @@ def activity_list_url(period: Period, *, status=Status.APPROVED, organisation=No
     )
 
 
-def activity_figures(*, user, period: Period, previous: Period | None = None, prefix: str = "") -> list[Figure]:
+def _counts(parts: Parts, period: Period, group=()) -> dict:
+    return activity_selectors.activity_counts_in_parts(group, parts=parts, period=period)
+
+
+def _total(parts: Parts, period: Period) -> activity_selectors.Counts:
+    return _counts(parts, period).get((), activity_selectors.Counts())
+
+
+def activity_figures(*, parts: Parts, period: Period, previous: Period | None = None, prefix: str = "") -> list[Figure]:
     """Approved activities, participants and person-times in ``period`` (and a year earlier)."""
-    now = activity_selectors.activity_totals(user=user, period=period)
-    before = activity_selectors.activity_totals(user=user, period=previous) if previous else None
+    now = _total(parts, period)
+    before = _total(parts, previous) if previous else None
     url, before_url = activity_list_url(period), activity_list_url(previous) if previous else ""
     return [
         Figure(
@@ -165,10 +174,10 @@ def activity_figures(*, user, period: Period, previous: Period | None = None, pr
     ]
 
 
-def dimension_table(*, user, period: Period) -> tuple[list[Figure], list[dict]]:
+def dimension_table(*, parts: Parts, period: Period) -> tuple[list[Figure], list[dict]]:
     """This period's approved activities by dimension: totals and one row per dimension."""
-    by_dimension = activity_selectors.activity_totals_by("dimension", user=user, period=period)
-    total = sum(by_dimension.values(), activity_selectors.Totals())
+    by_dimension = _counts(parts, period, "dimension")
+    total = activity_selectors.Counts(*(sum(column) for column in zip(*by_dimension.values(), strict=True)))
     url = activity_list_url(period)
     figures = [
         Figure("month_activities", "本月开展活动", total.count, url, "次", measure="activities"),
@@ -176,7 +185,7 @@ def dimension_table(*, user, period: Period) -> tuple[list[Figure], list[dict]]:
     ]
     rows = []
     for value, label in Dimension.choices:
-        totals = by_dimension.get(value, activity_selectors.Totals())
+        totals = by_dimension.get(value, activity_selectors.Counts())
         list_url = activity_list_url(period, dimension=value)
         rows.append(
             {
@@ -192,7 +201,7 @@ def dimension_table(*, user, period: Period) -> tuple[list[Figure], list[dict]]:
     return figures, rows
 
 
-def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, Figure]:
+def trend_chart(*, parts: Parts, today: date, chart_id: str = "trend") -> tuple[Chart, Figure]:
     """Approved activities per month and dimension over the last twelve months, beside the twelve
     before (year on year): two GROUP BY queries."""
     first = add_months(month_start(today), -(TREND_MONTHS - 1))
@@ -200,8 +209,8 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
     # with the same days of last year's month, not with the whole of it.
     span = Period(first, today)
     before = Period(add_months(first, -12), year_earlier(today))
-    grouped = activity_selectors.activity_totals_by(["dimension", "month"], user=user, period=span)
-    previous = activity_selectors.activity_totals_by("month", user=user, period=before)
+    grouped = _counts(parts, span, ["dimension", "month"])
+    previous = _counts(parts, before, "month")
     months = span.months()
     partial = today < month_end(today)
     labels = [f"{m.year}年{m.month}月" for m in months]
@@ -209,9 +218,9 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
         labels[-1] += f"（截至{today.day}日）"
     datasets = []
     for value, label in Dimension.choices:
-        data = [grouped.get((value, m), activity_selectors.Totals()).count for m in months]
+        data = [grouped.get((value, m), activity_selectors.Counts()).count for m in months]
         datasets.append({"label": label, "data": data, "stack": "now"})
-    last_year = [previous.get(add_months(m, -12), activity_selectors.Totals()).count for m in months]
+    last_year = [previous.get(add_months(m, -12), activity_selectors.Counts()).count for m in months]
     datasets.append({"label": "去年同月合计", "data": last_year, "type": "line", "stack": "last"})
 
     header = ["月份", *[label for _, label in Dimension.choices], "合计", "去年同月", "同比"]
@@ -265,23 +274,22 @@ def trend_chart(*, user, today: date, chart_id: str = "trend") -> tuple[Chart, F
     return chart, summary
 
 
-def organisation_chart(*, user, organisation: Organisation, period: Period) -> Chart:
+def organisation_chart(*, parts: Parts, organisation: Organisation, period: Period) -> Chart:
     """Approved activities this period per direct child of ``organisation`` (its whole subtree)."""
-    rows_ = activity_selectors.activity_totals_by_organisation(organisation=organisation, user=user, period=period)
+    by_child = activity_selectors.activity_counts_by_child(organisation=organisation, parts=parts, period=period)
     labels, data, rows = [], [], []
-    for row in rows_:
-        org = row.organisation
+    for org, totals in by_child:
         own = org.pk == organisation.pk
         name = f"{org.display_name}（本级）" if own else org.display_name
         # A child's row holds its whole subtree; the root's own row only what it logged itself.
         url = activity_list_url(period, organisation=org, own="on" if own else None)
         labels.append(name)
-        data.append(row.totals.count)
+        data.append(totals.count)
         rows.append(
             [
                 name,
-                Figure(f"org:{org.pk}", name, row.totals.count, url, "次", measure="activities"),
-                Figure(f"org_persons:{org.pk}", name, row.totals.persons, url, "人", measure="persons"),
+                Figure(f"org:{org.pk}", name, totals.count, url, "次", measure="activities"),
+                Figure(f"org_persons:{org.pk}", name, totals.persons, url, "人", measure="persons"),
             ]
         )
     return Chart(
@@ -380,11 +388,10 @@ class BehindRow:
     overdue: int
 
 
-def compliance_figures(*, user, today: date) -> tuple[list[Figure], Decimal | None, list[BehindRow]]:
+def compliance_figures(*, parts: Parts, today: date) -> tuple[list[Figure], Decimal | None, list[BehindRow]]:
     """This period's compliance (each obligation over its own current period) and the
     organisations furthest behind, from the compliance selector the page uses."""
-    result = obligation_selectors.compliance(user=user, today=today)
-    total = result.total()
+    total, worst = obligation_selectors.compliance_in_parts(parts=parts, today=today, limit=BEHIND_LIMIT)
     url = link("obligations:compliance")
     figures = [
         Figure("compliance_demanded", "本期应完成（组织×要求）", total.demanded, url, "项", measure="demanded"),
@@ -397,18 +404,18 @@ def compliance_figures(*, user, today: date) -> tuple[list[Figure], Decimal | No
     ]
     behind = [
         BehindRow(
-            org.display_name,
+            row.name,
             Figure(
-                f"behind:{org.pk}",
-                org.display_name,
-                tally.unmet,
-                link("obligations:compliance", organisation=org.pk, own="on"),
+                f"behind:{row.organisation_id}",
+                row.name,
+                row.tally.unmet,
+                link("obligations:compliance", organisation=row.organisation_id, own="on"),
                 "项",
                 measure="unmet",
             ),
-            tally.overdue,
+            row.tally.overdue,
         )
-        for org, tally in result.behind(BEHIND_LIMIT)
+        for row in worst
     ]
     return figures, total.percent, behind
 

@@ -7,11 +7,13 @@ from .compliance import (
     OVERDUE,
     STATUS_CHOICES,
     STATUS_LABELS,
+    Behind,
     Cell,
     Compliance,
     ObligationSummary,
     Tally,
     compliance,
+    compliance_in_parts,
 )
 from .contacts import Contacts, reminder_contacts
 from .due import TERM_NOTICE_DAYS, DueList, TermExpiry, due_list
@@ -24,6 +26,7 @@ __all__ = [
     "OVERDUE",
     "STATUS_CHOICES",
     "STATUS_LABELS",
+    "Behind",
     "TERM_NOTICE_DAYS",
     "Cell",
     "Compliance",
@@ -35,6 +38,7 @@ __all__ = [
     "Tally",
     "TermExpiry",
     "compliance",
+    "compliance_in_parts",
     "compliance_over",
     "due_list",
     "periods_within",

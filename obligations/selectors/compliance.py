@@ -231,16 +231,16 @@ class Compliance:
             result.add(cell)
         return result
 
-    def behind(self, limit: int) -> list[tuple[Organisation, "Tally"]]:
-        """The organisations with the most unmet obligations (their own, not their subtree's), worst first."""
+    def behind(self) -> list["Behind"]:
+        """Each organisation with an unmet obligation (its own, not its subtree's) and its tally."""
         by_org: dict[int, Tally] = defaultdict(Tally)
         for (org_id, _), cell in self.cells.items():
             by_org[org_id].add(cell)
-        ranked = sorted(
-            ((org, by_org[org.pk]) for org in self.organisations if by_org[org.pk].unmet),
-            key=lambda pair: (-pair[1].unmet, -pair[1].overdue, pair[0].path),
-        )
-        return ranked[:limit]
+        return [
+            Behind(org.pk, org.path, org.display_name, by_org[org.pk])
+            for org in self.organisations
+            if by_org[org.pk].unmet
+        ]
 
     def filtered(self, *, status: str = "", ends_by: date | None = None) -> "Compliance":
         """The same figures limited to cells of ``status`` whose period ends by ``ends_by``, and
@@ -258,9 +258,11 @@ class Compliance:
 
 
 def _organisations(
-    *, user, organisation: Organisation | None, subtree: bool, kinds: Iterable[str] | None
+    *, user, organisation: Organisation | None, subtree: bool, kinds: Iterable[str] | None, within: Q | None = None
 ) -> list[Organisation]:
     qs = Organisation.objects.filter(active=True)
+    if within is not None:
+        qs = qs.filter(within)
     if user is not None:
         qs = qs.visible_to(user)
     if organisation is not None:
@@ -278,6 +280,7 @@ def _activity_totals(
     user,
     organisation: Organisation | None,
     subtree: bool,
+    only: list[int] | None = None,
 ) -> dict[tuple[int, str, str], dict]:
     """One GROUP BY: (organisation id, kind, status) → its row, holding ``n{i}`` (how many
     activities started in ``periods[i]``) and, for the periods in ``hour_periods`` only (those
@@ -294,6 +297,8 @@ def _activity_totals(
         qs = qs.visible_to(user)
     if organisation is not None:
         qs = qs.subtree_of(organisation) if subtree else qs.filter(organisation_id=organisation.pk)
+    if only is not None:
+        qs = qs.filter(organisation_id__in=only)
     aggregates = {}
     for i, period in enumerate(periods):
         within = Q(start_date__gte=period.start, start_date__lte=period.end)
@@ -312,7 +317,13 @@ def _decimal(value) -> Decimal:
 
 
 def _indicator_values(
-    periods: list[Period], indicator_ids: set[int], *, user, organisation: Organisation | None, subtree: bool
+    periods: list[Period],
+    indicator_ids: set[int],
+    *,
+    user,
+    organisation: Organisation | None,
+    subtree: bool,
+    only: list[int] | None = None,
 ) -> dict[tuple[int, int], list[Decimal | None]]:
     """(organisation id, indicator id) → [largest value entered per period]: one GROUP BY."""
     from activities.models import IndicatorValue
@@ -332,6 +343,8 @@ def _indicator_values(
             if subtree
             else qs.filter(organisation_id=organisation.pk)
         )
+    if only is not None:
+        qs = qs.filter(organisation_id__in=only)
     aggregates = {
         f"v{i}": Max("value", filter=Q(month__gte=month_start(p.start), month__lte=p.end))
         for i, p in enumerate(periods)
@@ -394,10 +407,12 @@ def _evaluate(
     organisation: Organisation | None,
     subtree: bool,
     make: Callable = Cell,
+    only: list[int] | None = None,
 ) -> dict[tuple[int, int, Period], Cell]:
     """Every (organisation, obligation, period) of ``schedule`` that applies: the engine behind
     :func:`compliance` and :func:`compliance_over`. Each is ``make(**fields)`` with the
-    keyword arguments of :class:`Cell`: the cell, or only its status (:func:`status_only`)."""
+    keyword arguments of :class:`Cell`: the cell, or only its status (:func:`status_only`).
+    ``only``: the records are read for these organisations alone (``orgs`` picked by path)."""
     distinct = sorted({period for _, period in schedule}, key=lambda p: (p.start, p.end))
     index = {period: i for i, period in enumerate(distinct)}
     activity_plan = [(ob, period) for ob, period in schedule if not ob.uses_indicator]
@@ -410,6 +425,7 @@ def _evaluate(
         user=user,
         organisation=organisation,
         subtree=subtree,
+        only=only,
     )
     values = _indicator_values(
         distinct if indicator_plan else [],
@@ -417,6 +433,7 @@ def _evaluate(
         user=user,
         organisation=organisation,
         subtree=subtree,
+        only=only,
     )
     cadres = _cadre_counts(schedule, today)
 
@@ -488,12 +505,14 @@ def compliance(
     organisation_kinds: Iterable[str] | None = None,
     today: date | None = None,
     with_activities: bool = False,
+    within: Q | None = None,
 ) -> Compliance:
     """Each (organisation, obligation) pair under ``organisation`` (or in ``user``'s scope).
 
     Each obligation is evaluated over its own period: the one containing ``on`` (default:
     today in Asia/Shanghai), moved ``offset`` periods (-1: the previous one). ``today``
-    decides whether an unmet period is still due or already overdue.
+    decides whether an unmet period is still due or already overdue. ``within``: only the
+    organisations this condition on their own fields picks (a few parts of a large subtree).
     """
     today = today or timezone.localdate()
     on = on or today
@@ -506,7 +525,9 @@ def compliance(
         if ob.in_force(period):
             in_force.append(ob)
             periods[ob.pk] = period
-    orgs = _organisations(user=user, organisation=organisation, subtree=subtree, kinds=organisation_kinds)
+    orgs = _organisations(
+        user=user, organisation=organisation, subtree=subtree, kinds=organisation_kinds, within=within
+    )
     if not in_force or not orgs:
         return Compliance(today, in_force, periods, [], {})
     evaluated = _evaluate(
@@ -516,6 +537,7 @@ def compliance(
         user=user,
         organisation=organisation,
         subtree=subtree,
+        only=None if within is None else [org.pk for org in orgs],
     )
     cells = {(org_id, ob_id): cell for (org_id, ob_id, _), cell in evaluated.items()}
     with_cells = {org_id for org_id, _ in cells}
@@ -537,6 +559,13 @@ class Tally:
     def add(self, cell: Cell) -> None:
         self.count(cell.status)
 
+    def __iadd__(self, other: "Tally") -> "Tally":
+        self.demanded += other.demanded
+        self.met += other.met
+        self.overdue += other.overdue
+        self.due += other.due
+        return self
+
     def count(self, status: str, n: int = 1) -> None:
         self.demanded += n
         setattr(self, status, getattr(self, status) + n)
@@ -550,6 +579,46 @@ class Tally:
         if not self.demanded:
             return None
         return (Decimal(100 * self.met) / self.demanded).quantize(Decimal("0.1"))
+
+
+class Behind(NamedTuple):
+    """An organisation behind on its obligations: plain values, cached with a part's figures."""
+
+    organisation_id: int
+    path: str
+    name: str
+    tally: Tally
+
+
+def worst(rows: Iterable[Behind], limit: int) -> list[Behind]:
+    """The organisations with the most unmet obligations, worst first."""
+    return sorted(rows, key=lambda row: (-row.tally.unmet, -row.tally.overdue, row.path))[:limit]
+
+
+def compliance_in_parts(*, parts, today: date, limit: int) -> tuple[Tally, list[Behind]]:
+    """:func:`compliance`'s total and its ``limit`` organisations furthest behind over the
+    subtree of ``parts`` (:class:`core.parts.Parts`), each part's tally and worst organisations
+    cached apart: the same figures, a write recomputing only its own part."""
+
+    def compute(missing) -> dict[str, tuple[Tally, list[Behind]]]:
+        if missing is None:
+            root = Organisation.objects.get(path=parts.root) if parts.root else None
+            result = compliance(organisation=root, today=today)
+        else:
+            result = compliance(today=today, within=parts.where(missing, "path"))
+        totals: dict[str, Tally] = defaultdict(Tally)
+        for cell in result.cells.values():
+            totals[parts.part_of(cell.organisation.path)].add(cell)
+        behind: dict[str, list[Behind]] = defaultdict(list)
+        for row in result.behind():
+            behind[parts.part_of(row.path)].append(row)
+        return {part: (tally, worst(behind[part], limit)) for part, tally in totals.items()}
+
+    total, rows = Tally(), []
+    for tally, behind in parts.read(f"compliance:{today.isoformat()}:{limit}", compute, (Tally(), [])):
+        total += tally
+        rows += behind
+    return total, worst(rows, limit)
 
 
 def _attach_activities(result: Compliance, *, user, organisation, subtree) -> None:
