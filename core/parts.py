@@ -14,6 +14,7 @@ Only figures that add up over organisations belong here: counts and sums (activi
 compliance tallies), never distinct people counted across organisations.
 """
 
+import random
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from django.db.models.functions import Substr
 from .freshness import global_epoch, path_versions
 
 PART_SIZE = 50  # organisations a part may hold before it is cut into its children
+EXPIRY_BATCHES = 8
 PARTS_KEY = "figures:parts:{}:{}"  # epoch, root path → the parts (the tree changes bump the epoch)
 
 T = TypeVar("T")
@@ -122,6 +124,12 @@ class Parts:
         if missing:
             computed = compute(missing if 2 * len(missing) <= len(self.parts) else None)
             fresh = {keys[part]: computed.get(part.path, empty) for part in missing}
-            cache.set_many(fresh, timeout=settings.FIGURES_CACHE_SECONDS)
+            # The backstop expiry is spread over a second period in a few batches, so that the
+            # hundreds of parts built together on a cold cache do not all fall due at once.
+            backstop, items = settings.FIGURES_CACHE_SECONDS, list(fresh.items())
+            for batch in range(EXPIRY_BATCHES):
+                chosen = dict(items[batch::EXPIRY_BATCHES])
+                if chosen:
+                    cache.set_many(chosen, timeout=backstop + random.randrange(backstop + 1))
             found.update(fresh)
         return [found[keys[part]] for part in self.parts]
