@@ -307,15 +307,6 @@ class ActivityForm(forms.ModelForm):
         return data
 
 
-class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label="审核意见",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="写明需要修改或补充的内容，填报人会看到这段意见。",
-    )
-
-
 class BulkReviewForm(forms.Form):
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
     action = forms.ChoiceField(choices=[("approve", "通过"), ("return", "退回")])

@@ -224,26 +224,6 @@ def activity_update(
     return activity
 
 
-def activity_submit(*, activity: Activity, user) -> Activity:
-    return review.review_submit(workflow=REVIEW, record=activity, user=user)
-
-
-def activity_withdraw(*, activity: Activity, user) -> Activity:
-    return review.review_withdraw(workflow=REVIEW, record=activity, user=user)
-
-
-def activity_approve(*, activity: Activity, reviewer) -> Activity:
-    return review.review_approve(workflow=REVIEW, record=activity, reviewer=reviewer)
-
-
-def activity_return(*, activity: Activity, reviewer, comment: str) -> Activity:
-    return review.review_return(workflow=REVIEW, record=activity, reviewer=reviewer, comment=comment)
-
-
-def activity_review_many(*, ids: list[int], reviewer, approve: bool, comment: str = "") -> int:
-    return review.review_many(workflow=REVIEW, ids=ids, reviewer=reviewer, approve=approve, comment=comment)
-
-
 def _returned_message_text(activity: Activity, *, reviewer, comment: str, whose: str) -> tuple[str, str]:
     who = reviewer.get_full_name() or reviewer.username
     subject = f"【退回待修改】{activity.title}"

@@ -246,10 +246,6 @@ class CertificateForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
-    comment = forms.CharField(label="审核意见", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-
-
 # --- Commendation lists ------------------------------------------------------------------------
 
 _BATCH_FIELDS = _award_fields(

@@ -46,7 +46,7 @@ def load(rng: random.Random, tree: DemoTree, *, today: date | None = None) -> De
     recent = [a for a in b.rows if (today - a.start_date).days <= HISTORY_DAYS]
     Activity.objects.bulk_create([a for a in b.rows if (today - a.start_date).days > HISTORY_DAYS], batch_size=1000)
     bulk_create_with_history(recent, Activity, batch_size=1000)
-    # What a return writes for the secretary (services.activity_return): the returned records'
+    # What every return writes for the secretary (activity_return_notices): the returned records'
     # messages, so that the inbox and the home's banner show them from the start.
     for activity in (a for a in recent if a.status == Status.RETURNED and a.reviewed_by_id):
         activity_return_notices(activities=[activity], reviewer=activity.reviewed_by, comment=activity.review_comment)

@@ -18,11 +18,12 @@ from branches.scoping import Scope
 from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
 from core.params import month_param
+from core.review.forms import ReturnForm
 from core.review.models import Status
 from core.validators import in_range
 
 from .. import prefill, rules, selectors, services
-from ..forms import ActivityForm, ReturnForm, roster_widget
+from ..forms import ActivityForm, roster_widget
 from ..models import Activity, FileKind
 from ..periods import Period, add_months, month_end
 from .common import filtered_activities, query_without

@@ -6,11 +6,13 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from accounts.access import Access, AccessMixin, ScopedObjectMixin
+from core.review import services as review
+from core.review.forms import ReturnForm
 from core.review.models import Status
 from core.review.views import ReviewActionView
 
 from .. import selectors, services
-from ..forms import BulkReviewForm, ReturnForm
+from ..forms import BulkReviewForm
 from ..models import Activity
 from .common import filtered_activities, query_without
 
@@ -70,7 +72,8 @@ class BulkReviewView(AccessMixin, View):
             return HttpResponseRedirect(back)
         approve = form.cleaned_data["action"] == "approve"
         try:
-            changed = services.activity_review_many(
+            changed = review.review_many(
+                workflow=services.REVIEW,
                 ids=form.cleaned_data["ids"],
                 reviewer=request.user,
                 approve=approve,
@@ -127,7 +130,8 @@ class ActivityReturnView(AccessMixin, ScopedObjectMixin, DetailView):
         form = ReturnForm(request.POST)
         if form.is_valid():
             try:
-                services.activity_return(activity=activity, reviewer=request.user, comment=form.cleaned_data["comment"])
+                comment = form.cleaned_data["comment"]
+                review.review_return(workflow=services.REVIEW, record=activity, reviewer=request.user, comment=comment)
             except ValidationError as exc:
                 form.add_error("comment", exc.messages)
             else:

@@ -11,11 +11,12 @@ from accounts.access import Access, AccessMixin, ScopedObjectMixin
 from branches.models import Organisation
 from core.exporters import XLSX_CONTENT_TYPE
 from core.forms import add_errors
+from core.review.forms import ReturnForm
 from core.review.models import Status
 from members import selectors as member_selectors
 
 from .. import rules, selectors, services
-from ..forms import BatchForm, CountForm, PickForm, RecipientSearchForm, ReturnForm
+from ..forms import BatchForm, CountForm, PickForm, RecipientSearchForm
 from ..models import CommendationBatch, Level
 from ..services.imports import batch_import_template
 from .common import AwardReviewView, stored_file_response

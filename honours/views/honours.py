@@ -12,11 +12,12 @@ from branches.models import Organisation
 from branches.scoping import Scope
 from core.forms import add_errors
 from core.freshness import cached_figures, query_digest, scoped_key
+from core.review.forms import ReturnForm
 from members import selectors as member_selectors
 from members.models import Member
 
 from .. import rules, selectors, services
-from ..forms import CertificateForm, HonourFilterForm, HonourForm, RecipientSearchForm, ReturnForm
+from ..forms import CertificateForm, HonourFilterForm, HonourForm, RecipientSearchForm
 from ..models import Honour
 from .common import AwardReviewView, stored_file_response
 

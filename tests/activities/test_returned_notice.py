@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from activities import services
+from core.review import services as review
 from core.review.models import Status
 from obligations.models import Message
 
@@ -21,12 +22,12 @@ def _submitted(secretary, org, title="五四主题团日"):
     activity = ActivityFactory(organisation=org, status=Status.DRAFT, title=title, start_date=date(2026, 5, 4))
     activity.created_by = secretary
     activity.save()
-    return services.activity_submit(activity=activity, user=secretary)
+    return review.review_submit(workflow=services.REVIEW, record=activity, user=secretary)
 
 
 def test_return_sends_the_submitter_a_message_with_the_comment(staff, secretary_a, district):
     activity = _submitted(secretary_a, district.branch_a)
-    services.activity_return(activity=activity, reviewer=staff, comment="请补充活动照片。")
+    review.review_return(workflow=services.REVIEW, record=activity, reviewer=staff, comment="请补充活动照片。")
     message = Message.objects.get(recipient=secretary_a)
     assert message.subject == "【退回待修改】五四主题团日"
     assert "请补充活动照片。" in message.body
@@ -39,9 +40,9 @@ def test_bulk_return_messages_each_submitter_and_approval_sends_none(staff, secr
     a = _submitted(secretary_a, district.branch_a, "甲")
     b = _submitted(secretary_b, district.branch_b, "乙")
     c = _submitted(secretary_a, district.branch_a, "丙")
-    services.activity_review_many(ids=[c.pk], reviewer=staff, approve=True)
+    review.review_many(workflow=services.REVIEW, ids=[c.pk], reviewer=staff, approve=True)
     assert not Message.objects.exists()
-    services.activity_review_many(ids=[a.pk, b.pk], reviewer=staff, approve=False, comment="人数有误。")
+    review.review_many(workflow=services.REVIEW, ids=[a.pk, b.pk], reviewer=staff, approve=False, comment="人数有误。")
     assert list(Message.objects.filter(recipient=secretary_a).values_list("subject", flat=True)) == ["【退回待修改】甲"]
     assert list(Message.objects.filter(recipient=secretary_b).values_list("subject", flat=True)) == ["【退回待修改】乙"]
 
@@ -50,7 +51,7 @@ def test_banner_tops_the_secretary_home_until_resubmitted(
     staff, secretary_a, secretary_a_client, secretary_b_client, district
 ):
     activity = _submitted(secretary_a, district.branch_a)
-    services.activity_return(activity=activity, reviewer=staff, comment="请补充活动照片。")
+    review.review_return(workflow=services.REVIEW, record=activity, reviewer=staff, comment="请补充活动照片。")
     html = secretary_a_client.get(reverse("dashboards:home")).content.decode()
     assert 'id="returned-banner"' in html
     # Before every other part of the page's content.
@@ -62,7 +63,7 @@ def test_banner_tops_the_secretary_home_until_resubmitted(
     assert 'id="returned-banner"' not in secretary_b_client.get(reverse("dashboards:home")).content.decode()
 
     activity.refresh_from_db()
-    services.activity_submit(activity=activity, user=secretary_a)
+    review.review_submit(workflow=services.REVIEW, record=activity, user=secretary_a)
     assert 'id="returned-banner"' not in secretary_a_client.get(reverse("dashboards:home")).content.decode()
 
 
@@ -71,7 +72,7 @@ def test_a_return_tells_the_author_as_well_as_the_submitter(staff, secretary_a, 
     activity = ActivityFactory(organisation=district.branch_a, status=Status.SUBMITTED, title="团课")
     activity.created_by, activity.submitted_by = author, secretary_a
     activity.save()
-    services.activity_return(activity=activity, reviewer=staff, comment="请补充照片。")
+    review.review_return(workflow=services.REVIEW, record=activity, reviewer=staff, comment="请补充照片。")
     assert sorted(Message.objects.values_list("recipient__username", flat=True)) == ["author_a", "secretary_a"]
     assert all(body.startswith("你提交的活动记录「团课」") for body in Message.objects.values_list("body", flat=True))
 
@@ -83,7 +84,7 @@ def test_a_record_nobody_submitted_tells_its_organisations_secretaries(
     UserFactory(username="former_a", role=Role.SECRETARY, organisation=district.sub_a, is_active=False)
     imported = ActivityFactory(organisation=district.sub_a, status=Status.SUBMITTED, title="导入的记录")
     assert imported.created_by is None and imported.submitted_by is None
-    services.activity_review_many(ids=[imported.pk], reviewer=staff, approve=False, comment="日期有误。")
+    review.review_many(workflow=services.REVIEW, ids=[imported.pk], reviewer=staff, approve=False, comment="日期有误。")
     message = Message.objects.get()
     assert message.recipient == secretary_a
     assert message.subject == "【退回待修改】导入的记录"
@@ -94,5 +95,5 @@ def test_a_record_nobody_submitted_tells_its_organisations_secretaries(
 def test_a_record_whose_submitter_left_tells_the_secretaries_still_there(staff, secretary_a, district):
     gone = UserFactory(username="gone_a", role=Role.SECRETARY, organisation=district.sub_a, is_active=False)
     activity = ActivityFactory(organisation=district.sub_a, status=Status.SUBMITTED, submitted_by=gone)
-    services.activity_return(activity=activity, reviewer=staff, comment="请补充。")
+    review.review_return(workflow=services.REVIEW, record=activity, reviewer=staff, comment="请补充。")
     assert list(Message.objects.values_list("recipient__username", flat=True)) == ["secretary_a"]

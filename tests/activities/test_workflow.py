@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from activities import services
 from activities.models import Activity, ActivityKind, Audience, Dimension
+from core.review import services as review
 from core.review.models import Status
 
 from .factories import ActivityFactory, CampaignFactory
@@ -63,17 +64,19 @@ def test_chosen_dimension_overrides_the_default(secretary_a, district):
 
 def test_full_cycle_submit_return_resubmit_approve(secretary_a, staff, district):
     activity = services.activity_create(user=secretary_a, **_fields(district.branch_a))
-    activity = services.activity_submit(activity=activity, user=secretary_a)
+    activity = review.review_submit(workflow=services.REVIEW, record=activity, user=secretary_a)
     assert activity.status == Status.SUBMITTED and activity.submitted_by == secretary_a and activity.submitted_at
 
-    activity = services.activity_return(activity=activity, reviewer=staff, comment="请补充活动照片。")
+    activity = review.review_return(
+        workflow=services.REVIEW, record=activity, reviewer=staff, comment="请补充活动照片。"
+    )
     assert activity.status == Status.RETURNED and activity.review_comment == "请补充活动照片。"
     assert activity.reviewed_by == staff and activity.reviewed_at
 
     activity = services.activity_update(activity=activity, user=secretary_a, participants=35, submit=True)
     assert activity.status == Status.SUBMITTED and activity.participants == 35
 
-    activity = services.activity_approve(activity=activity, reviewer=staff)
+    activity = review.review_approve(workflow=services.REVIEW, record=activity, reviewer=staff)
     assert activity.status == Status.APPROVED and activity.review_comment == ""
     statuses = list(activity.history.order_by("history_date").values_list("status", flat=True))
     assert statuses == ["draft", "submitted", "returned", "submitted", "approved"]
@@ -83,11 +86,11 @@ def test_full_cycle_submit_return_resubmit_approve(secretary_a, staff, district)
 def test_secretary_cannot_approve_or_return(secretary_a, district):
     activity = ActivityFactory(organisation=district.branch_a, status=Status.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        services.activity_approve(activity=activity, reviewer=secretary_a)
+        review.review_approve(workflow=services.REVIEW, record=activity, reviewer=secretary_a)
     with pytest.raises(PermissionDenied):
-        services.activity_return(activity=activity, reviewer=secretary_a, comment="不行")
+        review.review_return(workflow=services.REVIEW, record=activity, reviewer=secretary_a, comment="不行")
     with pytest.raises(PermissionDenied):
-        services.activity_review_many(ids=[activity.pk], reviewer=secretary_a, approve=True)
+        review.review_many(workflow=services.REVIEW, ids=[activity.pk], reviewer=secretary_a, approve=True)
     activity.refresh_from_db()
     assert activity.status == Status.SUBMITTED
 
@@ -127,13 +130,13 @@ def test_leader_changes_nothing(leader, district):
         services.activity_create(user=leader, **_fields(district.branch_a))
     activity = ActivityFactory(organisation=district.branch_a, status=Status.SUBMITTED)
     with pytest.raises(PermissionDenied):
-        services.activity_approve(activity=activity, reviewer=leader)
+        review.review_approve(workflow=services.REVIEW, record=activity, reviewer=leader)
 
 
 def test_return_needs_a_comment(staff, district):
     activity = ActivityFactory(organisation=district.branch_a, status=Status.SUBMITTED)
     with pytest.raises(ValidationError) as exc:
-        services.activity_return(activity=activity, reviewer=staff, comment="   ")
+        review.review_return(workflow=services.REVIEW, record=activity, reviewer=staff, comment="   ")
     assert "审核意见" in str(exc.value)
     activity.refresh_from_db()
     assert activity.status == Status.SUBMITTED
@@ -143,12 +146,12 @@ def test_approve_only_from_submitted(staff, district):
     for status in (Status.DRAFT, Status.RETURNED, Status.APPROVED):
         activity = ActivityFactory(organisation=district.branch_a, status=status)
         with pytest.raises(PermissionDenied):
-            services.activity_approve(activity=activity, reviewer=staff)
+            review.review_approve(workflow=services.REVIEW, record=activity, reviewer=staff)
 
 
 def test_staff_can_send_an_approved_record_back(staff, district):
     activity = ActivityFactory(organisation=district.branch_a, status=Status.APPROVED)
-    services.activity_return(activity=activity, reviewer=staff, comment="人数有误，请核实。")
+    review.review_return(workflow=services.REVIEW, record=activity, reviewer=staff, comment="人数有误，请核实。")
     activity.refresh_from_db()
     assert activity.status == Status.RETURNED
 
@@ -159,7 +162,7 @@ def test_submission_needs_a_summary_but_never_an_invented_figure(secretary_a, di
         **_fields(district.branch_a, kind=ActivityKind.THEMATIC_STUDY, participants=None, hours=None, summary=""),
     )
     with pytest.raises(ValidationError) as exc:
-        services.activity_submit(activity=activity, user=secretary_a)
+        review.review_submit(workflow=services.REVIEW, record=activity, user=secretary_a)
     # Participants and hours the source does not give stay unknown (tests/activities/test_series.py).
     assert set(exc.value.message_dict) == {"summary"}
     activity.refresh_from_db()
@@ -171,11 +174,11 @@ def test_submission_needs_a_summary_but_never_an_invented_figure(secretary_a, di
 
 def test_withdraw_returns_a_submitted_record_to_draft(secretary_a, district):
     activity = ActivityFactory(organisation=district.branch_a, status=Status.SUBMITTED)
-    services.activity_withdraw(activity=activity, user=secretary_a)
+    review.review_withdraw(workflow=services.REVIEW, record=activity, user=secretary_a)
     activity.refresh_from_db()
     assert activity.status == Status.DRAFT
     with pytest.raises(PermissionDenied):
-        services.activity_withdraw(activity=activity, user=secretary_a)
+        review.review_withdraw(workflow=services.REVIEW, record=activity, user=secretary_a)
 
 
 def test_model_rules_person_times_dates_hours_campaign(secretary_a, district):
@@ -202,7 +205,9 @@ def test_retired_campaign_cannot_be_newly_chosen(secretary_a, district):
 def test_bulk_review_skips_records_no_longer_pending(staff, district):
     pending = ActivityFactory.create_batch(3, organisation=district.branch_a, status=Status.SUBMITTED)
     done = ActivityFactory(organisation=district.branch_b, status=Status.DRAFT)
-    changed = services.activity_review_many(ids=[a.pk for a in pending] + [done.pk], reviewer=staff, approve=True)
+    changed = review.review_many(
+        workflow=services.REVIEW, ids=[a.pk for a in pending] + [done.pk], reviewer=staff, approve=True
+    )
     assert changed == 3
     assert set(Activity.objects.filter(status=Status.APPROVED).values_list("pk", flat=True)) == {a.pk for a in pending}
     done.refresh_from_db()
@@ -213,8 +218,10 @@ def test_bulk_review_skips_records_no_longer_pending(staff, district):
 def test_bulk_return_requires_a_comment_and_records_it(staff, district):
     pending = ActivityFactory.create_batch(2, organisation=district.branch_a, status=Status.SUBMITTED)
     with pytest.raises(ValidationError):
-        services.activity_review_many(ids=[a.pk for a in pending], reviewer=staff, approve=False)
-    services.activity_review_many(ids=[a.pk for a in pending], reviewer=staff, approve=False, comment="照片不清晰")
+        review.review_many(workflow=services.REVIEW, ids=[a.pk for a in pending], reviewer=staff, approve=False)
+    review.review_many(
+        workflow=services.REVIEW, ids=[a.pk for a in pending], reviewer=staff, approve=False, comment="照片不清晰"
+    )
     assert set(Activity.objects.values_list("status", "review_comment")) == {(Status.RETURNED, "照片不清晰")}
 
 

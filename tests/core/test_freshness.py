@@ -15,6 +15,7 @@ from branches.models import Position, StaffingPost, StaffingRecord
 from branches.scoping import Scope
 from core import freshness
 from core.freshness import SCOPE_KEY, cached_figures, cached_parts, data_version, fragment_key, mark_changed
+from core.review import services as review
 from core.review.models import Status
 from members.choices import TransferReason
 from members.services.transfers import transfer_accept, transfer_request
@@ -197,7 +198,7 @@ def test_bulk_writes_announce_their_organisations(district, versions):
 def test_the_bulk_review_changes_only_the_reviewed_subtrees(district, staff, versions):
     activity = ActivityFactory(organisation=district.branch_a, status=Status.SUBMITTED)
     before = versions()
-    assert activity_services.activity_review_many(ids=[activity.pk], reviewer=staff, approve=True) == 1
+    assert review.review_many(workflow=activity_services.REVIEW, ids=[activity.pk], reviewer=staff, approve=True) == 1
     assert _changed(before, versions()) == A_AND_UP
 
 

@@ -16,6 +16,7 @@ from activities import selectors as activity_selectors
 from activities import services as activity_services
 from activities.models import Activity, ActivityKind, Dimension
 from activities.periods import Period
+from core.review import services as review
 from core.review.models import Status
 from dashboards import figures
 from dashboards.boards import board_for
@@ -142,10 +143,10 @@ def test_every_figure_links_to_a_list_with_the_same_number(persona, request, dat
 def test_an_approval_shows_at_once_despite_the_cache(staff, data, today):
     assert by_key(board_for(staff))["month_activities"].value == 3
     submitted = list(activity_selectors.activities_for(user=staff, statuses=[Status.SUBMITTED]))
-    activity_services.activity_approve(activity=submitted[0], reviewer=staff)
+    review.review_approve(workflow=activity_services.REVIEW, record=submitted[0], reviewer=staff)
     assert by_key(board_for(staff))["month_activities"].value == 4
     # The bulk review writes with bulk_update (no signals) and still refreshes the figures.
-    activity_services.activity_review_many(ids=[submitted[1].pk], reviewer=staff, approve=True)
+    review.review_many(workflow=activity_services.REVIEW, ids=[submitted[1].pk], reviewer=staff, approve=True)
     found = by_key(board_for(staff))
     assert found["month_activities"].value == 5 and found["pending_review"].value == 0
 

@@ -36,7 +36,7 @@ def test_the_badge_counts_returned_records_and_goes_when_they_are_fixed(
     honour = HonourFactory(organisation=district.branch_a, status=HonourStatus.SUBMITTED)
     assert _badges(secretary_a_client) == (None, None)
 
-    activity_services.activity_return(activity=activity, reviewer=staff, comment="请补充照片。")
+    review.review_return(workflow=activity_services.REVIEW, record=activity, reviewer=staff, comment="请补充照片。")
     assert _badges(secretary_a_client) == ("1", None)
     review.review_return(workflow=honour_services.honours.REVIEW, record=honour, reviewer=staff, comment="请上传证书。")
     assert _badges(secretary_a_client) == ("1", "1")
@@ -51,7 +51,7 @@ def test_the_badge_counts_returned_records_and_goes_when_they_are_fixed(
     assert [fig.value for fig in board.returned] == [1, 1]
 
     activity.refresh_from_db()
-    activity_services.activity_submit(activity=activity, user=secretary_a)
+    review.review_submit(workflow=activity_services.REVIEW, record=activity, user=secretary_a)
     assert _badges(secretary_a_client) == (None, "1")
 
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from activities import services
 from activities.models import Activity
+from core.review import services as review
 from core.review.models import Status
 from dashboards.selectors import records_in_status
 
@@ -134,7 +135,9 @@ def test_pages_have_no_serious_axe_violations(journey, axe_page, settings, scree
     user = User.objects.get(username="secretary_a")
     before = records_in_status(user=user, status=Status.RETURNED).activities
     activity = Activity.objects.visible_to(user).filter(status=Status.SUBMITTED).order_by("pk").first()
-    services.activity_return(activity=activity, reviewer=User.objects.get(username="staff"), comment="请补充照片。")
+    review.review_return(
+        workflow=services.REVIEW, record=activity, reviewer=User.objects.get(username="staff"), comment="请补充照片。"
+    )
     secretary = axe_page(kind)
     login(secretary, journey, "secretary_a")
     expect(secretary.locator("#nav-returned-activities")).to_contain_text(str(before + 1))

@@ -7,6 +7,7 @@ import pytest
 from accounts.models import User
 from activities import services
 from activities.models import Activity
+from core.review import services as review
 from core.review.models import Status
 
 from .conftest import login
@@ -23,7 +24,7 @@ def test_secretary_on_a_phone(journey, open_page, screenshot):
     # The demo's records carry no submitter; this one is hers, so the return notice is hers.
     activity.submitted_by = secretary
     activity.save(update_fields=["submitted_by"])
-    services.activity_return(activity=activity, reviewer=staff, comment="请补充签到表照片。")
+    review.review_return(workflow=services.REVIEW, record=activity, reviewer=staff, comment="请补充签到表照片。")
 
     page = open_page("phone")
     login(page, journey, "secretary_a")
