@@ -163,30 +163,6 @@ def cached_figures(key: str, build: Callable[[], T], *, scope=None, version: str
     return value
 
 
-def cached_parts(key: str, build: Callable[[], dict[str, T]], *, scope=None) -> Callable[[str], T | None]:
-    """A reader of figures that are computed together but read apart (a table's summary and
-    each of its pages). ``build()`` returns every part by name; on the first part missing from
-    the cache all are built and cached at once under ``key``. Every read through one reader is
-    of the same data version, so parts read one after another always belong together (a write
-    in between cannot pair an old summary with a new page). A part the build does not have
-    reads as None. Cached as :func:`cached_figures` is, for ``scope``."""
-    prefix = f"figures:{data_version(scope)}:{key}:"
-    built: dict[str, T] = {}
-
-    def read(part: str) -> T | None:
-        value = cache.get(prefix + part)
-        if value is None:
-            if not built:
-                built.update(build())
-                cache.set_many(
-                    {prefix + name: value for name, value in built.items()}, timeout=settings.FIGURES_CACHE_SECONDS
-                )
-            value = built.get(part)
-        return value
-
-    return read
-
-
 # --- Writing ------------------------------------------------------------------------------
 
 

@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
 from branches.models import Organisation
 from branches.scoping import Scope
-from core.freshness import cached_parts, query_digest, scoped_key
+from core.freshness import query_digest
+from core.parts import Parts
 
 from . import selectors
 from .forms import ComplianceFilterForm
@@ -31,8 +33,9 @@ def _builder(*, user, query: QueryDict, today: date):
     obligation = data.get("obligation")
     kind = data.get("kind")
 
-    def build() -> selectors.Compliance:
+    def build(within=None) -> selectors.Compliance:
         result = selectors.compliance(
+            within=within,
             user=user,
             organisation=data.get("organisation"),
             subtree=not (data.get("own") and data.get("organisation")),
@@ -77,44 +80,66 @@ class CompliancePage:
     rows: list[dict]  # {"organisation", "parent", "cells"} for the page's organisations
 
 
+@dataclass
+class _PartOverview:
+    """One part's share of the overview (core.parts): plain numbers and ids, cheap to cache."""
+
+    ids: list[int]  # its organisations with a row, in tree order
+    counts: dict[int, list[int]]  # obligation id → [met, due, overdue]
+
+
 def compliance_page(*, user, query: QueryDict, page: str | None) -> tuple[ComplianceFilterForm, CompliancePage | None]:
     """One page of the compliance table, with the summaries above it.
 
-    A city's table is 5,000 organisations × 11 obligations, every cell evaluated in Python.
-    It is evaluated once per user, scope, day and filter until the data changes
-    (core.freshness), and kept in parts: the overview and each page of rows, so that a view
-    reads 50 rows of cells rather than all 55,000.
+    A city's table is 5,000 organisations × 11 obligations. The overview (the summaries, the
+    total, which organisations have a row) is added up from the scope's parts (core.parts),
+    each cached under its own data version, so a write anywhere recomputes only its part; the
+    page's own 50 rows are evaluated afresh, for those organisations alone.
     """
     today = timezone.localdate()  # one day for the key and the figures, even across midnight
     form, build = _builder(user=user, query=query, today=today)
     if build is None:
         return form, None
-    key = scoped_key("compliance", user, today.isoformat(), query_digest(query))
+    shape = build(within=Q(pk__in=[]))  # the obligations and periods the filter selects, no rows
+    roots = Scope.of(user).roots
+    heads = []
+    if roots:
+        (root,) = roots
+        parts = Parts(root)
 
-    def parts() -> dict:
-        result = build()
-        pages = Paginator(result.organisations, PAGE_SIZE)
+        def compute(missing) -> dict[str, _PartOverview]:
+            result = build(within=None if missing is None else parts.where(missing, "path"))
+            by_part: dict[str, _PartOverview] = {}
+            for org in result.organisations:
+                by_part.setdefault(parts.part_of(org.path), _PartOverview([], {})).ids.append(org.pk)
+            column = {selectors.MET: 0, selectors.DUE: 1, selectors.OVERDUE: 2}
+            for (_, ob_id), cell in result.cells.items():
+                counts = by_part[parts.part_of(cell.organisation.path)].counts.setdefault(ob_id, [0, 0, 0])
+                counts[column[cell.status]] += 1
+            return by_part
+
+        name = f"compliance-page:{today.isoformat()}:{query_digest(query)}"
+        heads = parts.read(name, compute, _PartOverview([], {}))
+    summaries = {ob.pk: selectors.ObligationSummary(ob, shape.periods[ob.pk]) for ob in shape.obligations}
+    total, ids = selectors.Tally(), []
+    for head in heads:
+        ids += head.ids
+        for ob_id, (met, due, overdue) in head.counts.items():
+            summary = summaries[ob_id]
+            summary.met, summary.due, summary.overdue = summary.met + met, summary.due + due, summary.overdue + overdue
+            for status, n in ((selectors.MET, met), (selectors.DUE, due), (selectors.OVERDUE, overdue)):
+                if n:
+                    total.count(status, n)
+    overview = ComplianceOverview(today, shape.obligations, list(summaries.values()), total, ids)
+    page_obj = Paginator(ids, PAGE_SIZE).get_page(page)
+    rows = []
+    if ids:
+        result = build(within=Q(pk__in=list(page_obj.object_list)))
         parents = Organisation.objects.in_bulk(
             {org.parent_path for org in result.organisations if org.depth > 1}, field_name="path"
         )
-        built = {
-            "overview": ComplianceOverview(
-                result.today,
-                result.obligations,
-                result.summaries(),
-                result.total(),
-                [org.pk for org in result.organisations],
-            )
-        }
-        for number in pages.page_range:
-            built[f"page:{number}"] = [
-                {"organisation": org, "parent": parents.get(org.parent_path) if org.depth > 1 else None, "cells": cells}
-                for org, cells in result.rows(pages.page(number).object_list)
-            ]
-        return built
-
-    read = cached_parts(key, parts, scope=Scope.of(user))
-    overview = read("overview")
-    page_obj = Paginator(overview.organisation_ids, PAGE_SIZE).get_page(page)
-    rows = read(f"page:{page_obj.number}") if overview.organisation_ids else []
+        rows = [
+            {"organisation": org, "parent": parents.get(org.parent_path) if org.depth > 1 else None, "cells": cells}
+            for org, cells in result.rows()
+        ]
     return form, CompliancePage(overview, page_obj, rows)

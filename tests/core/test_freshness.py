@@ -14,7 +14,7 @@ from branches import services as branch_services
 from branches.models import Position, StaffingPost, StaffingRecord
 from branches.scoping import Scope
 from core import freshness
-from core.freshness import SCOPE_KEY, cached_figures, cached_parts, data_version, fragment_key, mark_changed
+from core.freshness import SCOPE_KEY, cached_figures, data_version, fragment_key, mark_changed
 from core.review import services as review
 from core.review.models import Status
 from members.choices import TransferReason
@@ -22,39 +22,6 @@ from members.services.transfers import transfer_accept, transfer_request
 from tests.activities.factories import ActivityFactory, IndicatorFactory
 from tests.factories import MemberFactory, OrganisationFactory, UserFactory
 from tests.obligations.factories import ObligationFactory
-
-
-def test_parts_are_built_once_and_read_apart(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    builds = []
-
-    def build():
-        builds.append(1)
-        return {"summary": len(builds), "page:1": ["a"], "page:2": ["b"]}
-
-    first = cached_parts("t", build)
-    assert (first("summary"), first("page:2")) == (1, ["b"])
-    assert cached_parts("t", build)("page:1") == ["a"]  # a later reader finds them kept
-    assert len(builds) == 1
-    assert first("page:9") is None
-
-
-@pytest.mark.django_db
-def test_one_reader_stays_on_its_data_version(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    builds = []
-
-    def build():
-        builds.append(1)
-        return {"summary": f"v{len(builds)}", "page:1": f"rows of v{len(builds)}"}
-
-    reader = cached_parts("u", build)
-    assert reader("summary") == "v1"
-    mark_changed()  # a write between the summary and the page
-    assert reader("page:1") == "rows of v1"  # the page that goes with the summary read
-    fresh = cached_parts("u", build)
-    assert (fresh("summary"), fresh("page:1")) == ("v2", "rows of v2")
-
 
 # --- Versions per subtree (issue #31) ------------------------------------------------------------
 # The personas' organisations (tests/conftest.py): secretary_a under 甲街道 (sub_a, with branch_a),

@@ -113,13 +113,20 @@ def test_past_periods_and_status_filter(staff_client, meeting, district):
     assert bad.context["result"] is None and "请选择日期" in bad.content.decode()
 
 
-def test_each_page_of_the_table_is_its_own_part_of_one_evaluation(staff_client, meeting, district, monkeypatch):
+def test_the_overview_is_evaluated_once_and_each_page_only_for_its_rows(staff_client, meeting, district, monkeypatch):
     from obligations import filters
 
     monkeypatch.setattr(filters, "PAGE_SIZE", 1)
-    evaluations = []
+    overviews, pages = [], []
     real = filters.selectors.compliance
-    monkeypatch.setattr(filters.selectors, "compliance", lambda **kw: evaluations.append(kw) or real(**kw))
+
+    def spying(**kw):
+        within = kw.get("within")
+        picked = within is not None and within.children and within.children[0][0] == "pk__in"
+        (pages if picked else overviews).append(list(within.children[0][1]) if picked else within)
+        return real(**kw)
+
+    monkeypatch.setattr(filters.selectors, "compliance", spying)
 
     def rows(page):
         response = staff_client.get(reverse("obligations:compliance"), {"page": page})
@@ -130,10 +137,12 @@ def test_each_page_of_the_table_is_its_own_part_of_one_evaluation(staff_client, 
     assert (first, second) == (["甲社区团支部"], ["乙社区团支部"])
     assert (summary.met, summary.due) == (again.met, again.due) == (1, 1)  # the whole table's, on each page
     assert rows(99)[0] == ["乙社区团支部"]  # past the end: the last page, as the paginator does
-    assert len(evaluations) == 1
+    assert len(overviews) == 1  # the overview's parts were kept between the views
+    # Each view: the filter's shape (no organisation), then its own page's organisations only.
+    assert [ids for ids in pages if ids] == [[district.branch_a.pk], [district.branch_b.pk], [district.branch_b.pk]]
     ActivityFactory(organisation=district.branch_b, kind=ActivityKind.COMMITTEE_MEETING, start_date=date(2026, 11, 6))
     assert rows(2)[1].met == 2
-    assert len(evaluations) == 2
+    assert len(overviews) == 2
 
 
 def test_a_row_links_each_cell_and_shows_what_awaits_review(staff_client, meeting, district):
@@ -180,6 +189,29 @@ def test_compliance_page_queries_do_not_grow_with_the_tree(staff_client, meeting
     for i in range(25):
         OrganisationFactory(name=f"新团支部{i}", kind=Kind.BRANCH, parent=district.sub_b)
     assert count() == before
+
+
+def test_the_compliance_overview_adds_up_from_parts_and_follows_a_meeting(staff_client, meeting, district, monkeypatch):
+    """The overview is added up from the tree's parts (core.parts), each cached apart: cut into
+    parts of one organisation or left whole, the page says the same; a meeting logged in one
+    branch reaches it at once, its part recomputed while the others are read from the cache."""
+    from core import parts as parts_module
+
+    def shown() -> tuple:
+        response = staff_client.get(reverse("obligations:compliance"))
+        total = response.context["total"]
+        summaries = [(s.obligation.name, s.met, s.due, s.overdue) for s in response.context["summaries"]]
+        rows = [(row["organisation"].name, [c and c.status for c in row["cells"]]) for row in response.context["rows"]]
+        return (total.demanded, total.met, total.due, total.overdue), summaries, rows
+
+    whole = shown()
+    assert whole[0] == (2, 1, 1, 0) and [name for name, _ in whole[2]] == ["甲社区团支部", "乙社区团支部"]
+    monkeypatch.setattr(parts_module, "PART_SIZE", 1)
+    assert shown() == whole
+    ActivityFactory(organisation=district.branch_b, kind=ActivityKind.COMMITTEE_MEETING, start_date=date(2026, 11, 6))
+    after = shown()
+    assert after[0] == (2, 2, 0, 0) and after[1] == [("支委会", 2, 0, 0)]
+    assert after[2] == [("甲社区团支部", ["met"]), ("乙社区团支部", ["met"])]
 
 
 def test_compliance_page_refusals(client, leader_client, staff_client, meeting):
