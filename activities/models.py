@@ -276,6 +276,9 @@ class Activity(Reviewable):
             models.Index(fields=["status", "start_date"], name="activity_status_date"),
             # Counts per campaign (the campaign list) and per organisation within a period.
             models.Index(fields=["campaign", "status"], name="activity_campaign_status"),
+            # A few parts of a board recomputed after a write (core.parts): each of their
+            # organisations' records in a period, read from the index rather than a scan.
+            models.Index(fields=["organisation", "status", "start_date"], name="activity_org_status_date"),
             # The review queue, oldest first: its first page read in order, not all sorted.
             models.Index(
                 fields=["submitted_at", "id"], name="activity_review_queue", condition=models.Q(status=Status.SUBMITTED)

@@ -252,7 +252,7 @@ def activity_counts_by_part(group: str | Iterable[str], *, parts, **filters) -> 
     columns = ["month" if g == "month" else g for g in groups]
 
     def compute(missing) -> dict[str, dict]:
-        qs = activities_for(**filters).filter(parts.where(missing)).order_by().annotate(part=parts.expression())
+        qs = activities_for(**filters).filter(parts.rows(missing)).order_by().annotate(part=parts.expression())
         if "month" in groups:
             qs = qs.annotate(month=TruncMonth("start_date"))
         measures = {name: _TOTALS[name] for name in ("count", "persons_sum", "person_times_sum")}
