@@ -41,14 +41,22 @@ from simple_history.models import HistoricalChanges
 
 EPOCH_KEY = "figures:epoch"
 SCOPE_KEY = "figures:scope:{}"
-ROSTER_KEY = "figures:roster:{}"  # the same per path, bumped only by writes that may change a roster
+FAMILY_KEY = "figures:{}:{}"  # family, path: the same per path, bumped only by the writes that concern it
 PATH_KEY = "figures:path:{}:{}"  # epoch, organisation id → path
 # The apps whose rows the figures are computed from.
 WATCHED_APPS = frozenset({"activities", "branches", "honours", "members", "obligations", "reports", "resources"})
-# Apps whose rows never change what an organisation is (its members, cadres, sub-organisations,
-# recorded counts, bases): their writes leave the roster versions alone, so the committee
-# snapshot on the boards is not rebuilt each time somebody logs or reviews an activity.
-ROSTER_FREE_APPS = frozenset({"activities", "honours", "obligations", "reports"})
+# Families of versions for figures that only some writes can change, each with the apps whose
+# rows cannot change them: a family's versions are bumped by every other write (and by global
+# changes, through the epoch), so figures cached by them stand while those apps write.
+FAMILIES: dict[str, frozenset[str]] = {
+    # What an organisation is (members, cadres, sub-organisations, recorded counts, bases): the
+    # committee snapshot on the boards, left standing while people log, review and are reminded.
+    "roster": frozenset({"activities", "honours", "obligations", "reports"}),
+    # What organisations did (activities, monthly figures) and the cadres an obligation counts:
+    # the boards' activity counts and compliance (core.parts), left standing through a reminder
+    # run (hundreds of organisations at once), honours and report compiles.
+    "records": frozenset({"honours", "obligations", "reports"}),
+}
 # Models whose rows belong to organisations, with the foreign keys naming them: to an
 # organisation, or to another model listed here (one query then finds its organisations).
 # Everything else in the watched apps is configuration read across the tree (the catalogue,
@@ -104,13 +112,17 @@ def _versions(keys: list[str]) -> list[int]:
     return [int(found.get(key, 0)) for key in keys]
 
 
-def data_version(scope=None, *, roster: bool = False) -> str:
+def _key(family: str | None) -> str:
+    return SCOPE_KEY if family is None else FAMILY_KEY.format(family, "{}")
+
+
+def data_version(scope=None, *, family: str | None = None) -> str:
     """The version of the data behind figures of ``scope`` (a :class:`branches.scoping.Scope`;
     None: the whole tree): the global epoch and the version of each of the scope's roots.
-    It changes on every write inside those subtrees and on every global change; with
-    ``roster``, only on those that may change a roster (not of ``ROSTER_FREE_APPS``)."""
+    It changes on every write inside those subtrees and on every global change; for a
+    ``family`` (see ``FAMILIES``), only on the writes that concern that family."""
     roots = ("",) if scope is None else scope.roots
-    key = ROSTER_KEY if roster else SCOPE_KEY
+    key = _key(family)
     return ".".join(str(v) for v in _versions([EPOCH_KEY, *(key.format(path) for path in roots)]))
 
 
@@ -119,10 +131,11 @@ def global_epoch() -> int:
     return _versions([EPOCH_KEY])[0]
 
 
-def path_versions(paths: list[str]) -> dict[str, str]:
+def path_versions(paths: list[str], *, family: str | None = None) -> dict[str, str]:
     """Each organisation path's data version, as :func:`data_version` names it for a scope
     rooted there (the epoch and the path's version), read in one round trip."""
-    epoch, *versions = _versions([EPOCH_KEY, *(SCOPE_KEY.format(path) for path in paths)])
+    key = _key(family)
+    epoch, *versions = _versions([EPOCH_KEY, *(key.format(path) for path in paths)])
     return {path: f"{epoch}.{version}" for path, version in zip(paths, versions, strict=True)}
 
 
@@ -188,10 +201,10 @@ def _paths(org_ids: set[int], epoch: int) -> dict[int, str]:
     return paths
 
 
-def _bump(targets: set, roster: set) -> None:
+def _bump(targets: set, families: dict[str, set]) -> None:
     """Bump the global epoch (``_GLOBAL`` among ``targets``), else the version of each target
-    organisation (by id) and of all its ancestors, and their roster versions for those in
-    ``roster`` (a subset of ``targets``)."""
+    organisation (by id) and of all its ancestors, and in each family the versions of the
+    organisations ``families`` names for it (subsets of ``targets``)."""
     from branches.models import Organisation
 
     if _GLOBAL in targets:
@@ -209,8 +222,9 @@ def _bump(targets: set, roster: set) -> None:
 
     for path in lineage(targets):
         _incr(SCOPE_KEY.format(path))
-    for path in lineage(roster):
-        _incr(ROSTER_KEY.format(path))
+    for family, ids in families.items():
+        for path in lineage(ids):
+            _incr(FAMILY_KEY.format(family, path))
 
 
 class _BumpOnCommit:
@@ -218,10 +232,10 @@ class _BumpOnCommit:
 
     def __init__(self) -> None:
         self.targets: set = set()
-        self.roster: set = set()
+        self.families: dict[str, set] = {family: set() for family in FAMILIES}
 
     def __call__(self) -> None:
-        _bump(self.targets, self.roster)
+        _bump(self.targets, self.families)
 
 
 def _targets(organisations: Iterable | None) -> set:
@@ -234,29 +248,30 @@ def _targets(organisations: Iterable | None) -> set:
     return {_GLOBAL} if _GLOBAL in targets else targets
 
 
-def mark_changed(organisations: Iterable | None = None, *, roster: bool = True) -> None:
+def mark_changed(organisations: Iterable | None = None, *, app: str | None = None) -> None:
     """Announce that rows the figures read from have changed.
 
     ``organisations``: the organisations (instances or ids) the changed rows belong to; their
     subtrees' figures and their ancestors' are refreshed. None: the change is not tied to
     organisations (configuration, the tree itself), and every cached figure is refreshed.
-    An empty collection announces nothing. ``roster=False``: the rows cannot change a roster
-    (see ``ROSTER_FREE_APPS``), so figures cached by the roster versions stand."""
+    An empty collection announces nothing. ``app``: the app whose rows changed, which leaves
+    the families of versions it cannot concern alone (``FAMILIES``); None: every family."""
     targets = _targets(organisations)
     if not targets:
         return
-    rostered = targets if roster else set()
-    _bump(targets, rostered)
+    families = {family: targets for family, free in FAMILIES.items() if app is None or app not in free}
+    _bump(targets, families)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        transaction.on_commit(lambda: _bump(targets, rostered))  # runs at once, as a commit would
+        transaction.on_commit(lambda: _bump(targets, families))  # runs at once, as a commit would
         return
     pending = next((func for _, func, _ in connection.run_on_commit if isinstance(func, _BumpOnCommit)), None)
     if pending is None:
         pending = _BumpOnCommit()
         transaction.on_commit(pending)
     pending.targets |= targets
-    pending.roster |= rostered
+    for family, ids in families.items():
+        pending.families[family] |= ids
 
 
 # --- Signals ------------------------------------------------------------------------------
@@ -327,7 +342,7 @@ def _on_write(sender, instance=None, **kwargs) -> None:
     before = instance.__dict__.pop("_figures_before", None)
     if before is not None and before != values:
         targets |= _org_ids(sender, before)
-    mark_changed(targets or None, roster=sender._meta.app_label not in ROSTER_FREE_APPS)
+    mark_changed(targets or None, app=sender._meta.app_label)
 
 
 def _on_m2m(sender, instance, action, model, pk_set, **kwargs) -> None:
@@ -347,7 +362,7 @@ def _on_m2m(sender, instance, action, model, pk_set, **kwargs) -> None:
     targets = _org_ids(owner, values)
     if model is Organisation:
         targets |= set(pk_set)
-    mark_changed(targets or None, roster=sender._meta.app_label not in ROSTER_FREE_APPS)
+    mark_changed(targets or None, app=sender._meta.app_label)
 
 
 def connect() -> None:

@@ -5,8 +5,9 @@ after any write anywhere below: at city scale (5,000 organisations) well over a 
 queries for the next staff or leader board while people are logging. Here a subtree is cut
 into parts: the root's own rows and each child's subtree, a child holding more than
 ``PART_SIZE`` organisations cut again the same way. Each part's figures are cached under that
-part's own data version (:func:`core.freshness.path_versions`: a write bumps the version of
-its organisation and of every ancestor), so a write recomputes the one part it landed in,
+part's own data version (:func:`core.freshness.path_versions`, "records" family: a write of
+activities, monthly figures or members bumps the version of its organisation and of every
+ancestor), so a write recomputes the one part it landed in,
 and the parts missing from the cache are computed together by one call of the caller's
 ``compute``, which names each row's part in SQL with :meth:`Parts.expression`.
 
@@ -29,6 +30,9 @@ from .freshness import global_epoch, path_versions
 
 PART_SIZE = 50  # organisations a part may hold before it is cut into its children
 EXPIRY_BATCHES = 8
+# What the parts' figures are read from: activities, monthly figures and cadres (the "records"
+# family of core.freshness), so that a reminder run or a report compile leaves every part standing.
+PARTS_FAMILY = "records"
 PARTS_KEY = "figures:parts:{}:{}"  # epoch, root path → the parts (the tree changes bump the epoch)
 
 T = TypeVar("T")
@@ -76,7 +80,7 @@ class Parts:
             parts = _cut(root, paths, self.step)
             cache.set(key, parts, timeout=settings.FIGURES_CACHE_SECONDS)
         self.parts: list[Part] = parts
-        self.versions = path_versions([part.path for part in parts])
+        self.versions = path_versions([part.path for part in parts], family=PARTS_FAMILY)
         # Organisations cut into their children, deepest first: a row's part is named by the
         # deepest one above it; below none (a root left whole, the whole tree's top level),
         # by the path at the root's level.

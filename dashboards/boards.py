@@ -109,7 +109,7 @@ def _snapshot(roots, today: date) -> Snapshot | None:
     return cached_figures(
         f"snapshot:{root.pk}:{today.isoformat()}",
         lambda: committee_snapshot(organisation=root, on=today),
-        version=data_version(Scope(path=root.path), roster=True),
+        version=data_version(Scope(path=root.path), family="roster"),
     )
 
 

@@ -162,7 +162,7 @@ def review_many(*, workflow: Workflow, ids: Iterable[int], reviewer, approve: bo
         default_change_reason="批量审核",
     )
     workflow.after(action=action, records=targets, user=reviewer, comment=comment)
-    mark_changed(organisations_of(targets), roster=False)  # bulk_update sends no post_save
+    mark_changed(organisations_of(targets), app=workflow.model._meta.app_label)  # bulk_update sends no post_save
     return len(targets)
 
 

@@ -76,7 +76,7 @@ def _sync_recipients(batch: CommendationBatch, user, reason: str) -> int:
             default_user=user,
             default_change_reason=reason,
         )
-        mark_changed(organisations_of(honours), roster=False)  # bulk_update sends no post_save
+        mark_changed(organisations_of(honours), app="honours")  # bulk_update sends no post_save
     return len(honours)
 
 
@@ -120,7 +120,7 @@ def batch_update(*, batch: CommendationBatch, user, document=None, remove_docume
             raise ValidationError({"organisation": "名单中已有获奖对象不属于新选的组织及其下级，不能更改所属组织。"})
         # Bare counts belonged to the list's organisation: they move with it.
         batch.honours.filter(recipient_name="", organisation=old_org).update(organisation=batch.organisation)
-        mark_changed([old_org, batch.organisation], roster=False)
+        mark_changed([old_org, batch.organisation], app="honours")
     if checked is not None:
         batch.document_name = original
     elif remove_document:
@@ -170,7 +170,7 @@ def write_recipients(batch: CommendationBatch, honours: Sequence[Honour], *, use
                 list(honours), Honour, batch_size=500, default_user=user, default_change_reason=reason
             )
             touched = organisations_of(honours)  # None: not attributable, every figure
-            mark_changed(None if touched is None else touched | {batch.organisation_id}, roster=False)
+            mark_changed(None if touched is None else touched | {batch.organisation_id}, app="honours")
     except IntegrityError as exc:
         raise ValidationError(
             "名单已变化，请重新检查：名单中已有相同的获奖对象（同一称号），未写入任何数据。", code="changed"

@@ -271,7 +271,7 @@ def deliveries_send(*, run_id: uuid.UUID, started: datetime, result, lapsed_only
             _send_group(channel, rows, result)
             touched |= {row.reminder.organisation_id for row in rows}
     if (result.channel_sent, result.channel_failed) != before:
-        mark_changed(touched, roster=False)  # the staff board's failure figures
+        mark_changed(touched, app="obligations")  # the staff board's failure figures
 
 
 def deliveries_live_lease() -> datetime | None:

@@ -394,7 +394,7 @@ def _claim(candidates: list[Candidate], *, run_id: uuid.UUID, now: datetime, res
         if deliveries.deliveries_plan(reminders=mine, now=now, lease_token=run_id, lease_until=lease_until):
             _queue_lapse_check(lease_until, result)
         if mine:
-            mark_changed({row.organisation_id for row in mine}, roster=False)  # bulk_create sends no post_save
+            mark_changed({row.organisation_id for row in mine}, app="obligations")  # bulk_create sends no post_save
         if any(row.leased_until for row in mine):
             _queue_lapse_check(lease_until, result)
     return mine

@@ -165,13 +165,13 @@ def test_compliance_over_parts_equals_the_whole_and_follows_a_meeting(district, 
 @pytest.mark.django_db
 def test_logging_leaves_the_roster_version_and_a_member_or_base_changes_it(district):
     a = Scope(path=district.sub_a.path)
-    roster, figures = data_version(a, roster=True), data_version(a)
+    roster, figures = data_version(a, family="roster"), data_version(a)
     ActivityFactory(organisation=district.branch_a)
     assert data_version(a) != figures
-    assert data_version(a, roster=True) == roster  # the committee snapshot stands
+    assert data_version(a, family="roster") == roster  # the committee snapshot stands
     MemberFactory(organisation=district.branch_a)
-    assert data_version(a, roster=True) != roster
-    roster = data_version(a, roster=True)
+    assert data_version(a, family="roster") != roster
+    roster = data_version(a, family="roster")
     Base.objects.create(
         organisation=district.branch_a,
         name="甲社区青年之家",
@@ -179,4 +179,19 @@ def test_logging_leaves_the_roster_version_and_a_member_or_base_changes_it(distr
         level=Level.choices[0][0],
         recognised_on=date(2024, 3, 1),
     )
-    assert data_version(a, roster=True) != roster
+    assert data_version(a, family="roster") != roster
+
+
+@pytest.mark.django_db
+def test_a_message_or_reminder_leaves_the_parts_standing_and_an_activity_moves_them(district, secretary_a):
+    """The parts are read by the "records" family: a reminder run writes to hundreds of
+    organisations at once, and must not send every board back to a cold build."""
+    from obligations.models import Message
+
+    a = Scope(path=district.sub_a.path)
+    records, figures = data_version(a, family="records"), data_version(a)
+    Message.objects.create(recipient=secretary_a, organisation=district.branch_a, subject="提醒", body="请按时开展")
+    assert data_version(a) != figures  # the inbox and the board's reminder figure move
+    assert data_version(a, family="records") == records
+    ActivityFactory(organisation=district.branch_a)
+    assert data_version(a, family="records") != records
