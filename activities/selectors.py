@@ -218,18 +218,25 @@ def activity_totals_by(group: str | Iterable[str], **filters) -> dict:
     return _grouped(activities_for(**filters), groups)
 
 
-def _grouped(qs: QuerySet, groups: list[str]) -> dict:
-    """``qs``'s totals by ``groups``."""
+def _grouping(qs: QuerySet, groups: list[str]) -> tuple[QuerySet, list[str]]:
+    """``qs`` ready to be grouped by ``groups``, and the columns that name them."""
     named = {"campaign": "campaign_id", "organisation": "organisation_id", "organisation_kind": "organisation__kind"}
-    columns = [named.get(g, g) for g in groups]
     qs = qs.order_by()
     if "month" in groups:
         qs = qs.annotate(month=TruncMonth("start_date"))
-    result = {}
-    for row in qs.values(*columns).annotate(**_TOTALS):
-        values = tuple(_as_date(row[c]) if c == "month" else row[c] for c in columns)
-        result[values[0] if len(values) == 1 else values] = _totals(row)
-    return result
+    return qs, [named.get(g, g) for g in groups]
+
+
+def _group_key(row: dict, columns: list[str]):
+    """A grouped row's key: its group value, or a tuple of them when several are grouped."""
+    values = tuple(_as_date(row[c]) if c == "month" else row[c] for c in columns)
+    return values[0] if len(values) == 1 else values
+
+
+def _grouped(qs: QuerySet, groups: list[str]) -> dict:
+    """``qs``'s totals by ``groups``."""
+    qs, columns = _grouping(qs, groups)
+    return {_group_key(row, columns): _totals(row) for row in qs.values(*columns).annotate(**_TOTALS)}
 
 
 class Counts(NamedTuple):
@@ -249,17 +256,13 @@ def activity_counts_by_part(group: str | Iterable[str], *, parts, **filters) -> 
     person-times) tuples: cheap to cache and to add up over hundreds of parts."""
     groups = [group] if isinstance(group, str) else list(group)
     name = "activity_counts:" + hashlib.sha256(repr((groups, sorted(filters.items()))).encode()).hexdigest()[:24]
-    columns = ["month" if g == "month" else g for g in groups]
+    measures = {measure: _TOTALS[measure] for measure in ("count", "persons_sum", "person_times_sum")}
 
     def compute(missing) -> dict[str, dict]:
-        qs = activities_for(**filters).filter(parts.rows(missing)).order_by().annotate(part=parts.expression())
-        if "month" in groups:
-            qs = qs.annotate(month=TruncMonth("start_date"))
-        measures = {name: _TOTALS[name] for name in ("count", "persons_sum", "person_times_sum")}
+        qs, columns = _grouping(activities_for(**filters).filter(parts.rows(missing)), groups)
         by_part: dict[str, dict] = defaultdict(dict)
-        for row in qs.values("part", *columns).annotate(**measures):
-            key = tuple(_as_date(row[c]) if c == "month" else row[c] for c in columns)
-            by_part[row["part"]][key[0] if len(key) == 1 else key] = (
+        for row in qs.annotate(part=parts.expression()).values("part", *columns).annotate(**measures):
+            by_part[row["part"]][_group_key(row, columns)] = (
                 row["count"],
                 row["persons_sum"],
                 row["person_times_sum"],
