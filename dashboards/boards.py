@@ -71,7 +71,7 @@ def staff_board(*, user, today: date) -> StaffBoard:
     roots = branch_selectors.scope_roots(user)
     parts = _parts(user)
     month_figures, dimension_rows = f.dimension_table(parts=parts, period=month)
-    compliance, rate, behind = f.compliance_figures(parts=parts, today=today)
+    compliance, rate, behind = f.compliance_figures(user=user, parts=parts, today=today)
     honours, by_level = f.honour_figures(roots=roots, period=half)
     trend, trend_total = f.trend_chart(parts=parts, today=today)
     return StaffBoard(
@@ -139,7 +139,7 @@ def leader_board(*, user, today: date) -> LeaderBoard:
     roots = branch_selectors.scope_roots(user)
     honours, by_level = f.honour_figures(roots=roots, period=span, previous=last_span, key="half_honours")
     parts = _parts(user)
-    compliance, rate, _ = f.compliance_figures(parts=parts, today=today)
+    compliance, rate, _ = f.compliance_figures(user=user, parts=parts, today=today)
     trend, trend_total = f.trend_chart(parts=parts, today=today)
     organisations = f.organisation_chart(parts=parts, organisation=roots[0], period=span) if len(roots) == 1 else None
     return LeaderBoard(

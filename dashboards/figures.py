@@ -388,10 +388,16 @@ class BehindRow:
     overdue: int
 
 
-def compliance_figures(*, parts: Parts, today: date) -> tuple[list[Figure], Decimal | None, list[BehindRow]]:
+def compliance_figures(*, user, parts: Parts, today: date) -> tuple[list[Figure], Decimal | None, list[BehindRow]]:
     """This period's compliance (each obligation over its own current period) and the
     organisations furthest behind, from the compliance selector the page uses."""
-    total, worst = obligation_selectors.compliance_in_parts(parts=parts, today=today, limit=BEHIND_LIMIT)
+    result = obligation_selectors.compliance_in_parts(
+        parts=parts,
+        name=f"compliance:{today.isoformat()}",
+        evaluate=lambda within: obligation_selectors.compliance(user=user, today=today, within=within),
+        limit=BEHIND_LIMIT,
+    )
+    total = result.total
     url = link("obligations:compliance")
     figures = [
         Figure("compliance_demanded", "本期应完成（组织×要求）", total.demanded, url, "项", measure="demanded"),
@@ -415,7 +421,7 @@ def compliance_figures(*, parts: Parts, today: date) -> tuple[list[Figure], Deci
             ),
             row.tally.overdue,
         )
-        for row in worst
+        for row in result.behind
     ]
     return figures, total.percent, behind
 

@@ -80,14 +80,6 @@ class CompliancePage:
     rows: list[dict]  # {"organisation", "parent", "cells"} for the page's organisations
 
 
-@dataclass
-class _PartOverview:
-    """One part's share of the overview (core.parts): plain numbers and ids, cheap to cache."""
-
-    ids: list[int]  # its organisations with a row, in tree order
-    counts: dict[int, list[int]]  # obligation id → [met, due, overdue]
-
-
 def compliance_page(*, user, query: QueryDict, page: str | None) -> tuple[ComplianceFilterForm, CompliancePage | None]:
     """One page of the compliance table, with the summaries above it.
 
@@ -102,35 +94,21 @@ def compliance_page(*, user, query: QueryDict, page: str | None) -> tuple[Compli
         return form, None
     shape = build(within=Q(pk__in=[]))  # the obligations and periods the filter selects, no rows
     roots = Scope.of(user).roots
-    heads = []
+    added = selectors.PartCompliance()
     if roots:
         (root,) = roots
-        parts = Parts(root)
-
-        def compute(missing) -> dict[str, _PartOverview]:
-            result = build(within=None if missing is None else parts.where(missing, "path"))
-            by_part: dict[str, _PartOverview] = {}
-            for org in result.organisations:
-                by_part.setdefault(parts.part_of(org.path), _PartOverview([], {})).ids.append(org.pk)
-            column = {selectors.MET: 0, selectors.DUE: 1, selectors.OVERDUE: 2}
-            for (_, ob_id), cell in result.cells.items():
-                counts = by_part[parts.part_of(cell.organisation.path)].counts.setdefault(ob_id, [0, 0, 0])
-                counts[column[cell.status]] += 1
-            return by_part
-
-        name = f"compliance-page:{today.isoformat()}:{query_digest(query)}"
-        heads = parts.read(name, compute, _PartOverview([], {}))
-    summaries = {ob.pk: selectors.ObligationSummary(ob, shape.periods[ob.pk]) for ob in shape.obligations}
-    total, ids = selectors.Tally(), []
-    for head in heads:
-        ids += head.ids
-        for ob_id, (met, due, overdue) in head.counts.items():
-            summary = summaries[ob_id]
-            summary.met, summary.due, summary.overdue = summary.met + met, summary.due + due, summary.overdue + overdue
-            for status, n in ((selectors.MET, met), (selectors.DUE, due), (selectors.OVERDUE, overdue)):
-                if n:
-                    total.count(status, n)
-    overview = ComplianceOverview(today, shape.obligations, list(summaries.values()), total, ids)
+        added = selectors.compliance_in_parts(
+            parts=Parts(root),
+            name=f"compliance-page:{today.isoformat()}:{query_digest(query)}",
+            evaluate=build,
+            limit=0,
+        )
+    summaries = []
+    for ob in shape.obligations:
+        tally = added.tally(ob.pk)
+        summaries.append(selectors.ObligationSummary(ob, shape.periods[ob.pk], tally.met, tally.due, tally.overdue))
+    ids = added.ids
+    overview = ComplianceOverview(today, shape.obligations, summaries, added.total, ids)
     page_obj = Paginator(ids, PAGE_SIZE).get_page(page)
     rows = []
     if ids:

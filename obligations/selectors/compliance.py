@@ -559,13 +559,6 @@ class Tally:
     def add(self, cell: Cell) -> None:
         self.count(cell.status)
 
-    def __iadd__(self, other: "Tally") -> "Tally":
-        self.demanded += other.demanded
-        self.met += other.met
-        self.overdue += other.overdue
-        self.due += other.due
-        return self
-
     def count(self, status: str, n: int = 1) -> None:
         self.demanded += n
         setattr(self, status, getattr(self, status) + n)
@@ -595,30 +588,58 @@ def worst(rows: Iterable[Behind], limit: int) -> list[Behind]:
     return sorted(rows, key=lambda row: (-row.tally.unmet, -row.tally.overdue, row.path))[:limit]
 
 
-def compliance_in_parts(*, parts, today: date, limit: int) -> tuple[Tally, list[Behind]]:
-    """:func:`compliance`'s total and its ``limit`` organisations furthest behind over the
-    subtree of ``parts`` (:class:`core.parts.Parts`), each part's tally and worst organisations
-    cached apart: the same figures, a write recomputing only its own part."""
+_COLUMNS = {MET: 0, DUE: 1, OVERDUE: 2}
 
-    def compute(missing) -> dict[str, tuple[Tally, list[Behind]]]:
-        if missing is None:
-            root = Organisation.objects.get(path=parts.root) if parts.root else None
-            result = compliance(organisation=root, today=today)
-        else:
-            result = compliance(today=today, within=parts.where(missing, "path"))
-        totals: dict[str, Tally] = defaultdict(Tally)
-        for cell in result.cells.values():
-            totals[parts.part_of(cell.organisation.path)].add(cell)
-        behind: dict[str, list[Behind]] = defaultdict(list)
+
+@dataclass
+class PartCompliance:
+    """Compliance over some organisations in plain values, cached per part (core.parts): a
+    board adds up hundreds of these, so the counts are lists, not :class:`Tally` objects."""
+
+    ids: list[int] = field(default_factory=list)  # the organisations with a cell, in tree order
+    counts: dict[int, list[int]] = field(default_factory=dict)  # obligation id → [met, due, overdue]
+    behind: list[Behind] = field(default_factory=list)  # the worst organisations, up to the limit
+
+    def tally(self, obligation_id: int) -> Tally:
+        met, due, overdue = self.counts.get(obligation_id, (0, 0, 0))
+        return Tally(demanded=met + due + overdue, met=met, due=due, overdue=overdue)
+
+    @property
+    def total(self) -> Tally:
+        met, due, overdue = [sum(column) for column in zip(*self.counts.values(), strict=True)] or [0, 0, 0]
+        return Tally(demanded=met + due + overdue, met=met, due=due, overdue=overdue)
+
+
+def compliance_in_parts(*, parts, name: str, evaluate: Callable[[Q | None], Compliance], limit: int) -> PartCompliance:
+    """The compliance ``evaluate`` computes over the subtree of ``parts`` (:class:`core.parts.Parts`)
+    added up from the parts, each cached under ``name`` apart: the same figures, a write
+    recomputing only its own part. ``evaluate(within)``: :func:`compliance` of the organisations
+    ``within`` picks (None: all of the subtree); ``limit``: how many of the worst to keep."""
+
+    def compute(missing) -> dict[str, PartCompliance]:
+        result = evaluate(None if missing is None else parts.where(missing, "path"))
+        by_part: dict[str, PartCompliance] = defaultdict(PartCompliance)
+        for org in result.organisations:
+            by_part[parts.part_of(org.path)].ids.append(org.pk)
+        for (_, ob_id), cell in result.cells.items():
+            by_part[parts.part_of(cell.organisation.path)].counts.setdefault(ob_id, [0, 0, 0])[
+                _COLUMNS[cell.status]
+            ] += 1
         for row in result.behind():
-            behind[parts.part_of(row.path)].append(row)
-        return {part: (tally, worst(behind[part], limit)) for part, tally in totals.items()}
+            by_part[parts.part_of(row.path)].behind.append(row)
+        for figures in by_part.values():
+            figures.behind = worst(figures.behind, limit)
+        return by_part
 
-    total, rows = Tally(), []
-    for tally, behind in parts.read(f"compliance:{today.isoformat()}:{limit}", compute, (Tally(), [])):
-        total += tally
-        rows += behind
-    return total, worst(rows, limit)
+    added = PartCompliance()
+    for figures in parts.read(name, compute, PartCompliance()):
+        added.ids += figures.ids
+        for ob_id, (met, due, overdue) in figures.counts.items():
+            counts = added.counts.setdefault(ob_id, [0, 0, 0])
+            counts[0], counts[1], counts[2] = counts[0] + met, counts[1] + due, counts[2] + overdue
+        added.behind += figures.behind
+    added.behind = worst(added.behind, limit)
+    return added
 
 
 def _attach_activities(result: Compliance, *, user, organisation, subtree) -> None:

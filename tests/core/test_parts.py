@@ -149,7 +149,13 @@ def test_compliance_over_parts_equals_the_whole_and_follows_a_meeting(district, 
 
     def both():
         whole = obligation_selectors.compliance(today=today)
-        total, worst = obligation_selectors.compliance_in_parts(parts=Parts(""), today=today, limit=5)
+        result = obligation_selectors.compliance_in_parts(
+            parts=Parts(""),
+            name="t",
+            evaluate=lambda within: obligation_selectors.compliance(today=today, within=within),
+            limit=5,
+        )
+        total, worst = result.total, result.behind
         assert total == whole.total()
         assert worst == compliance_worst(whole.behind(), 5)
         return total, [row.organisation_id for row in worst]
